@@ -1,0 +1,115 @@
+# ThreatPress: `make run` serves the demo site, `make test` checks everything. `make help` lists all.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+VENV := .venv
+UV := .uv/bin/uv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+VAR := var
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+# `make run` is production-shaped: DEBUG off, gunicorn, hashed and compressed static files.
+PROD_ENV = DJANGO_SETTINGS_MODULE=threatpress.settings.production \
+	DJANGO_SECRET_KEY="$$(cat $(VAR)/secret_key)" \
+	DJANGO_ALLOWED_HOSTS="$(HOST),127.0.0.1,localhost" \
+	DJANGO_CSRF_TRUSTED_ORIGINS="http://$(HOST):$(PORT)" \
+	WAGTAILADMIN_BASE_URL="http://$(HOST):$(PORT)" \
+	THREATPRESS_HTTPS=false
+
+.PHONY: help
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+
+$(UV):
+	@$(PYTHON) -m venv .uv && .uv/bin/pip install -q "uv==$(UV_VERSION)" \
+	  || { echo "Could not install uv from PyPI; falling back to pip."; rm -rf .uv; }
+
+$(VENV)/.synced: uv.lock pyproject.toml | $(UV)
+	@if [ -x $(UV) ]; then \
+	  $(UV) sync --frozen --all-groups --quiet; \
+	else \
+	  $(PYTHON) -m venv $(VENV) && $(VENV)/bin/pip install -q --require-hashes -r requirements.lock; \
+	fi
+	@touch $@
+
+.PHONY: install
+install: $(VENV)/.synced ## Create .venv with the locked dependencies
+
+$(VAR)/secret_key:
+	@mkdir -p $(VAR) && umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+STATIC_SOURCES := $(shell find threatpress -path '*/static/*' -type f 2>/dev/null)
+$(VAR)/.static: $(VENV)/.synced $(STATIC_SOURCES) | $(VAR)/secret_key
+	@echo "Collecting static files (hashed and compressed)..."
+	@$(PROD_ENV) $(MANAGE) collectstatic --noinput --clear -v0
+	@touch $@
+
+.PHONY: prepare
+prepare: $(VENV)/.synced $(VAR)/secret_key $(VAR)/.static
+	@$(PROD_ENV) $(MANAGE) migrate --noinput -v0
+	@$(PROD_ENV) $(MANAGE) load_demo
+
+.PHONY: run
+run: prepare ## Install, migrate, load the demo edition and serve at http://$(HOST):$(PORT)
+	@$(PROD_ENV) $(MANAGE) ensure_admin
+	@echo
+	@echo "  Site:   http://$(HOST):$(PORT)/"
+	@echo "  Admin:  http://$(HOST):$(PORT)/admin/"
+	@echo
+	@$(PROD_ENV) exec $(VENV)/bin/gunicorn threatpress.wsgi:application \
+	  --bind "$(HOST):$(PORT)" --workers "$${WEB_CONCURRENCY:-3}" --preload \
+	  --access-logfile - --error-logfile - --forwarded-allow-ips "127.0.0.1"
+
+.PHONY: dev
+dev: $(VENV)/.synced ## Django's development server with DEBUG on
+	@$(MANAGE) migrate --noinput -v0 && $(MANAGE) load_demo && $(MANAGE) ensure_admin
+	@$(MANAGE) runserver "$(HOST):$(PORT)"
+
+.PHONY: manage
+manage: $(VENV)/.synced ## Run a management command: make manage ARGS='...'
+	@$(MANAGE) $(ARGS)
+
+.PHONY: system-deps
+system-deps: ## Install Debian's chromium for the browser tests (needs root or sudo)
+	@scripts/ensure-system-packages chromium
+
+.PHONY: lint
+lint: $(VENV)/.synced ## ruff, Django's checks, migrations and lock file up to date
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=threatpress.settings.test $(MANAGE) check --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=threatpress.settings.test $(MANAGE) makemigrations --check --dry-run
+	@if [ -x $(UV) ]; then $(UV) lock --check --quiet && \
+	  $(UV) export --frozen --all-groups --quiet --no-header -o /dev/stdout | diff -q - requirements.lock >/dev/null \
+	  || { echo "requirements.lock is out of date: run make lock"; exit 1; }; fi
+
+.PHONY: lock
+lock: | $(UV) ## Re-resolve uv.lock and export requirements.lock (the pip fallback)
+	$(UV) lock
+	$(UV) export --frozen --all-groups --quiet --no-header -o requirements.lock
+
+.PHONY: test
+test: lint system-deps ## Lint, then the whole test suite (unit, integration, browser)
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+.PHONY: test-fast
+test-fast: $(VENV)/.synced ## The suite without the browser tests
+	$(VENV)/bin/pytest -m "not e2e" $(PYTEST_ARGS)
+
+.PHONY: test-postgres
+test-postgres: $(VENV)/.synced ## The suite (without browser tests) on a temporary PostgreSQL 15
+	scripts/with-postgres $(VENV)/bin/pytest -m "not e2e" $(PYTEST_ARGS)
+
+.PHONY: bench
+bench: $(VENV)/.synced ## Render benchmarks, written to docs/benchmarks.md
+	$(PY) bench/render.py
+
+.PHONY: clean
+clean: ## Remove the virtualenv, database, media and collected static files
+	rm -rf $(VENV) .uv $(VAR) static_collected .pytest_cache .ruff_cache artifacts

@@ -1,0 +1,61 @@
+"""Fixtures shared by every app's tests: a site with the report tree in place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from wagtail.models import Locale, Page, Site
+
+from threatpress.reports.tests.factories import (
+    AssessmentPageFactory,
+    ChapterPageFactory,
+    EditionPageFactory,
+    HomePageFactory,
+    ReportsIndexPageFactory,
+)
+
+
+@dataclass
+class Tree:
+    home: object
+    reports: object
+
+
+def build_site() -> Tree:
+    Locale.objects.get_or_create(language_code="en")
+    Locale.objects.get_or_create(language_code="lt")
+    Page.objects.filter(depth=2).delete()
+    root = Page.get_first_root_node()
+    home = HomePageFactory(parent=root)
+    Site.objects.all().delete()
+    Site.objects.create(hostname="testserver", port=80, root_page=home, is_default_site=True)
+    reports = ReportsIndexPageFactory(parent=home)
+    return Tree(home=home, reports=reports)
+
+
+def build_edition(reports, year: int, chapters: int = 2, per_chapter: int = 3):
+    edition = EditionPageFactory(parent=reports, year=year)
+    for c in range(chapters):
+        chapter = ChapterPageFactory(
+            parent=edition, slug=f"chapter-{c + 1}", title=f"Chapter {c + 1}"
+        )
+        for a in range(per_chapter):
+            AssessmentPageFactory(
+                parent=chapter,
+                slug=f"judgment-{c + 1}-{a + 1}",
+                title=f"Judgment {c + 1}.{a + 1} of {year} is a full sentence.",
+                probability="likely",
+                horizon="near",
+            )
+    return edition
+
+
+@pytest.fixture
+def site_tree(db) -> Tree:
+    return build_site()
+
+
+@pytest.fixture
+def edition(site_tree):
+    return build_edition(site_tree.reports, 2026)

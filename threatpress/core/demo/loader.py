@@ -1,0 +1,277 @@
+"""Build the demo site from the TOML files in content/: idempotent, never overwrites an editor's
+work (an edition that already exists for a year is left alone unless `refresh` is asked for)."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import tomllib
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.images import ImageFile
+from django.utils.text import slugify
+from wagtail.images.models import Image
+from wagtail.models import Locale, Page, Site
+from wagtail_footnotes.models import Footnote
+
+from threatpress.core.models import InformationPage, SiteIdentity
+from threatpress.regions.models import Region
+from threatpress.reports.models import (
+    AssessmentPage,
+    ChapterPage,
+    EditionPage,
+    HomePage,
+    ReportsIndexPage,
+)
+
+from .charts import bar_chart_png
+
+CONTENT_DIR = Path(__file__).parent / "content"
+FOOTNOTE_MARKER = re.compile(r"\[\^([A-Za-z0-9_-]+)\]")
+
+
+@dataclass
+class LoadReport:
+    created: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+
+    def add(self, created: bool, what: str) -> None:
+        (self.created if created else self.kept).append(what)
+
+
+def read_toml(name: str) -> dict:
+    with (CONTENT_DIR / name).open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def edition_files() -> list[Path]:
+    return sorted(CONTENT_DIR.glob("edition_*.toml"))
+
+
+def publish(page: Page, when: datetime | None = None) -> None:
+    page.save_revision().publish()
+    if when is not None:
+        Page.objects.filter(pk=page.pk).update(
+            first_published_at=when, last_published_at=when, latest_revision_created_at=when
+        )
+
+
+def ensure_locales() -> Locale:
+    for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
+        Locale.objects.get_or_create(language_code=code)
+    return Locale.objects.get(language_code="en")
+
+
+def ensure_home(locale: Locale, report: LoadReport) -> HomePage:
+    home = HomePage.objects.filter(locale=locale, depth=2).first()
+    created = home is None
+    if created:
+        root = Page.get_first_root_node()
+        # Wagtail's first migration leaves a placeholder "Welcome" page at the top; replace it.
+        for placeholder in Page.objects.filter(depth=2, content_type__model="page"):
+            placeholder.delete()
+        home = HomePage(
+            title="National Threat Assessment",
+            slug="home",
+            locale=locale,
+            intro=(
+                "Each year the State Assessment Office tells the public which threats to the "
+                "country it judges most serious, how likely they are, and over what period."
+            ),
+        )
+        root.add_child(instance=home)
+        publish(home)
+    report.add(created, "home page")
+    site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True)
+    site.hostname, site.port, site.root_page = "localhost", 80, home
+    site.site_name = "National Threat Assessment"
+    site.save()
+    return home
+
+
+def ensure_reports_index(home: HomePage, report: LoadReport) -> ReportsIndexPage:
+    index = ReportsIndexPage.objects.child_of(home).first()
+    created = index is None
+    if created:
+        index = ReportsIndexPage(
+            title="Reports",
+            slug="reports",
+            intro="Every edition of the National Threat Assessment, newest first.",
+        )
+        home.add_child(instance=index)
+        publish(index)
+    report.add(created, "reports archive")
+    return index
+
+
+def ensure_regions(locale: Locale, report: LoadReport) -> dict[str, Region]:
+    regions = {}
+    for item in read_toml("regions.toml")["regions"]:
+        region, created = Region.objects.get_or_create(
+            locale=locale,
+            slug=slugify(item["name"]),
+            defaults={"name": item["name"], "kind": item.get("kind", "country")},
+        )
+        regions[item["name"]] = region
+        if created:
+            report.add(True, f"region {item['name']}")
+    return regions
+
+
+def ensure_information_pages(home: HomePage, report: LoadReport) -> dict[str, InformationPage]:
+    pages = {}
+    for item in read_toml("pages.toml")["pages"]:
+        page = InformationPage.objects.child_of(home).filter(slug=item["slug"]).first()
+        created = page is None
+        if created:
+            page = InformationPage(
+                title=item["title"],
+                slug=item["slug"],
+                intro=item.get("intro", ""),
+                body=[{"type": "paragraph", "value": item["body"]}],
+            )
+            home.add_child(instance=page)
+            publish(page)
+        pages[item["slug"]] = page
+        report.add(created, f"page {item['slug']}")
+    site = Site.objects.get(is_default_site=True)
+    identity = SiteIdentity.for_site(site)
+    identity.organisation = identity.organisation or "State Assessment Office"
+    identity.tagline = "National Threat Assessment"
+    identity.contact_email = identity.contact_email or "press@assessment.example"
+    identity.accessibility_page = identity.accessibility_page or pages.get("accessibility")
+    identity.cookies_page = identity.cookies_page or pages.get("cookies")
+    identity.about_page = identity.about_page or pages.get("about")
+    identity.footer_note = identity.footer_note or (
+        "<p>Demonstration content written for the ThreatPress project. The State Assessment "
+        "Office is fictional; the events it describes are real.</p>"
+    )
+    identity.save()
+    return pages
+
+
+def chart_image(block: dict, year: int) -> Image:
+    title = f"{block['title']} ({year})"
+    image = Image.objects.filter(title=title).first()
+    if image is None:
+        data = [(str(label), float(value)) for label, value in block["data"]]
+        png = bar_chart_png(block["title"], data, block.get("unit", ""))
+        image = Image(title=title)
+        image.file = ImageFile(io.BytesIO(png), name=f"{slugify(title)}.png")
+        image.save()
+    return image
+
+
+def body_blocks(blocks: list[dict], year: int, footnote_tag: Callable[[str], str]) -> list[dict]:
+    stream = []
+    for block in blocks:
+        kind = block["type"]
+        if kind == "paragraph":
+            text = FOOTNOTE_MARKER.sub(lambda m: footnote_tag(m.group(1)), block["text"])
+            stream.append({"type": "paragraph", "value": text})
+        elif kind == "list":
+            items = "".join(f"<li>{html.escape(item)}</li>" for item in block["items"])
+            stream.append({"type": "paragraph", "value": f"<ul>{items}</ul>"})
+        elif kind == "heading":
+            stream.append({"type": "heading", "value": block["text"]})
+        elif kind == "quote":
+            value = {"text": block["text"], "attribution": block.get("attribution", "")}
+            stream.append({"type": "quote", "value": value})
+        elif kind == "figure":
+            value = {
+                "image": chart_image(block, year).pk,
+                "alt_text": block["alt"],
+                "caption": block.get("caption", ""),
+            }
+            stream.append({"type": "figure", "value": value})
+        else:
+            raise ValueError(f"Unknown block type {kind!r}")
+    return stream
+
+
+def build_assessment(item: dict, year: int, locale: Locale, regions: dict[str, Region]):
+    notes = {key: str(uuid.uuid4()) for key in item.get("footnotes", {})}
+
+    def footnote_tag(key: str) -> str:
+        return f'<footnote id="{notes[key]}">[{notes[key][:6]}]</footnote>'
+
+    page = AssessmentPage(
+        title=item["title"],
+        slug=item["slug"],
+        locale=locale,
+        summary=item["summary"],
+        probability=item.get("probability", ""),
+        horizon=item.get("horizon", ""),
+        body=body_blocks(item.get("body", []), year, footnote_tag),
+    )
+    page.footnotes = [
+        Footnote(uuid=notes[key], text=f"<p>{text}</p>", locale=locale)
+        for key, text in item.get("footnotes", {}).items()
+    ]
+    page.regions = [regions[name] for name in item.get("regions", [])]
+    return page
+
+
+def load_edition(
+    path: Path,
+    index: ReportsIndexPage,
+    locale: Locale,
+    regions: dict[str, Region],
+    report: LoadReport,
+    refresh: bool,
+) -> EditionPage:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    year = int(data["year"])
+    existing = EditionPage.objects.child_of(index).filter(year=year).first()
+    if existing is not None and not refresh:
+        report.add(False, f"edition {year}")
+        return existing
+    if existing is not None:
+        existing.delete()
+    published_at = datetime.fromisoformat(data["published_at"])
+    edition = EditionPage(
+        title=data["title"],
+        year=year,
+        locale=locale,
+        published_at=published_at,
+        cutoff_date=date.fromisoformat(data["cutoff_date"]),
+        foreword=data.get("foreword", "").strip(),
+        foreword_signed_by=data.get("foreword_signed_by", ""),
+        search_description=data.get("search_description", ""),
+    )
+    edition.add_default_scale()
+    index.add_child(instance=edition)
+    publish(edition, published_at)
+    for chapter_data in data["chapters"]:
+        chapter = ChapterPage(
+            title=chapter_data["title"],
+            slug=chapter_data["slug"],
+            locale=locale,
+            introduction=chapter_data.get("introduction", "").strip(),
+        )
+        edition.add_child(instance=chapter)
+        publish(chapter, published_at)
+        for item in chapter_data["assessments"]:
+            assessment = build_assessment(item, year, locale, regions)
+            chapter.add_child(instance=assessment)
+            publish(assessment, published_at)
+    report.add(True, f"edition {year}")
+    return edition
+
+
+def load_demo(refresh: bool = False) -> LoadReport:
+    report = LoadReport()
+    locale = ensure_locales()
+    home = ensure_home(locale, report)
+    index = ensure_reports_index(home, report)
+    regions = ensure_regions(locale, report)
+    ensure_information_pages(home, report)
+    for path in edition_files():
+        load_edition(path, index, locale, regions, report, refresh)
+    return report

@@ -1,0 +1,114 @@
+"""What every ThreatPress page shares, the standing information pages and the site settings."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from threatpress.core.blocks import InformationStreamBlock
+
+
+class BasePage(Page):
+    """Abstract parent of every page type: SEO fields, search fields and breadcrumb helpers."""
+
+    show_in_menus_default = False
+    # Pages that a reader reaches only through their parent's listing do not need their own
+    # search description, but every page may override the social/search summary.
+    promote_panels = [
+        MultiFieldPanel(
+            [FieldPanel("slug"), FieldPanel("seo_title"), FieldPanel("search_description")],
+            heading=_("For search engines"),
+        ),
+    ]
+    search_fields = [*Page.search_fields]
+
+    class Meta:
+        abstract = True
+
+    @property
+    def breadcrumb_label(self) -> str:
+        """Short label for this page in a breadcrumb trail."""
+        return Truncator(self.title).words(8)
+
+    @cached_property
+    def ancestors_for_breadcrumbs(self) -> list[Page]:
+        """Ancestors below the tree root, specific, fetched once (one query per page type)."""
+        return list(self.get_ancestors().filter(depth__gt=1).specific())
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["breadcrumbs"] = self.ancestors_for_breadcrumbs
+        return context
+
+
+class InformationPage(BasePage):
+    """A standing page: accessibility statement, cookie policy, about."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+    body = StreamField(InformationStreamBlock(), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [*BasePage.search_fields, index.SearchField("intro"), index.SearchField("body")]
+
+    parent_page_types = ["reports.HomePage"]
+    subpage_types: list[str] = []
+    template = "pages/core/information_page.html"
+
+    class Meta:
+        verbose_name = _("information page")
+
+
+@register_setting(icon="site")
+class SiteIdentity(BaseSiteSetting):
+    """Who publishes the site, and where the standing pages are."""
+
+    organisation = models.CharField(
+        _("organisation"), max_length=200, default="State Assessment Office"
+    )
+    tagline = models.CharField(_("tagline"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    accessibility_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("accessibility statement"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    cookies_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("cookie policy"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    about_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("about the site"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    footer_note = RichTextField(_("footer note"), blank=True, features=["bold", "italic", "link"])
+
+    panels = [
+        FieldPanel("organisation"),
+        FieldPanel("tagline"),
+        FieldPanel("contact_email"),
+        FieldPanel("accessibility_page"),
+        FieldPanel("cookies_page"),
+        FieldPanel("about_page"),
+        FieldPanel("footer_note"),
+    ]
+
+    class Meta:
+        verbose_name = _("site identity")

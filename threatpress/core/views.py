@@ -1,0 +1,58 @@
+"""Site-wide views: the language choice at `/`, a health check and the error pages."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.utils.translation import get_language_from_request
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
+from wagtail.models import Locale, Page, Site
+
+from threatpress.publishing.visibility import public_pages
+
+
+def choose_language(request: HttpRequest) -> HttpResponseRedirect:
+    """Send `/` to the reader's language, but only to a language that has a public home page."""
+    available = available_languages(request)
+    preferred = get_language_from_request(request, check_path=False)
+    language = preferred if preferred in available else settings.LANGUAGE_CODE
+    response = HttpResponseRedirect(f"/{language}/")
+    response["Vary"] = "Accept-Language, Cookie"
+    return response
+
+
+def available_languages(request: HttpRequest) -> set[str]:
+    site = Site.find_for_request(request)
+    if site is None:
+        return {settings.LANGUAGE_CODE}
+    homes = public_pages(Page.objects.filter(translation_key=site.root_page.translation_key))
+    locale_ids = homes.values_list("locale_id", flat=True)
+    return set(
+        Locale.objects.filter(pk__in=locale_ids).values_list("language_code", flat=True)
+    ) or {settings.LANGUAGE_CODE}
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+@requires_csrf_token
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    # No database, no context processors: the request may be the thing that is broken.
+    return HttpResponse(loader.render_to_string("400.html"), status=400)
+
+
+@requires_csrf_token
+def server_error(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(loader.render_to_string("500.html"), status=500)

@@ -1,0 +1,92 @@
+"""Reading order of an edition, fetched in a constant number of queries whatever its size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from wagtail.models import Page
+
+from threatpress.publishing.visibility import public_pages
+
+from .models import AssessmentPage, ChapterPage, EditionPage, ReportsIndexPage
+
+
+@dataclass
+class ChapterEntry:
+    number: int
+    page: ChapterPage
+    assessments: list[AssessmentPage] = field(default_factory=list)
+
+
+def current_edition(home: Page) -> EditionPage | None:
+    """The newest public edition under this home page (so: in its language)."""
+    return public_pages(EditionPage.objects.descendant_of(home)).order_by("-year").first()
+
+
+def edition_contents(edition: EditionPage) -> list[ChapterEntry]:
+    """Public chapters of an edition with their public assessments, in reading order.
+
+    Two queries for the pages and one for view restrictions, however many chapters there are.
+    """
+    cache = edition.__dict__.setdefault("_contents_cache", None)
+    if cache is not None:
+        return cache
+    chapters = [
+        ChapterEntry(number=n, page=chapter)
+        for n, chapter in enumerate(
+            public_pages(ChapterPage.objects.child_of(edition)).order_by("path"), start=1
+        )
+    ]
+    by_path = {entry.page.path: entry for entry in chapters}
+    assessments = public_pages(AssessmentPage.objects.descendant_of(edition)).order_by("path")
+    for assessment in assessments:
+        entry = by_path.get(assessment.path[: -assessment.steplen])
+        if entry is not None:  # an assessment under an unpublished chapter stays hidden
+            entry.assessments.append(assessment)
+    edition.__dict__["_contents_cache"] = chapters
+    return chapters
+
+
+def reading_order(contents: list[ChapterEntry]) -> list[AssessmentPage]:
+    return [a for entry in contents for a in entry.assessments]
+
+
+def neighbours(contents: list[ChapterEntry], page: Page) -> dict[str, AssessmentPage | None]:
+    """Previous and next assessment across chapter boundaries."""
+    order = reading_order(contents)
+    index = next((i for i, a in enumerate(order) if a.pk == page.pk), None)
+    if index is None:
+        return {"previous_assessment": None, "next_assessment": None}
+    return {
+        "previous_assessment": order[index - 1] if index > 0 else None,
+        "next_assessment": order[index + 1] if index + 1 < len(order) else None,
+    }
+
+
+def find_in_newest_edition(
+    index: ReportsIndexPage, chapter_slug: str, assessment_slug: str | None
+) -> Page | None:
+    """What a year-less URL means: that chapter or assessment in the newest edition having it."""
+    chapters = public_pages(ChapterPage.objects.descendant_of(index)).filter(slug=chapter_slug)
+    editions = {
+        e.path: e.year
+        for e in public_pages(EditionPage.objects.child_of(index)).only("path", "year")
+    }
+    candidates = []
+    for chapter in chapters:
+        year = editions.get(chapter.path[: -chapter.steplen])
+        if year is None:
+            continue
+        if assessment_slug is None:
+            candidates.append((year, chapter))
+            continue
+        assessment = (
+            public_pages(AssessmentPage.objects.child_of(chapter))
+            .filter(slug=assessment_slug)
+            .first()
+        )
+        if assessment is not None:
+            candidates.append((year, assessment))
+    if not candidates:
+        return None
+    return max(candidates, key=lambda pair: pair[0])[1]

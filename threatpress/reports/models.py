@@ -1,0 +1,413 @@
+"""The page tree of a threat assessment: Home → Reports (archive) → Edition → Chapter → Assessment.
+
+URLs carry the edition's year (`/en/reports/2026/crisis-regions/<slug>/`) so that a citation never
+silently points at a newer text.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import prefetch_related_objects
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from threatpress.core.models import BasePage
+from threatpress.publishing.visibility import public_pages
+
+from .blocks import AssessmentBodyBlock
+from .forms import AssessmentPageForm, EditionPageForm
+from .scale import DEFAULT_PROBABILITY_TERMS, DEFAULT_TIME_HORIZONS, band_label
+
+FOREWORD_FEATURES = ["bold", "italic", "link", "ol", "ul"]
+# Routes of an edition: a chapter may not take one of these slugs.
+EDITION_ROUTES = {"summary", "foreword", "scale"}
+
+
+class HomePage(BasePage):
+    """The site's front page: the current edition up front, the archive one click away."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["reports.ReportsIndexPage", "core.InformationPage"]
+    template = "pages/reports/home_page.html"
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from .contents import current_edition, edition_contents
+
+        context = super().get_context(request, *args, **kwargs)
+        edition = current_edition(self)
+        context["edition"] = edition
+        context["contents"] = edition_contents(edition) if edition else []
+        context["reports_index"] = public_pages(ReportsIndexPage.objects.child_of(self)).first()
+        return context
+
+
+class ReportsIndexPage(RoutablePageMixin, BasePage):
+    """`/en/reports/`: the archive of every edition, and the year-less redirects."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["reports.HomePage"]
+    subpage_types = ["reports.EditionPage"]
+    max_count_per_parent = 1
+    template = "pages/reports/reports_index_page.html"
+
+    class Meta:
+        verbose_name = _("reports archive")
+
+    def editions(self):
+        return public_pages(EditionPage.objects.child_of(self)).order_by("-year")
+
+    @path("")
+    def archive(self, request):
+        return self.render(request, context_overrides={"editions": self.editions()})
+
+    # The model site's year-less URLs. A slug that is only digits is a year and is routed to the
+    # edition child instead; these patterns require at least one non-digit character.
+    @re_path(r"^(?P<chapter_slug>[-a-z0-9]*[-a-z][-a-z0-9]*)/$")
+    def yearless_chapter(self, request, chapter_slug: str):
+        return self._redirect_yearless(request, chapter_slug, None)
+
+    @re_path(
+        r"^(?P<chapter_slug>[-a-z0-9]*[-a-z][-a-z0-9]*)/(?P<assessment_slug>[-a-z0-9]{1,255})/$"
+    )
+    def yearless_assessment(self, request, chapter_slug: str, assessment_slug: str):
+        return self._redirect_yearless(request, chapter_slug, assessment_slug)
+
+    def _redirect_yearless(
+        self, request, chapter_slug: str, assessment_slug: str | None
+    ) -> HttpResponseRedirect:
+        """Redirect to the newest public edition that has this chapter (and assessment).
+
+        A temporary redirect: the target moves to the next edition when one is published.
+        """
+        from .contents import find_in_newest_edition
+
+        target = find_in_newest_edition(self, chapter_slug, assessment_slug)
+        if target is None:
+            raise Http404
+        return redirect(target.get_url(request), permanent=False)
+
+
+class EditionPage(RoutablePageMixin, BasePage):
+    """One year's National Threat Assessment."""
+
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(1990), MaxValueValidator(2200)]
+    )
+    published_at = models.DateTimeField(_("publication date and time"))
+    cutoff_date = models.DateField(
+        _("information cut-off date"),
+        help_text=_("Events after this date are not taken into account."),
+    )
+    foreword = RichTextField(_("foreword"), blank=True, features=FOREWORD_FEATURES)
+    foreword_signed_by = models.CharField(_("foreword signed by"), max_length=200, blank=True)
+
+    base_form_class = EditionPageForm
+    content_panels = [
+        *Page.content_panels,
+        FieldRowPanel(
+            [FieldPanel("year"), FieldPanel("published_at"), FieldPanel("cutoff_date")],
+            heading=_("Edition"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("foreword"), FieldPanel("foreword_signed_by")], heading=_("Foreword")
+        ),
+        InlinePanel(
+            "probability_terms",
+            heading=_("Probability scale"),
+            label=_("Probability term"),
+            min_num=2,
+        ),
+        InlinePanel(
+            "time_horizons", heading=_("Time horizons"), label=_("Time horizon"), min_num=1
+        ),
+    ]
+    search_fields = [*BasePage.search_fields, index.SearchField("foreword")]
+    parent_page_types = ["reports.ReportsIndexPage"]
+    subpage_types = ["reports.ChapterPage"]
+    template = "pages/reports/edition_page.html"
+
+    class Meta:
+        verbose_name = _("edition")
+
+    @property
+    def breadcrumb_label(self) -> str:
+        return str(self.year)
+
+    def full_clean(self, *args, **kwargs):
+        if self.year:
+            self.slug = str(self.year)
+        super().full_clean(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        terms = list(self.probability_terms.all())
+        keys = [term.key for term in terms]
+        if len(keys) != len(set(keys)):
+            raise ValidationError(_("Each probability term needs its own key."))
+        for term in terms:
+            if term.lower_bound >= term.upper_bound:
+                raise ValidationError(
+                    _("The band of “%(label)s” must start below where it ends.")
+                    % {"label": term.label}
+                )
+        horizon_keys = [h.key for h in self.time_horizons.all()]
+        if len(horizon_keys) != len(set(horizon_keys)):
+            raise ValidationError(_("Each time horizon needs its own key."))
+
+    def add_default_scale(self) -> None:
+        """Give a new edition the standard scale and horizons, for editors to adjust."""
+        if not self.probability_terms.all():
+            self.probability_terms = [
+                ProbabilityTerm(
+                    key=d.key,
+                    label=str(d.label),
+                    lower_bound=d.lower,
+                    upper_bound=d.upper,
+                    description=str(d.description),
+                )
+                for d in DEFAULT_PROBABILITY_TERMS
+            ]
+        if not self.time_horizons.all():
+            self.time_horizons = [
+                TimeHorizon(
+                    key=d.key, label=str(d.label), span=str(d.span), description=str(d.description)
+                )
+                for d in DEFAULT_TIME_HORIZONS
+            ]
+
+    @cached_property
+    def scale(self) -> dict[str, ProbabilityTerm]:
+        return {term.key: term for term in self.probability_terms.all()}
+
+    @cached_property
+    def horizons(self) -> dict[str, TimeHorizon]:
+        return {h.key: h for h in self.time_horizons.all()}
+
+    def _render_route(self, request, template: str, **extra) -> TemplateResponse:
+        from .contents import edition_contents
+
+        context = {"contents": edition_contents(self), **extra}
+        return self.render(request, template=template, context_overrides=context)
+
+    @path("")
+    def landing(self, request):
+        return self._render_route(request, "pages/reports/edition_page.html")
+
+    @path("summary/", name="summary")
+    def summary(self, request):
+        return self._render_route(
+            request, "pages/reports/edition_summary.html", route_title=_("Key judgments")
+        )
+
+    @path("foreword/", name="foreword")
+    def foreword_view(self, request):
+        return self._render_route(
+            request, "pages/reports/edition_foreword.html", route_title=_("Foreword")
+        )
+
+    @path("scale/", name="scale")
+    def scale_view(self, request):
+        return self.render(
+            request,
+            template="pages/reports/edition_scale.html",
+            context_overrides={"route_title": _("How to read the judgments")},
+        )
+
+
+class ProbabilityTerm(Orderable):
+    """One band of an edition's probability scale, e.g. likely = 50–75%."""
+
+    edition = ParentalKey(EditionPage, on_delete=models.CASCADE, related_name="probability_terms")
+    key = models.SlugField(
+        _("key"),
+        max_length=40,
+        help_text=_("Stable identifier that assessments refer to, e.g. “likely”."),
+    )
+    label = models.CharField(_("term"), max_length=60)
+    lower_bound = models.PositiveSmallIntegerField(
+        _("from (%)"), validators=[MaxValueValidator(100)]
+    )
+    upper_bound = models.PositiveSmallIntegerField(_("to (%)"), validators=[MaxValueValidator(100)])
+    description = models.CharField(_("description"), max_length=255, blank=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("key"), FieldPanel("label")]),
+        FieldRowPanel([FieldPanel("lower_bound"), FieldPanel("upper_bound")]),
+        FieldPanel("description"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("probability term")
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.band})"
+
+    @property
+    def band(self) -> str:
+        return band_label(self.lower_bound, self.upper_bound)
+
+
+class TimeHorizon(Orderable):
+    """One time horizon of an edition, e.g. near term = 6 months–2 years."""
+
+    edition = ParentalKey(EditionPage, on_delete=models.CASCADE, related_name="time_horizons")
+    key = models.SlugField(_("key"), max_length=40)
+    label = models.CharField(_("term"), max_length=60)
+    span = models.CharField(_("span"), max_length=60, help_text=_("For example “0–6 months”."))
+    description = models.CharField(_("description"), max_length=255, blank=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("key"), FieldPanel("label"), FieldPanel("span")]),
+        FieldPanel("description"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("time horizon")
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.span})"
+
+
+class ChapterPage(BasePage):
+    """A chapter of an edition; its order is its place among its siblings in the page tree."""
+
+    introduction = RichTextField(_("introduction"), blank=True, features=FOREWORD_FEATURES)
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+    search_fields = [*BasePage.search_fields, index.SearchField("introduction")]
+    parent_page_types = ["reports.EditionPage"]
+    subpage_types = ["reports.AssessmentPage"]
+    template = "pages/reports/chapter_page.html"
+
+    class Meta:
+        verbose_name = _("chapter")
+
+    @property
+    def breadcrumb_label(self) -> str:
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if self.slug.isdigit():
+            raise ValidationError(
+                {"slug": _("A chapter's slug cannot be only digits (years are).")}
+            )
+        if self.slug in EDITION_ROUTES:
+            raise ValidationError(
+                {"slug": _("“%(slug)s” is reserved for an edition page.") % {"slug": self.slug}}
+            )
+
+    def get_context(self, request, *args, **kwargs):
+        from .contents import edition_contents
+
+        context = super().get_context(request, *args, **kwargs)
+        edition = context["breadcrumbs"][-1].specific
+        contents = edition_contents(edition)
+        context["edition"] = edition
+        context["contents"] = contents
+        context["chapter_entry"] = next((c for c in contents if c.page.pk == self.pk), None)
+        return context
+
+
+class AssessmentPage(BasePage):
+    """One key judgment: the headline is the judgment, the summary its lead, the body its case."""
+
+    summary = models.TextField(
+        _("summary"),
+        max_length=1200,
+        help_text=_("Shown in bold under the key judgment, and on the summary page."),
+    )
+    body = StreamField(AssessmentBodyBlock(), blank=True)
+    probability = models.CharField(
+        _("probability"),
+        max_length=40,
+        blank=True,
+        help_text=_("A term of this edition's probability scale."),
+    )
+    horizon = models.CharField(
+        _("time horizon"),
+        max_length=40,
+        blank=True,
+        help_text=_("A time horizon of this edition."),
+    )
+    regions = ParentalManyToManyField(
+        "regions.Region", verbose_name=_("countries and regions"), blank=True, related_name="+"
+    )
+
+    base_form_class = AssessmentPageForm
+    content_panels = [
+        FieldPanel("title", heading=_("Key judgment")),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        FieldRowPanel([FieldPanel("probability"), FieldPanel("horizon")], heading=_("Judgment")),
+        FieldPanel("regions"),
+        InlinePanel("footnotes", heading=_("Sources and footnotes"), label=_("Footnote")),
+    ]
+    search_fields = [
+        *BasePage.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+    ]
+    parent_page_types = ["reports.ChapterPage"]
+    subpage_types: list[str] = []
+    template = "pages/reports/assessment_page.html"
+
+    class Meta:
+        verbose_name = _("assessment")
+
+    def edition(self) -> EditionPage | None:
+        return EditionPage.objects.ancestor_of(self).first()
+
+    def clean(self):
+        super().clean()
+        edition = self.edition() if self.path else None
+        if edition is None:
+            return
+        errors = {}
+        if self.probability and self.probability not in edition.scale:
+            errors["probability"] = _("Not a term of this edition's probability scale.")
+        if self.horizon and self.horizon not in edition.horizons:
+            errors["horizon"] = _("Not a time horizon of this edition.")
+        if errors:
+            raise ValidationError(errors)
+
+    def get_context(self, request, *args, **kwargs):
+        from .contents import edition_contents, neighbours
+
+        # wagtail-footnotes reads page.footnotes once per paragraph block: fetch them once.
+        prefetch_related_objects([self], "footnotes")
+        context = super().get_context(request, *args, **kwargs)
+        breadcrumbs = context["breadcrumbs"]
+        edition: EditionPage = breadcrumbs[-2]
+        chapter: ChapterPage = breadcrumbs[-1]
+        contents = edition_contents(edition)
+        context.update(
+            edition=edition,
+            chapter=chapter,
+            contents=contents,
+            chapter_entry=next((c for c in contents if c.page.pk == chapter.pk), None),
+            probability_term=edition.scale.get(self.probability),
+            time_horizon=edition.horizons.get(self.horizon),
+            region_list=list(self.regions.all()),
+            **neighbours(contents, self),
+        )
+        return context

@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path, re_path
+from django.views.static import serve as serve_file
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+from wagtail_footnotes import urls as footnotes_urls
+
+from threatpress.core import views as core_views
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("footnotes/", include(footnotes_urls)),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("", core_views.choose_language, name="choose_language"),
+]
+
+if settings.THREATPRESS_SERVE_MEDIA:
+    # One machine, no object storage: the app serves uploads itself (renditions are small).
+    urlpatterns += [
+        re_path(
+            r"^media/(?P<path>.*)$",
+            serve_file,
+            {"document_root": settings.MEDIA_ROOT},
+            name="media",
+        )
+    ]
+
+urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=True)
+
+handler400 = "threatpress.core.views.bad_request"
+handler404 = "threatpress.core.views.page_not_found"
+handler500 = "threatpress.core.views.server_error"
