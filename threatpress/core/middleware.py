@@ -2,19 +2,21 @@
 
 A NUL byte or other control character in the path would reach the database in a slug lookup
 (PostgreSQL refuses NUL in a string and the request would end in a 500); a path that is not valid
-UTF-8 or is absurdly long cannot name any page.
+UTF-8 or is absurdly long cannot name any page. Django re-escapes bytes that are not UTF-8 as
+"%XX" in `request.path`; no page path contains a percent sign, so one marks a broken path.
 """
 
 from __future__ import annotations
 
-import re
+import unicodedata
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.views.defaults import bad_request
 
 MAX_PATH_LENGTH = 2048
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+# Unicode "other" categories: control, format (bidi overrides), surrogate, private, unassigned.
+REFUSED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
 
 
 class MalformedRequest(Exception):
@@ -22,19 +24,15 @@ class MalformedRequest(Exception):
 
 
 def malformed_reason(request: HttpRequest) -> str | None:
-    raw_path = request.META.get("PATH_INFO", "")
-    try:
-        # WSGI passes the path as bytes decoded with latin-1.
-        raw_path.encode("latin-1").decode("utf-8")
-    except UnicodeError:
-        return "path is not valid UTF-8"
-    if len(request.path) > MAX_PATH_LENGTH:
+    path = request.path
+    if len(path) > MAX_PATH_LENGTH:
         return "path too long"
-    if CONTROL_CHARACTERS.search(request.path):
-        return "control character in path"
-    if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get(
-        "QUERY_STRING", ""
-    ):
+    if "%" in path:
+        return "path is not valid UTF-8"
+    if any(unicodedata.category(char) in REFUSED_CATEGORIES for char in path):
+        return "control or format character in path"
+    query = request.META.get("QUERY_STRING", "")
+    if "\x00" in query or "%00" in query:
         return "NUL in query string"
     return None
 

@@ -178,20 +178,25 @@ class EditionPage(RoutablePageMixin, BasePage):
         if not self.probability_terms.all():
             self.probability_terms = [
                 ProbabilityTerm(
+                    sort_order=position,
                     key=d.key,
                     label=str(d.label),
                     lower_bound=d.lower,
                     upper_bound=d.upper,
                     description=str(d.description),
                 )
-                for d in DEFAULT_PROBABILITY_TERMS
+                for position, d in enumerate(DEFAULT_PROBABILITY_TERMS)
             ]
         if not self.time_horizons.all():
             self.time_horizons = [
                 TimeHorizon(
-                    key=d.key, label=str(d.label), span=str(d.span), description=str(d.description)
+                    sort_order=position,
+                    key=d.key,
+                    label=str(d.label),
+                    span=str(d.span),
+                    description=str(d.description),
                 )
-                for d in DEFAULT_TIME_HORIZONS
+                for position, d in enumerate(DEFAULT_TIME_HORIZONS)
             ]
 
     @cached_property
@@ -407,7 +412,17 @@ class AssessmentPage(BasePage):
             chapter_entry=next((c for c in contents if c.page.pk == chapter.pk), None),
             probability_term=edition.scale.get(self.probability),
             time_horizon=edition.horizons.get(self.horizon),
+            probability_steps=_steps(list(edition.scale), self.probability, cumulative=True),
+            horizon_steps=_steps(list(edition.horizons), self.horizon, cumulative=False),
             region_list=list(self.regions.all()),
             **neighbours(contents, self),
         )
         return context
+
+
+def _steps(keys: list[str], chosen: str, cumulative: bool) -> list[bool]:
+    """Which segments of a scale graphic are filled: up to the chosen term, or only it."""
+    if chosen not in keys:
+        return []
+    index = keys.index(chosen)
+    return [(i <= index) if cumulative else (i == index) for i in range(len(keys))]

@@ -142,3 +142,16 @@ def test_query_count_does_not_grow_with_the_edition(
         client, django_assert_max_num_queries, "/en/reports/2026/chapter-5/judgment-5-4/", 32
     )
     assert large == small
+
+
+def test_scale_graphics_fill_up_to_the_term_and_mark_only_the_horizon(client, edition):
+    soup = soup_of(client)
+    probability, horizon = soup.select(".scale-badge__graphic")
+    filled = [
+        "scale-badge__step--on" in step["class"]
+        for step in probability.select(".scale-badge__step")
+    ]
+    assert filled == [True, True, True, False]  # likely: third of four bands
+    marked = ["scale-badge__step--on" in s["class"] for s in horizon.select(".scale-badge__step")]
+    assert marked == [False, True, False, False]  # near term: second of four horizons
+    assert probability["aria-hidden"] == "true"  # the words carry the meaning, not the picture

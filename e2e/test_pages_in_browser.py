@@ -1,0 +1,67 @@
+"""Every page type in a real browser: accessible (axe-core, WCAG 2.2 AA), responsive down to 320 px,
+and asking nothing of any host but ours. Screenshots at 360 and 1280 px go to artifacts/."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
+
+from .conftest import CRISIS_PATH
+
+PAGES = {
+    "home": "/en/",
+    "archive": "/en/reports/",
+    "edition": "/en/reports/2026/",
+    "summary": "/en/reports/2026/summary/",
+    "foreword": "/en/reports/2026/foreword/",
+    "scale": "/en/reports/2026/scale/",
+    "chapter": "/en/reports/2026/crisis-regions/",
+    "assessment": CRISIS_PATH,
+    "information": "/en/accessibility/",
+    "not-found": "/en/reports/2026/no-such-chapter/",
+}
+WCAG_AA = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}
+}
+axe = Axe()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_has_no_wcag_aa_violation(page: Page, name: str):
+    page.goto(PAGES[name])
+    results = axe.run(page, options=WCAG_AA)
+    assert results.violations_count == 0, results.generate_report()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_fits_a_320_px_screen(browser, server: str, name: str):
+    context = browser.new_context(base_url=server, viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(PAGES[name])
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    context.close()
+    assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at 320px"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_requests_nothing_from_other_hosts(page: Page, server: str, name: str):
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(PAGES[name], wait_until="networkidle")
+    foreign = [url for url in requested if not url.startswith((server, "data:"))]
+    assert foreign == []
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_screenshots(browser, server: str, screenshot_dir, name: str):
+    for width in (360, 1280):
+        context = browser.new_context(base_url=server, viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.goto(PAGES[name], wait_until="networkidle")
+        assert page.locator("h1").count() == 1
+        page.screenshot(path=str(screenshot_dir / f"{name}-{width}.png"), full_page=True)
+        if width == 1280:
+            page.emulate_media(media="print")
+            page.screenshot(path=str(screenshot_dir / f"{name}-print.png"), full_page=True)
+        context.close()

@@ -1,0 +1,78 @@
+"""`manage.py load_demo` builds a realistic edition and can run again without harm."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from wagtail.models import Page, Site
+
+from threatpress.core.models import InformationPage, SiteIdentity
+from threatpress.reports.models import AssessmentPage, ChapterPage, EditionPage
+
+pytestmark = pytest.mark.django_db
+
+CRISIS = "/en/reports/2026/crisis-regions/russia-loses-its-main-lever-in-the-south-caucasus/"
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", stdout=StringIO())
+
+
+def test_demo_has_the_current_edition_and_two_earlier_ones(demo):
+    years = sorted(EditionPage.objects.live().values_list("year", flat=True))
+    assert years == [2024, 2025, 2026]
+    current = EditionPage.objects.get(year=2026)
+    assert ChapterPage.objects.child_of(current).live().count() >= 6
+    assert AssessmentPage.objects.descendant_of(current).live().count() >= 18
+    assert "probability" in current.foreword.lower()
+
+
+def test_demo_crisis_regions_assessment_covers_the_model_page(client, demo):
+    response = client.get(CRISIS)
+    assert response.status_code == 200
+    text = response.content.decode()
+    for fact in ("Nagorno-Karabakh", "September 2023", "peacekeep", "Gyumri", "Armenia"):
+        assert fact in text, fact
+    assert "Sources and notes" in text
+    assert "<figure" in text
+
+
+def test_every_demo_assessment_renders_with_a_summary_and_body(client, demo):
+    for page in AssessmentPage.objects.live():
+        assert page.summary.strip(), page.slug
+        assert len(page.body) >= 3, page.slug
+        response = client.get(page.url)
+        assert response.status_code == 200, page.url
+
+
+def test_loading_twice_changes_nothing(demo):
+    counts = (Page.objects.count(), InformationPage.objects.count(), Site.objects.count())
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert (Page.objects.count(), InformationPage.objects.count(), Site.objects.count()) == counts
+    assert "0 created" in out.getvalue()
+
+
+def test_editor_changes_survive_a_second_load(demo):
+    page = AssessmentPage.objects.get(slug="russia-loses-its-main-lever-in-the-south-caucasus")
+    page.summary = "Edited by an editor."
+    page.save_revision().publish()
+    call_command("load_demo", stdout=StringIO())
+    page.refresh_from_db()
+    assert page.summary == "Edited by an editor."
+
+
+def test_dry_run_saves_nothing(db):
+    out = StringIO()
+    call_command("load_demo", "--dry-run", stdout=out)
+    assert "nothing was saved" in out.getvalue()
+    assert not EditionPage.objects.exists()
+
+
+def test_footer_links_to_the_standing_pages(client, demo):
+    identity = SiteIdentity.for_site(Site.objects.get(is_default_site=True))
+    assert identity.accessibility_page and identity.cookies_page
+    html = client.get("/en/").content.decode()
+    assert 'href="/en/accessibility/"' in html
+    assert "Cookie settings" in html

@@ -1,0 +1,63 @@
+"""Production settings are secure by default and fail fast when a secret is missing."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "THREATPRESS_", "DATABASE_URL"))
+    }
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without_required_setting(tmp_path, missing):
+    env = {
+        "DJANGO_SETTINGS_MODULE": "threatpress.settings.production",
+        "DJANGO_SECRET_KEY": "k" * 60,
+        "DJANGO_ALLOWED_HOSTS": "assessment.example",
+        "THREATPRESS_VAR_DIR": str(tmp_path),
+    }
+    del env[missing]
+    result = run_manage("check", **env)
+    assert result.returncode != 0
+    assert missing in result.stderr
+
+
+def test_deploy_check_is_clean_with_production_settings(tmp_path):
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SETTINGS_MODULE="threatpress.settings.production",
+        DJANGO_SECRET_KEY="a-long-random-production-secret-" + "x7Qp2" * 10,
+        DJANGO_ALLOWED_HOSTS="assessment.example",
+        THREATPRESS_VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_base_settings_are_not_debug_and_have_no_key():
+    from threatpress.settings import base
+
+    assert base.DEBUG is False
+    assert not hasattr(base, "SECRET_KEY")
