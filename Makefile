@@ -15,9 +15,10 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 # `make run` is production-shaped: DEBUG off, gunicorn, hashed and compressed static files.
+ALLOWED_HOSTS ?= $(HOST),127.0.0.1,localhost
 PROD_ENV = DJANGO_SETTINGS_MODULE=threatpress.settings.production \
 	DJANGO_SECRET_KEY="$$(cat $(VAR)/secret_key)" \
-	DJANGO_ALLOWED_HOSTS="$(HOST),127.0.0.1,localhost" \
+	DJANGO_ALLOWED_HOSTS="$(ALLOWED_HOSTS)" \
 	DJANGO_CSRF_TRUSTED_ORIGINS="http://$(HOST):$(PORT)" \
 	WAGTAILADMIN_BASE_URL="http://$(HOST):$(PORT)" \
 	THREATPRESS_HTTPS=false

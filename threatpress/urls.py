@@ -31,5 +31,6 @@ if settings.THREATPRESS_SERVE_MEDIA:
 urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=True)
 
 handler400 = "threatpress.core.views.bad_request"
+handler403 = "threatpress.core.views.permission_denied"
 handler404 = "threatpress.core.views.page_not_found"
 handler500 = "threatpress.core.views.server_error"

@@ -53,6 +53,14 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     return HttpResponse(loader.render_to_string("400.html"), status=400)
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return HttpResponse(loader.render_to_string("403.html"), status=403)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return HttpResponse(loader.render_to_string("403.html"), status=403)
+
+
 @requires_csrf_token
 def server_error(request: HttpRequest) -> HttpResponse:
     return HttpResponse(loader.render_to_string("500.html"), status=500)

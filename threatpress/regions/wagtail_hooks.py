@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -7,7 +8,7 @@ from .models import Region
 class RegionViewSet(SnippetViewSet):
     model = Region
     icon = "globe"
-    menu_label = "Countries & regions"
+    menu_label = _("Countries & regions")
     list_display = ["name", "kind", "slug"]
     list_filter = ["kind"]
     search_fields = ["name"]

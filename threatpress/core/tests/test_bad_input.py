@@ -83,3 +83,4 @@ def test_forged_post_to_a_page_is_refused_cleanly(edition):
     client = Client(enforce_csrf_checks=True, raise_request_exception=False)
     response = client.post("/en/reports/2026/", {"x": "y"})
     assert response.status_code == 403
+    assert "Not allowed" in response.content.decode()

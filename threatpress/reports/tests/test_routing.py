@@ -112,3 +112,10 @@ def test_unpublished_assessment_is_missing_everywhere(client, edition):
         "/en/reports/2026/chapter-1/judgment-1-1/",
     ):
         assert hidden.title not in client.get(url).content.decode(), url
+
+
+def test_a_language_without_its_own_home_serves_no_pages(client, edition):
+    # Until the Lithuanian edition exists, /lt/ must not show the English pages under a lt URL.
+    assert client.get("/lt/").status_code == 404
+    assert client.get("/lt/reports/2026/").status_code == 404
+    assert client.get("/en/reports/2026/").status_code == 200
