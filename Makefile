@@ -51,14 +51,9 @@ $(VAR)/.static: $(VENV)/.synced $(STATIC_SOURCES) | $(VAR)/secret_key
 	@$(PROD_ENV) $(MANAGE) collectstatic --noinput --clear -v0
 	@touch $@
 
-.PHONY: prepare
-prepare: $(VENV)/.synced $(VAR)/secret_key $(VAR)/.static
-	@$(PROD_ENV) $(MANAGE) migrate --noinput -v0
-	@$(PROD_ENV) $(MANAGE) load_demo
-
 .PHONY: run
-run: prepare ## Install, migrate, load the demo edition and serve at http://$(HOST):$(PORT)
-	@$(PROD_ENV) $(MANAGE) ensure_admin
+run: $(VENV)/.synced $(VAR)/secret_key $(VAR)/.static ## Install, migrate, load the demo and serve at http://$(HOST):$(PORT)
+	@$(PROD_ENV) $(MANAGE) setup_site
 	@echo
 	@echo "  Site:   http://$(HOST):$(PORT)/"
 	@echo "  Admin:  http://$(HOST):$(PORT)/admin/"
@@ -69,7 +64,7 @@ run: prepare ## Install, migrate, load the demo edition and serve at http://$(HO
 
 .PHONY: dev
 dev: $(VENV)/.synced ## Django's development server with DEBUG on
-	@$(MANAGE) migrate --noinput -v0 && $(MANAGE) load_demo && $(MANAGE) ensure_admin
+	@$(MANAGE) setup_site
 	@$(MANAGE) runserver "$(HOST):$(PORT)"
 
 .PHONY: manage

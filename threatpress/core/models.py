@@ -32,15 +32,19 @@ class BasePage(Page):
     class Meta:
         abstract = True
 
+    @classmethod
+    def crumb_label(cls, page: Page) -> str:
+        """Short label for a page of this type in a breadcrumb trail (works on a plain Page)."""
+        return Truncator(page.title).words(8)
+
     @property
     def breadcrumb_label(self) -> str:
-        """Short label for this page in a breadcrumb trail."""
-        return Truncator(self.title).words(8)
+        return type(self).crumb_label(self)
 
     @cached_property
     def ancestors_for_breadcrumbs(self) -> list[Page]:
-        """Ancestors below the tree root, specific, fetched once (one query per page type)."""
-        return list(self.get_ancestors().filter(depth__gt=1).specific())
+        """Ancestors below the tree root as plain pages, in one query."""
+        return list(self.get_ancestors().filter(depth__gt=1))
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -9,15 +9,29 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from django.db.models import QuerySet
-from wagtail.models import Page
+from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.functions import Length, Substr
+from wagtail.models import Page, PageViewRestriction
 
 P = TypeVar("P", bound=QuerySet)
 
 
+def _restricted_here_or_above() -> Exists:
+    """True for a page that has, or sits below a page that has, a view restriction.
+
+    One correlated subquery instead of Wagtail's `.public()`, which runs a query of its own
+    every time it is called.
+    """
+    return Exists(
+        PageViewRestriction.objects.filter(
+            page__path=Substr(OuterRef("path"), 1, Length("page__path"))
+        )
+    )
+
+
 def public_pages(queryset: P) -> P:
     """Restrict a page queryset to what an anonymous reader may see."""
-    return queryset.live().public()
+    return queryset.live().exclude(_restricted_here_or_above())
 
 
 def is_public(page: Page) -> bool:

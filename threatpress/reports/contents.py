@@ -10,6 +10,9 @@ from threatpress.publishing.visibility import public_pages
 
 from .models import AssessmentPage, ChapterPage, EditionPage, ReportsIndexPage
 
+# What a listing shows of a page: its title and its URL (pages carry ~40 columns otherwise).
+LISTING_FIELDS = ("id", "title", "slug", "path", "depth", "url_path", "locale_id", "live")
+
 
 @dataclass
 class ChapterEntry:
@@ -34,11 +37,19 @@ def edition_contents(edition: EditionPage) -> list[ChapterEntry]:
     chapters = [
         ChapterEntry(number=n, page=chapter)
         for n, chapter in enumerate(
-            public_pages(ChapterPage.objects.child_of(edition)).order_by("path"), start=1
+            public_pages(ChapterPage.objects.child_of(edition))
+            .only(*LISTING_FIELDS)
+            .order_by("path"),
+            start=1,
         )
     ]
     by_path = {entry.page.path: entry for entry in chapters}
-    assessments = public_pages(AssessmentPage.objects.descendant_of(edition)).order_by("path")
+    # Listings need titles, summaries and URLs, never the bodies.
+    assessments = (
+        public_pages(AssessmentPage.objects.descendant_of(edition))
+        .only(*LISTING_FIELDS, "summary")
+        .order_by("path")
+    )
     for assessment in assessments:
         entry = by_path.get(assessment.path[: -assessment.steplen])
         if entry is not None:  # an assessment under an unpublished chapter stays hidden

@@ -157,9 +157,9 @@ class EditionPage(RoutablePageMixin, BasePage):
     class Meta:
         verbose_name = _("edition")
 
-    @property
-    def breadcrumb_label(self) -> str:
-        return str(self.year)
+    @classmethod
+    def crumb_label(cls, page: Page) -> str:
+        return page.slug  # always the year
 
     def full_clean(self, *args, **kwargs):
         if self.year:
@@ -315,9 +315,9 @@ class ChapterPage(BasePage):
     class Meta:
         verbose_name = _("chapter")
 
-    @property
-    def breadcrumb_label(self) -> str:
-        return self.title
+    @classmethod
+    def crumb_label(cls, page: Page) -> str:
+        return page.title
 
     def clean(self):
         super().clean()
@@ -334,7 +334,7 @@ class ChapterPage(BasePage):
         from .contents import edition_contents
 
         context = super().get_context(request, *args, **kwargs)
-        edition = context["breadcrumbs"][-1].specific
+        edition = EditionPage.objects.get(pk=context["breadcrumbs"][-1].pk)
         contents = edition_contents(edition)
         context["edition"] = edition
         context["contents"] = contents
@@ -411,14 +411,14 @@ class AssessmentPage(BasePage):
         prefetch_related_objects([self], "footnotes")
         context = super().get_context(request, *args, **kwargs)
         breadcrumbs = context["breadcrumbs"]
-        edition: EditionPage = breadcrumbs[-2]
-        chapter: ChapterPage = breadcrumbs[-1]
+        edition = EditionPage.objects.get(pk=breadcrumbs[-2].pk)
         contents = edition_contents(edition)
+        chapter_entry = next((c for c in contents if c.page.pk == breadcrumbs[-1].pk), None)
         context.update(
             edition=edition,
-            chapter=chapter,
+            chapter=chapter_entry.page if chapter_entry else breadcrumbs[-1],
             contents=contents,
-            chapter_entry=next((c for c in contents if c.page.pk == chapter.pk), None),
+            chapter_entry=chapter_entry,
             probability_term=edition.scale.get(self.probability),
             time_horizon=edition.horizons.get(self.horizon),
             probability_steps=_steps(list(edition.scale), self.probability, cumulative=True),

@@ -136,10 +136,10 @@ def test_query_count_does_not_grow_with_the_edition(
     build_edition(site_tree.reports, 2026, chapters=8, per_chapter=6)
     client.get("/en/")  # the first request of a site creates its settings row
     small = _queries_for(
-        client, django_assert_max_num_queries, "/en/reports/2025/chapter-1/judgment-1-2/", 32
+        client, django_assert_max_num_queries, "/en/reports/2025/chapter-1/judgment-1-2/", 30
     )
     large = _queries_for(
-        client, django_assert_max_num_queries, "/en/reports/2026/chapter-5/judgment-5-4/", 32
+        client, django_assert_max_num_queries, "/en/reports/2026/chapter-5/judgment-5-4/", 30
     )
     assert large == small
 

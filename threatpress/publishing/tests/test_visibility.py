@@ -1,0 +1,47 @@
+"""What counts as public: live, and not under a view restriction."""
+
+import pytest
+from wagtail.models import Page, PageViewRestriction
+
+from threatpress.publishing.visibility import is_public, public_pages
+from threatpress.reports.models import AssessmentPage, ChapterPage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_live_unrestricted_pages_are_public(edition):
+    pages = public_pages(AssessmentPage.objects.descendant_of(edition))
+    assert pages.count() == 6
+    assert all(is_public(page) for page in pages)
+
+
+def test_draft_pages_are_not_public(edition):
+    page = AssessmentPage.objects.get(slug="judgment-1-1")
+    page.unpublish(set_expired=False, commit=True)
+    assert page not in public_pages(AssessmentPage.objects.all())
+    assert not is_public(page)
+
+
+def test_restriction_hides_the_page_and_everything_below_it(edition, client):
+    chapter = ChapterPage.objects.get(slug="chapter-1")
+    PageViewRestriction.objects.create(
+        page=chapter, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+    )
+    visible = set(public_pages(Page.objects.descendant_of(edition)).values_list("slug", flat=True))
+    assert visible == {"chapter-2", "judgment-2-1", "judgment-2-2", "judgment-2-3"}
+    assert not is_public(AssessmentPage.objects.get(slug="judgment-1-1"))
+    # Listings no longer mention the restricted chapter's judgments.
+    html = client.get("/en/reports/2026/summary/").content.decode()
+    assert "Judgment 1.1 of 2026" not in html
+    assert "Judgment 2.1 of 2026" in html
+
+
+def test_a_similar_path_prefix_is_not_mistaken_for_an_ancestor(edition):
+    # Restricting chapter-1 must not hide a sibling whose path merely starts with the same digits.
+    chapter_1 = ChapterPage.objects.get(slug="chapter-1")
+    PageViewRestriction.objects.create(
+        page=chapter_1, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+    )
+    chapter_2 = ChapterPage.objects.get(slug="chapter-2")
+    assert chapter_2.path[: len(chapter_1.path)] != chapter_1.path
+    assert chapter_2 in public_pages(ChapterPage.objects.all())
