@@ -60,7 +60,7 @@ run: $(VENV)/.synced $(VAR)/secret_key $(VAR)/.static ## Install, migrate, load 
 	@echo
 	@$(PROD_ENV) exec $(VENV)/bin/gunicorn threatpress.wsgi:application \
 	  --bind "$(HOST):$(PORT)" --workers "$${WEB_CONCURRENCY:-3}" --preload \
-	  --access-logfile - --error-logfile - --forwarded-allow-ips "127.0.0.1"
+	  --access-logfile - --error-logfile - --forwarded-allow-ips "127.0.0.1" --no-control-socket
 
 .PHONY: dev
 dev: $(VENV)/.synced ## Django's development server with DEBUG on

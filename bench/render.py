@@ -35,10 +35,14 @@ from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = ROOT / ".venv" / "bin"
+VENV_BIN = Path(sys.executable).parent  # gunicorn from the same virtualenv as this Python
 PAGE_PATH = "/en/reports/2026/crisis-regions/russia-loses-its-main-lever-in-the-south-caucasus/"
 SECTION = "## Assessment page render (issue 2)"
-DOC_TITLE = "# Benchmarks"
+DOC_HEADER = """# Benchmarks
+
+Each section is written by a script in `bench/` (see `bench/README.md`) and replaced when it runs
+again. Compare numbers only between runs on the same, otherwise idle, machine.
+"""
 WARMUP = 10
 WRK_THREADS, WRK_CONNECTIONS = 2, 32
 GUNICORN_WORKERS = 2
@@ -419,7 +423,11 @@ def cpu_model() -> str:
     return match.group(1).strip() if match else "unknown CPU"
 
 
-def machine() -> dict[str, str]:
+def machine() -> str:
+    return f"{os.cpu_count()} CPUs (nproc), {cpu_model()}, {platform.system()} {platform.release()}"
+
+
+def software() -> str:
     import sqlite3
 
     import django
@@ -429,10 +437,7 @@ def machine() -> dict[str, str]:
     wrk = find_binary("wrk", "/usr/bin/wrk")
     nginx_version = re.search(r"nginx/(\S+)", command_output([nginx, "-v"])) if nginx else None
     wrk_version = re.search(r"^wrk (\S+)", command_output([wrk, "--version"])) if wrk else None
-    return {
-        "CPUs (nproc)": str(os.cpu_count()),
-        "CPU": cpu_model(),
-        "OS": f"{platform.system()} {platform.release()}",
+    versions = {
         "Python": platform.python_version(),
         "Django": django.__version__,
         "Wagtail": wagtail.__version__,
@@ -441,6 +446,7 @@ def machine() -> dict[str, str]:
         "nginx": nginx_version.group(1) if nginx_version else "not installed",
         "wrk": wrk_version.group(1) if wrk_version else "not installed",
     }
+    return ", ".join(f"{name} {version}" for name, version in versions.items())
 
 
 def render_rows(result: InProcess) -> list[tuple[str, str, str]]:
@@ -464,7 +470,7 @@ def http_rows(http: Http) -> list[tuple[str, str, str, str]]:
     ):
         if result is not None:
             rps, p50, p99 = result.requests_per_sec, result.p50_ms, result.p99_ms
-            rows.append((label, f"{rps:.0f}", f"{p50:.2f}", f"{p99:.2f}"))
+            rows.append((label, f"{rps:,.0f}", f"{p50:.2f}", f"{p99:.2f}"))
     return rows
 
 
@@ -501,15 +507,17 @@ def interpretation(result: InProcess, http: Http) -> str:
         f"test client cost ({result.baseline.median_ms:.1f} ms for the same bytes)."
     )
     if http.gunicorn is not None:
+        rps, conns = http.gunicorn.requests_per_sec, WRK_CONNECTIONS
         text += (
-            f" Over HTTP, {GUNICORN_WORKERS} sync gunicorn workers serve about "
-            f"{http.gunicorn.requests_per_sec:.0f} uncached pages a second"
+            f" Over HTTP, {GUNICORN_WORKERS} sync gunicorn workers serve about {rps:.0f} uncached "
+            f"pages a second (their latency under {conns} connections is mostly queueing: "
+            f"{conns} / {rps:.0f} req/s ≈ {1000 * conns / rps:.0f} ms)"
         )
         if http.nginx is not None:
             factor = http.nginx.requests_per_sec / http.gunicorn.requests_per_sec
             text += (
-                f", while nginx serves the same HTML about {factor:.0f} times as fast, which is "
-                "roughly the headroom a page cache or a static export would buy"
+                f", while nginx serves the same HTML about {factor:,.0f} times as fast: the "
+                "ceiling for a cache in front of the application (nginx, a CDN) or a static export"
             )
         text += "."
     text += (
@@ -528,9 +536,7 @@ def busy_note(run: Run) -> str:
     return note + "."
 
 
-def section_markdown(
-    args: argparse.Namespace, facts: dict[str, str], run: Run, result: InProcess, http: Http
-) -> str:
+def section_markdown(args: argparse.Namespace, run: Run, result: InProcess, http: Http) -> str:
     lines = [
         SECTION,
         "",
@@ -539,9 +545,12 @@ def section_markdown(
         f"- Date: {datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}",
         f"- Command: `make bench` (`.venv/bin/python bench/render.py --requests {args.requests}`)",
         f"- Page: `{PAGE_PATH}` ({len(result.html):,} bytes of HTML)",
-        "- Machine: " + ", ".join(f"{key} {value}" for key, value in facts.items()),
+        f"- Machine: {machine()}",
+        f"- Software: {software()}",
         "- Set-up: production settings (DEBUG off), SQLite in a temporary directory, the demo "
         "edition from `manage.py load_demo`, no cache of any kind. " + busy_note(run),
+        "",
+        "### In-process render",
         "",
         f"{result.page.count} timed requests each after {WARMUP} warm-up requests, wall time "
         "per request with `time.perf_counter`. The baseline is a view returning the page's "
@@ -555,6 +564,8 @@ def section_markdown(
     ]
     if http.gunicorn is not None:
         lines += [
+            "### HTTP throughput",
+            "",
             f"`wrk -t{WRK_THREADS} -c{WRK_CONNECTIONS} -d{args.wrk_duration}s --timeout 10s "
             "--latency` against the same page:",
             "",
@@ -566,13 +577,13 @@ def section_markdown(
                 lines += [f"wrk reported errors against {name}: {wrk.errors}.", ""]
     if http.note:
         lines += [http.note, ""]
-    lines += [interpretation(result, http), ""]
+    lines += ["### What the numbers mean", "", interpretation(result, http), ""]
     return "\n".join(lines)
 
 
 def write_section(doc: Path, section: str) -> None:
     """Replace this benchmark's section (up to the next `## `), or append it."""
-    text = doc.read_text() if doc.exists() else f"{DOC_TITLE}\n\n"
+    text = doc.read_text() if doc.exists() else DOC_HEADER
     lines = text.splitlines()
     if SECTION in lines:
         start = lines.index(SECTION)
@@ -641,7 +652,7 @@ def main(argv: list[str] | None = None) -> int:
         http = measure_http(tmp, env, result.html, args.wrk_duration)
         run = Run(setup_seconds, meter.others_percent())
     print_report(run, result, http, args.show_queries)
-    write_section(args.output, section_markdown(args, machine(), run, result, http))
+    write_section(args.output, section_markdown(args, run, result, http))
     print(f"\nWrote {args.output}")
     return 0
 

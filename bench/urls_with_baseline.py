@@ -21,6 +21,5 @@ urlpatterns = [
     path("bench/baseline/", baseline, name="bench_baseline"),
 ]
 
-handler400 = site_urls.handler400
-handler404 = site_urls.handler404
-handler500 = site_urls.handler500
+# The site's error handlers (handler400, handler404, ...) apply here too.
+globals().update({k: v for k, v in vars(site_urls).items() if k.startswith("handler")})

@@ -86,7 +86,15 @@ def server(tmp_path_factory) -> Iterator[str]:
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
     log = (workdir / "gunicorn.log").open("w")
     process = subprocess.Popen(
-        [gunicorn, "threatpress.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+        [
+            gunicorn,
+            "threatpress.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--no-control-socket",
+        ],
         cwd=ROOT,
         env=env,
         stdout=log,
