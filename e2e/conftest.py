@@ -30,6 +30,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+ADMIN = ("e2e-admin", secrets.token_urlsafe(16))
 CRISIS_PATH = "/en/reports/2026/crisis-regions/russia-loses-its-main-lever-in-the-south-caucasus/"
 
 
@@ -79,9 +80,11 @@ def server(tmp_path_factory) -> Iterator[str]:
         THREATPRESS_VAR_DIR=str(workdir / "var"),
         THREATPRESS_STATIC_ROOT=str(workdir / "static"),
         WAGTAILADMIN_BASE_URL=f"http://127.0.0.1:{port}",
+        DJANGO_SUPERUSER_USERNAME=ADMIN[0],
+        DJANGO_SUPERUSER_PASSWORD=ADMIN[1],
     )
     manage = [sys.executable, str(ROOT / "manage.py")]
-    for command in (["migrate", "--noinput"], ["load_demo"], ["collectstatic", "--noinput"]):
+    for command in (["setup_site"], ["collectstatic", "--noinput"]):
         subprocess.run([*manage, *command, "-v0"], cwd=ROOT, env=env, check=True, timeout=300)
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
     log = (workdir / "gunicorn.log").open("w")

@@ -369,7 +369,11 @@ class AssessmentPage(BasePage):
 
     base_form_class = AssessmentPageForm
     content_panels = [
-        FieldPanel("title", heading=_("Key judgment")),
+        FieldPanel(
+            "title",
+            heading=_("Key judgment"),
+            help_text=_("One sentence: what we judge will happen. It is the page's headline."),
+        ),
         FieldPanel("summary"),
         FieldPanel("body"),
         FieldRowPanel([FieldPanel("probability"), FieldPanel("horizon")], heading=_("Judgment")),

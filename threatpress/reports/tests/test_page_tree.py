@@ -138,3 +138,60 @@ class AdminCreationTests(WagtailPageTestCase):
         )
         assessment = AssessmentPage.objects.get(slug="south-caucasus")
         self.assertEqual(assessment.probability, "highly-likely")
+
+    def test_new_edition_form_starts_with_the_standard_scale(self):
+        from django.urls import reverse
+
+        url = reverse(
+            "wagtailadmin_pages:add", args=("reports", "editionpage", self.tree.reports.pk)
+        )
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        for value in ("unlikely", "possible", "likely", "highly-likely", "6 months–2 years"):
+            self.assertContains(response, f'value="{value}"')
+
+    def test_edition_form_refuses_a_year_that_exists(self):
+        from django.urls import reverse
+
+        from threatpress.reports.tests.factories import EditionPageFactory
+
+        EditionPageFactory(parent=self.tree.reports, year=2034)
+        url = reverse(
+            "wagtailadmin_pages:add", args=("reports", "editionpage", self.tree.reports.pk)
+        )
+        data = nested_form_data(
+            {
+                "title": "Another 2034",
+                "slug": "",
+                "year": 2034,
+                "published_at": "2034-03-10 10:00",
+                "cutoff_date": "2034-01-15",
+                "foreword": rich_text("<p>x</p>"),
+                "foreword_signed_by": "",
+                "probability_terms": inline_formset(
+                    [
+                        {
+                            "key": "a",
+                            "label": "A",
+                            "lower_bound": 0,
+                            "upper_bound": 50,
+                            "description": "",
+                        },
+                        {
+                            "key": "b",
+                            "label": "B",
+                            "lower_bound": 50,
+                            "upper_bound": 100,
+                            "description": "",
+                        },
+                    ]
+                ),
+                "time_horizons": inline_formset(
+                    [{"key": "n", "label": "N", "span": "1 year", "description": ""}]
+                ),
+            }
+        )
+        response = self.client.post(url, data)
+        self.assertEqual(response.status_code, 200)  # the form again, with the error
+        self.assertContains(response, "There is already an edition for 2034.")
+        self.assertEqual(EditionPage.objects.filter(year=2034).count(), 1)
