@@ -69,39 +69,33 @@ class InformationPage(BasePage):
         verbose_name = _("information page")
 
 
+def standing_page(verbose_name: str) -> models.ForeignKey:
+    """A link from the site settings to one of the standing pages."""
+    return models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
 @register_setting(icon="site")
 class SiteIdentity(BaseSiteSetting):
     """Who publishes the site, and where the standing pages are."""
 
     organisation = models.CharField(
-        _("organisation"), max_length=200, default="State Assessment Office"
+        _("organisation"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who publishes the assessments; shown in the header and page titles."),
     )
     tagline = models.CharField(_("tagline"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
-    accessibility_page = models.ForeignKey(
-        "wagtailcore.Page",
-        verbose_name=_("accessibility statement"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    cookies_page = models.ForeignKey(
-        "wagtailcore.Page",
-        verbose_name=_("cookie policy"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    about_page = models.ForeignKey(
-        "wagtailcore.Page",
-        verbose_name=_("about the site"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    accessibility_page = standing_page(_("accessibility statement"))
+    cookies_page = standing_page(_("cookie policy"))
+    about_page = standing_page(_("about the site"))
     footer_note = RichTextField(_("footer note"), blank=True, features=["bold", "italic", "link"])
 
     panels = [

@@ -315,10 +315,6 @@ class ChapterPage(BasePage):
     class Meta:
         verbose_name = _("chapter")
 
-    @classmethod
-    def crumb_label(cls, page: Page) -> str:
-        return page.title
-
     def clean(self):
         super().clean()
         if self.slug.isdigit():
