@@ -29,11 +29,8 @@ def current_edition(home: Page) -> EditionPage | None:
 def edition_contents(edition: EditionPage) -> list[ChapterEntry]:
     """Public chapters of an edition with their public assessments, in reading order.
 
-    Two queries for the pages and one for view restrictions, however many chapters there are.
+    Two queries, however many chapters and assessments there are.
     """
-    cache = edition.__dict__.setdefault("_contents_cache", None)
-    if cache is not None:
-        return cache
     chapters = [
         ChapterEntry(number=n, page=chapter)
         for n, chapter in enumerate(
@@ -54,7 +51,6 @@ def edition_contents(edition: EditionPage) -> list[ChapterEntry]:
         entry = by_path.get(assessment.path[: -assessment.steplen])
         if entry is not None:  # an assessment under an unpublished chapter stays hidden
             entry.assessments.append(assessment)
-    edition.__dict__["_contents_cache"] = chapters
     return chapters
 
 
