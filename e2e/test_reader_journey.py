@@ -55,7 +55,13 @@ def test_printed_page_shows_the_text_and_none_of_the_chrome(page: Page):
     reader = PdfReader(io.BytesIO(pdf_bytes))
     width, height = (float(v) for v in reader.pages[0].mediabox.upper_right)
     assert (round(width), round(height)) == (595, 842)  # A4 in points
-    text = " ".join(p.extract_text() for p in reader.pages)
+    pages = [p.extract_text() for p in reader.pages]
+    assert len(pages) >= 2
+    for number, page_text in enumerate(pages, start=1):
+        # Running header with the edition, page number in the footer, on every page.
+        assert page_text.startswith("National Threat Assessment 2026"), page_text[:80]
+        assert f"{number} / {len(pages)}" in page_text
+    text = " ".join(pages)
     assert "Russia has lost its main lever" in text
     assert "Gyumri" in text
     for chrome in ("Cookie settings", "All reports", "Download PDF", "Skip to main content"):

@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import translation
 from django.utils.functional import cached_property
@@ -24,6 +25,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from threatpress.core.models import BasePage
+from threatpress.core.text import css_string
 from threatpress.publishing.visibility import public_pages
 
 from .blocks import AssessmentBodyBlock
@@ -32,7 +34,7 @@ from .scale import DEFAULT_PROBABILITY_TERMS, DEFAULT_TIME_HORIZONS, band_label
 
 FOREWORD_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 # Routes of an edition: a chapter may not take one of these slugs.
-EDITION_ROUTES = {"summary", "foreword", "scale"}
+EDITION_ROUTES = {"summary", "foreword", "scale", "print"}
 
 
 class HomePage(BasePage):
@@ -219,7 +221,7 @@ class EditionPage(RoutablePageMixin, BasePage):
     def _render_route(self, request, template: str, **extra) -> TemplateResponse:
         from .contents import edition_contents
 
-        context = {"contents": edition_contents(self), **extra}
+        context = {"edition": self, "contents": edition_contents(self), **extra}
         return self.render(request, template=template, context_overrides=context)
 
     @path("")
@@ -238,12 +240,19 @@ class EditionPage(RoutablePageMixin, BasePage):
             request, "pages/reports/edition_foreword.html", route_title=_("Foreword")
         )
 
+    @path("print/", name="print_css")
+    def print_css(self, request):
+        """The running header of this edition's printed pages (a stylesheet: CSP allows no
+        inline style, and CSS cannot read the title from the page)."""
+        css = render_to_string("pages/reports/edition_print.css", {"title": css_string(self.title)})
+        return HttpResponse(css, content_type="text/css; charset=utf-8")
+
     @path("scale/", name="scale")
     def scale_view(self, request):
         return self.render(
             request,
             template="pages/reports/edition_scale.html",
-            context_overrides={"route_title": _("How to read the judgments")},
+            context_overrides={"edition": self, "route_title": _("How to read the judgments")},
         )
 
 

@@ -119,3 +119,12 @@ def test_a_language_without_its_own_home_serves_no_pages(client, edition):
     assert client.get("/lt/").status_code == 404
     assert client.get("/lt/reports/2026/").status_code == 404
     assert client.get("/en/reports/2026/").status_code == 200
+
+
+def test_edition_print_stylesheet_carries_the_running_header(client, edition):
+    response = client.get("/en/reports/2026/print/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/css; charset=utf-8"
+    assert 'content: "National Threat Assessment 2026"' in response.content.decode()
+    page = client.get("/en/reports/2026/chapter-1/judgment-1-1/").content.decode()
+    assert '<link rel="stylesheet" href="/en/reports/2026/print/" media="print">' in page
