@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from django.conf import settings
 from django.core.files.images import ImageFile
 from django.utils.text import slugify
 from wagtail.images.models import Image
 from wagtail.models import Locale, Page, Site
 from wagtail_footnotes.models import Footnote
 
+from threatpress.core.locales import ensure_locales
 from threatpress.core.models import InformationPage, SiteIdentity
 from threatpress.regions.models import Region
 from threatpress.reports.models import (
@@ -60,12 +60,6 @@ def publish(page: Page, when: datetime | None = None) -> None:
         Page.objects.filter(pk=page.pk).update(
             first_published_at=when, last_published_at=when, latest_revision_created_at=when
         )
-
-
-def ensure_locales() -> Locale:
-    for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
-        Locale.objects.get_or_create(language_code=code)
-    return Locale.objects.get(language_code="en")
 
 
 def ensure_home(locale: Locale, report: LoadReport) -> HomePage:

@@ -3,15 +3,21 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from threatpress.core.locales import ensure_locales
+
 
 class Command(BaseCommand):
-    help = "Apply migrations, load the demo content if missing and make sure an admin exists."
+    help = (
+        "Apply migrations, create the configured locales, load the demo content if missing and "
+        "make sure an admin exists."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--no-demo", action="store_true", help="Do not load the demo content.")
 
     def handle(self, *args, no_demo=False, verbosity=1, **options):
         call_command("migrate", interactive=False, verbosity=0, stdout=self.stdout)
+        ensure_locales()
         if not no_demo:
             call_command("load_demo", verbosity=verbosity, stdout=self.stdout)
         call_command("ensure_admin", verbosity=verbosity, stdout=self.stdout)
