@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import io
 import re
+import secrets
 import tomllib
 import uuid
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.files.images import ImageFile
 from django.utils.text import slugify
 from wagtail.images.models import Image
@@ -21,6 +23,7 @@ from wagtail_footnotes.models import Footnote
 
 from threatpress.core.locales import ensure_locales
 from threatpress.core.models import InformationPage, SiteIdentity
+from threatpress.publishing.roles import AUTHORS, PUBLISHERS, REVIEWERS, ensure_editorial_roles
 from threatpress.regions.models import Region
 from threatpress.reports.models import (
     AssessmentPage,
@@ -40,6 +43,8 @@ FOOTNOTE_MARKER = re.compile(r"\[\^([A-Za-z0-9_-]+)\]")
 class LoadReport:
     created: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    # New demo accounts and their one-time passwords, to show the operator once.
+    credentials: list[tuple[str, str, str]] = field(default_factory=list)
 
     def add(self, created: bool, what: str) -> None:
         (self.created if created else self.kept).append(what)
@@ -259,9 +264,28 @@ def load_edition(
     return edition
 
 
+DEMO_USERS = (("author", AUTHORS), ("reviewer", REVIEWERS), ("publisher", PUBLISHERS))
+
+
+def ensure_demo_users(report: LoadReport) -> None:
+    """One user of each editorial role, with a random password shown once."""
+    groups = ensure_editorial_roles(Page.get_first_root_node())
+    User = get_user_model()
+    for username, role in DEMO_USERS:
+        if User.objects.filter(username=username).exists():
+            report.add(False, f"user {username}")
+            continue
+        password = secrets.token_urlsafe(12)
+        user = User.objects.create_user(username=username, password=password, first_name=role)
+        user.groups.add(groups[role])
+        report.add(True, f"user {username}")
+        report.credentials.append((username, role, password))
+
+
 def load_demo(refresh: bool = False) -> LoadReport:
     report = LoadReport()
     locale = ensure_locales()
+    ensure_demo_users(report)
     home = ensure_home(locale, report)
     index = ensure_reports_index(home, report)
     regions = ensure_regions(locale, report)

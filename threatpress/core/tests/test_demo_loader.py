@@ -76,3 +76,23 @@ def test_footer_links_to_the_standing_pages(client, demo):
     html = client.get("/en/").content.decode()
     assert 'href="/en/accessibility/"' in html
     assert "Cookie settings" in html
+
+
+def test_demo_has_one_user_of_each_role_with_a_password_shown_once(db):
+    from django.contrib.auth import get_user_model
+
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    User = get_user_model()
+    for username, group in (
+        ("author", "Authors"),
+        ("reviewer", "Reviewers"),
+        ("publisher", "Publishers"),
+    ):
+        user = User.objects.get(username=username)
+        assert list(user.groups.values_list("name", flat=True)) == [group]
+        password = out.getvalue().split(f"Demo user '{username}' ({group}) created with password: ")
+        assert user.check_password(password[1].split()[0])
+    again = StringIO()
+    call_command("load_demo", stdout=again)
+    assert "password" not in again.getvalue()

@@ -2,6 +2,7 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from wagtail.models import Locale
 
@@ -18,6 +19,8 @@ def test_setup_without_demo_creates_locales_and_admin_only(monkeypatch):
     assert set(Locale.objects.values_list("language_code", flat=True)) == {"en", "lt"}
     assert get_user_model().objects.filter(username="operator", is_superuser=True).exists()
     assert not EditionPage.objects.exists()
+    groups = set(Group.objects.values_list("name", flat=True))
+    assert {"Authors", "Reviewers", "Publishers"} <= groups
 
 
 def test_setup_with_demo_serves_the_site(client, monkeypatch):

@@ -35,6 +35,11 @@ class Command(BaseCommand):
                 self.stdout.write(f"  kept    {item}")
             for item in report.created:
                 self.stdout.write(f"  created {item}")
+        if verbosity >= 1 and not dry_run:
+            for username, role, password in report.credentials:
+                self.stdout.write(
+                    f"Demo user '{username}' ({role}) created with password: {password}"
+                )
         if verbosity >= 1:
             self.stdout.write(
                 self.style.SUCCESS(

@@ -2,14 +2,16 @@
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from wagtail.models import Page
 
 from threatpress.core.locales import ensure_locales
+from threatpress.publishing.roles import ensure_editorial_roles
 
 
 class Command(BaseCommand):
     help = (
-        "Apply migrations, create the configured locales, load the demo content if missing and "
-        "make sure an admin exists."
+        "Apply migrations, create the configured locales and the editorial roles and workflow, "
+        "load the demo content if missing and make sure an admin exists."
     )
 
     def add_arguments(self, parser):
@@ -18,6 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, no_demo=False, verbosity=1, **options):
         call_command("migrate", interactive=False, verbosity=0, stdout=self.stdout)
         ensure_locales()
+        ensure_editorial_roles(Page.get_first_root_node())
         if not no_demo:
             call_command("load_demo", verbosity=verbosity, stdout=self.stdout)
         call_command("ensure_admin", verbosity=verbosity, stdout=self.stdout)
