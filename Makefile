@@ -58,9 +58,7 @@ run: $(VENV)/.synced $(VAR)/secret_key $(VAR)/.static ## Install, migrate, load 
 	@echo "  Site:   http://$(HOST):$(PORT)/"
 	@echo "  Admin:  http://$(HOST):$(PORT)/admin/"
 	@echo
-	@$(PROD_ENV) exec $(VENV)/bin/gunicorn threatpress.wsgi:application \
-	  --bind "$(HOST):$(PORT)" --workers "$${WEB_CONCURRENCY:-3}" --preload \
-	  --access-logfile - --error-logfile - --forwarded-allow-ips "127.0.0.1" --no-control-socket
+	@$(PROD_ENV) VENV=$(VENV) exec scripts/serve "$(HOST):$(PORT)"
 
 .PHONY: dev
 dev: $(VENV)/.synced ## Django's development server with DEBUG on
@@ -105,6 +103,7 @@ test-postgres: $(VENV)/.synced ## The suite (without browser tests) on a tempora
 .PHONY: bench
 bench: $(VENV)/.synced ## Render benchmarks, written to docs/benchmarks.md
 	$(PY) bench/render.py
+	$(PY) bench/scheduler_delay.py
 
 .PHONY: clean
 clean: ## Remove the virtualenv, database, media and collected static files

@@ -581,12 +581,12 @@ def section_markdown(args: argparse.Namespace, run: Run, result: InProcess, http
     return "\n".join(lines)
 
 
-def write_section(doc: Path, section: str) -> None:
+def write_section(doc: Path, section: str, heading: str = SECTION) -> None:
     """Replace this benchmark's section (up to the next `## `), or append it."""
     text = doc.read_text() if doc.exists() else DOC_HEADER
     lines = text.splitlines()
-    if SECTION in lines:
-        start = lines.index(SECTION)
+    if heading in lines:
+        start = lines.index(heading)
         end = next(
             (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
         )

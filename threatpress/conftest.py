@@ -59,3 +59,15 @@ def site_tree(db) -> Tree:
 @pytest.fixture
 def edition(site_tree):
     return build_edition(site_tree.reports, 2026)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Django drops the SQLite test database file but not its WAL companions."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    name = settings.DATABASES["default"].get("TEST", {}).get("NAME")
+    if name and settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        for suffix in ("-wal", "-shm"):
+            Path(f"{name}{suffix}").unlink(missing_ok=True)

@@ -1,5 +1,9 @@
 """Test settings: fast hashing, in-memory email, plain static storage (no collectstatic needed)."""
 
+import os
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 
 SECRET_KEY = "insecure-test-key-only-used-by-the-test-suite"  # noqa: S105
@@ -15,3 +19,10 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# On SQLite, test against a file (WAL) rather than shared-cache memory, so that tests with a
+# background thread (the scheduler) see real locking behaviour instead of "table is locked".
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"threatpress-test-{os.getpid()}.sqlite3")
+    }

@@ -1,0 +1,103 @@
+"""Scheduled publishing runs without cron, catches up at start and releases pages together."""
+
+from __future__ import annotations
+
+import datetime
+import threading
+import time
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from threatpress.publishing import scheduler
+from threatpress.reports.models import AssessmentPage
+
+URL = "/en/reports/2026/chapter-1/judgment-1-1/"
+
+
+def schedule(page: AssessmentPage, summary: str, when: datetime.datetime) -> None:
+    page.save_revision().publish()  # a live version first, as in real use
+    page = AssessmentPage.objects.get(pk=page.pk)
+    page.summary = summary
+    page.go_live_at = when
+    page.save_revision().publish()
+
+
+@pytest.mark.django_db
+def test_a_missed_go_live_is_caught_up_by_the_first_tick(client, edition):
+    page = AssessmentPage.objects.get(slug="judgment-1-1")
+    schedule(
+        page, "Released while nothing was running.", timezone.now() + datetime.timedelta(seconds=1)
+    )
+    assert "Released while nothing was running." not in client.get(URL).content.decode()
+    time.sleep(1.1)
+    out = StringIO()
+    call_command("run_scheduler", "--once", stdout=out)
+    assert "1 scheduled revision(s) went live." in out.getvalue()
+    assert "Released while nothing was running." in client.get(URL).content.decode()
+
+
+@pytest.mark.django_db
+def test_pages_due_together_go_live_together_or_not_at_all(edition, monkeypatch):
+    from wagtail.models import Revision
+
+    pages = list(AssessmentPage.objects.filter(slug__in=["judgment-1-1", "judgment-2-1"]))
+    for page in pages:
+        schedule(
+            page, f"Embargoed text of {page.slug}.", timezone.now() + datetime.timedelta(seconds=1)
+        )
+    time.sleep(1.1)
+
+    # If the second page fails to publish, the first must not be left public on its own.
+    original, calls = Revision.publish, []
+
+    def publish_then_fail(self, *args, **kwargs):
+        calls.append(self.pk)
+        if len(calls) == 2:
+            raise RuntimeError("worker killed mid-publish")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Revision, "publish", publish_then_fail)
+    with pytest.raises(RuntimeError):
+        scheduler.tick()
+    summaries = AssessmentPage.objects.filter(pk__in=[p.pk for p in pages]).values_list(
+        "summary", flat=True
+    )
+    assert not any(s.startswith("Embargoed") for s in summaries)
+
+    monkeypatch.setattr(Revision, "publish", original)
+    assert scheduler.tick() == 2
+    summaries = set(
+        AssessmentPage.objects.filter(pk__in=[p.pk for p in pages]).values_list(
+            "summary", flat=True
+        )
+    )
+    assert summaries == {"Embargoed text of judgment-1-1.", "Embargoed text of judgment-2-1."}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_loop_publishes_a_page_shortly_after_its_time(client):
+    from threatpress.conftest import build_edition, build_site
+
+    tree = build_site()
+    build_edition(tree.reports, 2026, chapters=1, per_chapter=1)
+    page = AssessmentPage.objects.get(slug="judgment-1-1")
+    go_live = timezone.now() + datetime.timedelta(seconds=2)
+    schedule(page, "Goes live in two seconds.", go_live)
+    stop = threading.Event()
+    worker = threading.Thread(target=scheduler.run, kwargs={"interval": 0.2, "stop": stop})
+    worker.start()
+    try:
+        deadline = time.monotonic() + 20  # generous: this is a correctness test, not a benchmark
+        while time.monotonic() < deadline:
+            if "Goes live in two seconds." in client.get(URL).content.decode():
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail("the scheduled revision never went live")
+    finally:
+        stop.set()
+        worker.join(timeout=10)
+    assert timezone.now() >= go_live
