@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -50,6 +51,14 @@ class BasePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["breadcrumbs"] = self.ancestors_for_breadcrumbs
         return context
+
+    def serve_preview(self, request, mode_name):
+        """A preview is never stored by any cache and never indexed (Wagtail only marks it
+        private)."""
+        response = super().serve_preview(request, mode_name)
+        patch_cache_control(response, private=True, no_cache=True, no_store=True, max_age=0)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
 
 
 class InformationPage(BasePage):
