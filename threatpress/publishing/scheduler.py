@@ -14,7 +14,7 @@ import threading
 import time
 
 from django.core.management import call_command
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 from wagtail.models import Revision
 
@@ -34,13 +34,16 @@ def tick() -> int:
 def run(interval: float = DEFAULT_INTERVAL, stop: threading.Event | None = None) -> None:
     """Tick every `interval` seconds until `stop` is set (or forever)."""
     stop = stop or threading.Event()
-    while not stop.is_set():
-        started = time.monotonic()
-        try:
-            close_old_connections()
-            published = tick()
-            if published:
-                logger.warning("Scheduled publishing: %d revision(s) went live.", published)
-        except Exception:  # the loop must outlive a database hiccup
-            logger.exception("Scheduled publishing tick failed; retrying")
-        stop.wait(max(0.0, interval - (time.monotonic() - started)))
+    try:
+        while not stop.is_set():
+            started = time.monotonic()
+            try:
+                close_old_connections()
+                published = tick()
+                if published:
+                    logger.warning("Scheduled publishing: %d revision(s) went live.", published)
+            except Exception:  # the loop must outlive a database hiccup
+                logger.exception("Scheduled publishing tick failed; retrying")
+            stop.wait(max(0.0, interval - (time.monotonic() - started)))
+    finally:
+        connection.close()  # this thread's connection, so the database can be dropped or moved
