@@ -34,8 +34,17 @@ def public_pages(queryset: P) -> P:
     return queryset.live().exclude(_restricted_here_or_above())
 
 
+def has_unpublished_ancestor(page: Page) -> bool:
+    """True when a page above this one (below the tree root) is not live.
+
+    Wagtail routes through a draft parent to a live child, so without this check an assessment
+    could be read at its URL while its edition or chapter is still unpublished.
+    """
+    return Page.objects.ancestor_of(page).filter(depth__gt=1, live=False).exists()
+
+
 def is_public(page: Page) -> bool:
     """True when an anonymous reader may see this page."""
-    if not page.live:
+    if not page.live or has_unpublished_ancestor(page):
         return False
     return not page.get_view_restrictions().exists()

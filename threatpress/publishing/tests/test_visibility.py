@@ -45,3 +45,22 @@ def test_a_similar_path_prefix_is_not_mistaken_for_an_ancestor(edition):
     chapter_2 = ChapterPage.objects.get(slug="chapter-2")
     assert chapter_2.path[: len(chapter_1.path)] != chapter_1.path
     assert chapter_2 in public_pages(ChapterPage.objects.all())
+
+
+def test_live_pages_under_an_unpublished_edition_are_not_served(client, edition):
+    # Wagtail routes through a draft parent to a live child; the embargo must not depend on
+    # every child being unpublished as well.
+    edition.unpublish(set_expired=False, commit=True)
+    assessment = AssessmentPage.objects.get(slug="judgment-1-1")
+    assert assessment.live
+    assert not is_public(assessment)
+    assert client.get("/en/reports/2026/chapter-1/judgment-1-1/").status_code == 404
+    assert client.get("/en/reports/2026/chapter-1/").status_code == 404
+    assert client.get("/en/reports/2026/").status_code == 404
+    assert client.get("/en/reports/chapter-1/judgment-1-1/").status_code == 404  # year-less
+
+
+def test_live_pages_under_an_unpublished_chapter_are_not_served(client, edition):
+    ChapterPage.objects.get(slug="chapter-1").unpublish(set_expired=False, commit=True)
+    assert client.get("/en/reports/2026/chapter-1/judgment-1-1/").status_code == 404
+    assert client.get("/en/reports/2026/chapter-2/judgment-2-1/").status_code == 200
