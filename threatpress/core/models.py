@@ -38,10 +38,6 @@ class BasePage(Page):
         """Short label for a page of this type in a breadcrumb trail (works on a plain Page)."""
         return Truncator(page.title).words(8)
 
-    @property
-    def breadcrumb_label(self) -> str:
-        return type(self).crumb_label(self)
-
     @cached_property
     def ancestors_for_breadcrumbs(self) -> list[Page]:
         """Ancestors below the tree root as plain pages, in one query."""
