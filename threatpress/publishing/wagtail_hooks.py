@@ -1,6 +1,14 @@
 from django.http import Http404
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.menus.pages import PageMenuItem
 
+from threatpress.reports.models import EditionPage
+
+from .admin_views import ReleaseEditionView, ReleasesIndexView, releasable_editions
+from .release import can_release
 from .visibility import has_unpublished_ancestor
 
 
@@ -9,3 +17,43 @@ def refuse_pages_under_unpublished_parents(page, request, serve_args, serve_kwar
     """A live page under a draft edition or chapter is not public: answer 404, as for a draft."""
     if has_unpublished_ancestor(page):
         raise Http404
+
+
+@hooks.register("register_admin_urls")
+def release_urls():
+    return [
+        path("releases/", ReleasesIndexView.as_view(), name="threatpress_releases"),
+        path(
+            "releases/edition/<int:page_id>/",
+            ReleaseEditionView.as_view(),
+            name="threatpress_release_edition",
+        ),
+    ]
+
+
+class ReleasesMenuItem(MenuItem):
+    def is_shown(self, request):
+        return any(True for _ in releasable_editions(request.user))
+
+
+@hooks.register("register_admin_menu_item")
+def releases_menu_item():
+    return ReleasesMenuItem(
+        _("Releases"), reverse("threatpress_releases"), icon_name="date", order=250
+    )
+
+
+class ReleaseEditionButton(PageMenuItem):
+    label = _("Release…")
+    icon_name = "date"
+    url_name = "threatpress_release_edition"
+
+    def is_shown(self, user):
+        return isinstance(self.page.specific, EditionPage) and can_release(user, self.page)
+
+
+@hooks.register("register_page_header_buttons")
+def release_button(page, user, view_name=None, next_url=None):
+    if page.live or page.specific_class is not EditionPage:
+        return
+    yield ReleaseEditionButton(page=page, priority=62)

@@ -234,6 +234,16 @@ def load_edition(
     if existing is not None:
         existing.delete()
     published_at = datetime.fromisoformat(data["published_at"])
+    # A draft edition (the one still being written) is saved as revisions and never published:
+    # releasing it is the publisher's job, from the admin.
+    draft = data.get("status", "published") == "draft"
+
+    def save(page: Page) -> None:
+        if draft:
+            page.save_revision()
+        else:
+            publish(page, published_at)
+
     edition = EditionPage(
         title=data["title"],
         year=year,
@@ -243,24 +253,27 @@ def load_edition(
         foreword=data.get("foreword", "").strip(),
         foreword_signed_by=data.get("foreword_signed_by", ""),
         search_description=data.get("search_description", ""),
+        live=not draft,
     )
     edition.add_default_scale()
     index.add_child(instance=edition)
-    publish(edition, published_at)
+    save(edition)
     for chapter_data in data["chapters"]:
         chapter = ChapterPage(
             title=chapter_data["title"],
             slug=chapter_data["slug"],
             locale=locale,
             introduction=chapter_data.get("introduction", "").strip(),
+            live=not draft,
         )
         edition.add_child(instance=chapter)
-        publish(chapter, published_at)
+        save(chapter)
         for item in chapter_data["assessments"]:
             assessment = build_assessment(item, year, locale, regions)
+            assessment.live = not draft
             chapter.add_child(instance=assessment)
-            publish(assessment, published_at)
-    report.add(True, f"edition {year}")
+            save(assessment)
+    report.add(True, f"edition {year}" + (" (draft, not released)" if draft else ""))
     return edition
 
 
