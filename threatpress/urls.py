@@ -2,13 +2,13 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
 from django.views.generic import TemplateView
-from django.views.static import serve as serve_file
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
 from threatpress.core import views as core_views
+from threatpress.publishing.media_views import serve_media
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -26,12 +26,12 @@ urlpatterns = [
 ]
 
 if settings.THREATPRESS_SERVE_MEDIA:
-    # One machine, no object storage: the app serves uploads itself (renditions are small).
+    # One machine, no object storage: the app serves uploads itself, each file only when the
+    # image or document it belongs to is public (see publishing/media_views.py).
     urlpatterns += [
         re_path(
             r"^media/(?P<path>.*)$",
-            serve_file,
-            {"document_root": settings.MEDIA_ROOT},
+            serve_media,
             name="media",
         )
     ]

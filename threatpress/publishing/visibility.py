@@ -1,17 +1,20 @@
 """The one place that decides whether content is public.
 
-Every public surface (pages, listings, the summary and archive, later search, feeds, sitemaps,
-exports) asks these functions instead of filtering on `live` itself, so that embargoes and
-expiry (the release-day issue) change one module, not every view.
+A page is public when it is live, every page above it is live, and no view restriction covers it.
+An image or document is public when a public page uses it (Wagtail's reference index records
+every use, in rich text and StreamField alike). Every public surface (pages, listings, the
+summary and archive, media files and documents, later search, feeds, sitemaps and exports) asks
+these functions instead of filtering on `live` itself.
 """
 
 from __future__ import annotations
 
 from typing import TypeVar
 
-from django.db.models import Exists, OuterRef, QuerySet
-from django.db.models.functions import Length, Substr
-from wagtail.models import Page, PageViewRestriction
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Exists, Model, OuterRef, QuerySet
+from django.db.models.functions import Cast, Length, Substr
+from wagtail.models import Page, PageViewRestriction, ReferenceIndex
 
 P = TypeVar("P", bound=QuerySet)
 
@@ -29,9 +32,19 @@ def _restricted_here_or_above() -> Exists:
     )
 
 
+def _unpublished_above() -> Exists:
+    """True for a page below a page (under the tree root) that is not live: Wagtail would route
+    through a draft edition to a live assessment, and so would a listing that only checks `live`."""
+    return Exists(
+        Page.objects.filter(
+            depth__gt=1, live=False, path=Substr(OuterRef("path"), 1, Length("path"))
+        )
+    )
+
+
 def public_pages(queryset: P) -> P:
     """Restrict a page queryset to what an anonymous reader may see."""
-    return queryset.live().exclude(_restricted_here_or_above())
+    return queryset.live().exclude(_restricted_here_or_above()).exclude(_unpublished_above())
 
 
 def has_unpublished_ancestor(page: Page) -> bool:
@@ -45,6 +58,31 @@ def has_unpublished_ancestor(page: Page) -> bool:
 
 def is_public(page: Page) -> bool:
     """True when an anonymous reader may see this page."""
-    if not page.live or has_unpublished_ancestor(page):
-        return False
-    return not page.get_view_restrictions().exists()
+    return page.live and public_pages(Page.objects.filter(pk=page.pk)).exists()
+
+
+def _used_by_public_page(obj: Model) -> bool:
+    """True when a public page's live content refers to `obj` (an image or a document).
+
+    The reference index is rebuilt from the page row on every save. For a live page that row is
+    the published version, so a picture added only in a draft is not counted.
+    """
+    public_ids = (
+        public_pages(Page.objects.all())
+        .annotate(key=Cast("pk", output_field=CharField()))
+        .values("key")
+    )
+    return ReferenceIndex.objects.filter(
+        base_content_type=ContentType.objects.get_for_model(Page),
+        to_content_type=ContentType.objects.get_for_model(obj),
+        to_object_id=str(obj.pk),
+        object_id__in=public_ids,
+    ).exists()
+
+
+def is_public_image(image: Model) -> bool:
+    return _used_by_public_page(image)
+
+
+def is_public_document(document: Model) -> bool:
+    return _used_by_public_page(document)

@@ -8,14 +8,22 @@ from wagtail.admin.ui.menus.pages import PageMenuItem
 from threatpress.reports.models import EditionPage
 
 from .admin_views import ReleaseEditionView, ReleasesIndexView, releasable_editions
+from .media_views import is_editor
 from .release import can_release
-from .visibility import has_unpublished_ancestor
+from .visibility import has_unpublished_ancestor, is_public_document
 
 
 @hooks.register("before_serve_page")
 def refuse_pages_under_unpublished_parents(page, request, serve_args, serve_kwargs):
     """A live page under a draft edition or chapter is not public: answer 404, as for a draft."""
     if has_unpublished_ancestor(page):
+        raise Http404
+
+
+@hooks.register("before_serve_document")
+def refuse_documents_no_public_page_uses(document, request):
+    """A document attached only to embargoed or draft pages does not exist for readers."""
+    if not is_editor(request) and not is_public_document(document):
         raise Http404
 
 

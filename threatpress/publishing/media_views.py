@@ -1,0 +1,59 @@
+"""Uploaded files, served only when the one visibility rule allows it.
+
+On one machine the app serves MEDIA_ROOT itself. File names are predictable (an image's original
+is stored under its upload name), so serving the directory as-is would leak a chart from an
+embargoed edition to anyone who guesses its name. Each request is therefore mapped back to the
+image, rendition or document it belongs to, and answered with 404 unless that object is public
+or the visitor is an editor (who needs the files to preview drafts).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.views.static import serve
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+
+from .visibility import is_public_document, is_public_image
+
+# Files are checked on every request (no-cache), so unpublishing takes effect at once, while
+# Last-Modified still lets browsers and caches revalidate with a cheap 304.
+PUBLIC_CACHE_CONTROL = "public, no-cache"
+EDITOR_CACHE_CONTROL = "private, no-store"
+
+
+def is_editor(request: HttpRequest) -> bool:
+    user = request.user
+    return user.is_authenticated and user.has_perm("wagtailadmin.access_admin")
+
+
+def owner_of(name: str):
+    """The image or document a stored file belongs to, or None."""
+    Image = get_image_model()
+    if name.startswith("original_images/"):
+        return Image.objects.filter(file=name).first()
+    if name.startswith("images/"):
+        rendition = Image.get_rendition_model().objects.filter(file=name).first()
+        return rendition.image if rendition else None
+    if name.startswith("documents/"):
+        return get_document_model().objects.filter(file=name).first()
+    return None
+
+
+def is_public_file(obj) -> bool:
+    if obj is None:
+        return False
+    if isinstance(obj, get_image_model()):
+        return is_public_image(obj)
+    return is_public_document(obj)
+
+
+def serve_media(request: HttpRequest, path: str) -> HttpResponse:
+    editor = is_editor(request)
+    if not editor and not is_public_file(owner_of(path)):
+        raise Http404
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["Cache-Control"] = EDITOR_CACHE_CONTROL if editor else PUBLIC_CACHE_CONTROL
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
