@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from threatpress.core import views as core_views
 from threatpress.publishing.media_views import serve_media
+from threatpress.publishing.preview_link_views import serve_preview_file, serve_preview_link
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -22,6 +23,17 @@ urlpatterns = [
         name="footnotes-modal",
     ),
     path("healthz", core_views.healthz, name="healthz"),
+    # Preview links for readers outside the CMS (publishing/preview_link_views.py).
+    re_path(
+        r"^preview/(?P<token>[-\w]{20,64})/(?P<subpath>(?:[-\w]+/)*)$",
+        serve_preview_link,
+        name="preview_link",
+    ),
+    re_path(
+        r"^preview-files/(?P<token>[-\w]{20,64})/(?P<path>.+)$",
+        serve_preview_file,
+        name="preview_link_file",
+    ),
     path("", core_views.choose_language, name="choose_language"),
 ]
 

@@ -4,11 +4,18 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus.pages import PageMenuItem
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from threatpress.reports.models import EditionPage
 
 from .admin_views import ReleaseEditionView, ReleasesIndexView, releasable_editions
 from .media_views import is_editor
+from .preview_link_admin import (
+    CreatePreviewLinkView,
+    PreviewLinkDetailView,
+    PreviewLinksIndexView,
+    may_manage,
+)
 from .release import can_release
 from .visibility import has_unpublished_ancestor, is_public_document
 
@@ -35,6 +42,17 @@ def release_urls():
             "releases/edition/<int:page_id>/",
             ReleaseEditionView.as_view(),
             name="threatpress_release_edition",
+        ),
+        path("preview-links/", PreviewLinksIndexView.as_view(), name="threatpress_preview_links"),
+        path(
+            "preview-links/new/<int:page_id>/",
+            CreatePreviewLinkView.as_view(),
+            name="threatpress_create_preview_link",
+        ),
+        path(
+            "preview-links/<int:link_id>/",
+            PreviewLinkDetailView.as_view(),
+            name="threatpress_preview_link",
         ),
     ]
 
@@ -65,3 +83,32 @@ def release_button(page, user, view_name=None, next_url=None):
     if page.live or page.specific_class is not EditionPage:
         return
     yield ReleaseEditionButton(page=page, priority=62)
+
+
+class PublishersMenuItem(MenuItem):
+    """Shown to users who may publish somewhere (Publishers, superusers)."""
+
+    def is_shown(self, request):
+        return PagePermissionPolicy().user_has_permission(request.user, "publish")
+
+
+@hooks.register("register_admin_menu_item")
+def preview_links_menu_item():
+    return PublishersMenuItem(
+        _("Preview links"), reverse("threatpress_preview_links"), icon_name="link", order=260
+    )
+
+
+class PreviewLinkButton(PageMenuItem):
+    label = _("Preview link…")
+    icon_name = "link"
+    url_name = "threatpress_create_preview_link"
+
+    def is_shown(self, user):
+        return may_manage(user, self.page)
+
+
+@hooks.register("register_page_header_buttons")
+def preview_link_button(page, user, view_name=None, next_url=None):
+    if not page.is_root():
+        yield PreviewLinkButton(page=page, priority=63)

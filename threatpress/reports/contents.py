@@ -26,24 +26,25 @@ def current_edition(home: Page) -> EditionPage | None:
     return public_pages(EditionPage.objects.descendant_of(home)).order_by("-year").first()
 
 
-def edition_contents(edition: EditionPage) -> list[ChapterEntry]:
+def edition_contents(edition: EditionPage, drafts: bool = False) -> list[ChapterEntry]:
     """Public chapters of an edition with their public assessments, in reading order.
 
-    Two queries, however many chapters and assessments there are.
+    With `drafts` (a preview: an editor's, or a preview link's) unpublished pages are listed too,
+    so that an embargoed edition can be read as a whole before its release. Two queries, however
+    many chapters and assessments there are.
     """
+    visible = _all_pages if drafts else public_pages
     chapters = [
         ChapterEntry(number=n, page=chapter)
         for n, chapter in enumerate(
-            public_pages(ChapterPage.objects.child_of(edition))
-            .only(*LISTING_FIELDS)
-            .order_by("path"),
+            visible(ChapterPage.objects.child_of(edition)).only(*LISTING_FIELDS).order_by("path"),
             start=1,
         )
     ]
     by_path = {entry.page.path: entry for entry in chapters}
     # Listings need titles, summaries and URLs, never the bodies.
     assessments = (
-        public_pages(AssessmentPage.objects.descendant_of(edition))
+        visible(AssessmentPage.objects.descendant_of(edition))
         .only(*LISTING_FIELDS, "summary")
         .order_by("path")
     )
@@ -52,6 +53,15 @@ def edition_contents(edition: EditionPage) -> list[ChapterEntry]:
         if entry is not None:  # an assessment under an unpublished chapter stays hidden
             entry.assessments.append(assessment)
     return chapters
+
+
+def _all_pages(queryset):
+    return queryset
+
+
+def is_preview(request) -> bool:
+    """Set by Wagtail's preview and by preview links, never by anything a reader sends."""
+    return getattr(request, "is_preview", False)
 
 
 def reading_order(contents: list[ChapterEntry]) -> list[AssessmentPage]:

@@ -219,9 +219,10 @@ class EditionPage(RoutablePageMixin, BasePage):
         return {h.key: h for h in self.time_horizons.all()}
 
     def _render_route(self, request, template: str, **extra) -> TemplateResponse:
-        from .contents import edition_contents
+        from .contents import edition_contents, is_preview
 
-        context = {"edition": self, "contents": edition_contents(self), **extra}
+        contents = edition_contents(self, drafts=is_preview(request))
+        context = {"edition": self, "contents": contents, **extra}
         return self.render(request, template=template, context_overrides=context)
 
     @path("")
@@ -336,11 +337,11 @@ class ChapterPage(BasePage):
             )
 
     def get_context(self, request, *args, **kwargs):
-        from .contents import edition_contents
+        from .contents import edition_contents, is_preview
 
         context = super().get_context(request, *args, **kwargs)
         edition = EditionPage.objects.get(pk=context["breadcrumbs"][-1].pk)
-        contents = edition_contents(edition)
+        contents = edition_contents(edition, drafts=is_preview(request))
         context["edition"] = edition
         context["contents"] = contents
         context["chapter_entry"] = next((c for c in contents if c.page.pk == self.pk), None)
@@ -414,14 +415,14 @@ class AssessmentPage(BasePage):
             raise ValidationError(errors)
 
     def get_context(self, request, *args, **kwargs):
-        from .contents import edition_contents, neighbours
+        from .contents import edition_contents, is_preview, neighbours
 
         # wagtail-footnotes reads page.footnotes once per paragraph block: fetch them once.
         prefetch_related_objects([self], "footnotes")
         context = super().get_context(request, *args, **kwargs)
         breadcrumbs = context["breadcrumbs"]
         edition = EditionPage.objects.get(pk=breadcrumbs[-2].pk)
-        contents = edition_contents(edition)
+        contents = edition_contents(edition, drafts=is_preview(request))
         chapter_entry = next((c for c in contents if c.page.pk == breadcrumbs[-1].pk), None)
         context.update(
             edition=edition,
