@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import shutil
 import socket
 import subprocess
 import sys
@@ -31,6 +30,13 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 ADMIN = ("e2e-admin", secrets.token_urlsafe(16))
+# The demo's Publisher (its password is random and printed once by `make run`; set ours here).
+PUBLISHER = ("publisher", secrets.token_urlsafe(16))
+SET_PUBLISHER_PASSWORD = (
+    "import os; from django.contrib.auth import get_user_model; "
+    "u = get_user_model().objects.get(username='publisher'); "
+    "u.set_password(os.environ['E2E_PUBLISHER_PASSWORD']); u.save()"
+)
 CRISIS_PATH = "/en/reports/2026/crisis-regions/russia-loses-its-main-lever-in-the-south-caucasus/"
 
 
@@ -38,6 +44,9 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if Path(str(item.fspath)).is_relative_to(Path(__file__).parent):
             item.add_marker(pytest.mark.e2e)
+    # Release day publishes the demo's 2027 edition on the shared server, which changes what the
+    # home page shows; it runs after every test that reads the demo as shipped.
+    items.sort(key=lambda item: Path(str(item.fspath)).name == "test_release_day.py")
 
 
 def _free_port() -> int:
@@ -50,7 +59,7 @@ def _wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30) -> 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError("gunicorn exited before it was ready")
+            raise RuntimeError("the server exited before it was ready")
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
@@ -86,18 +95,18 @@ def server(tmp_path_factory) -> Iterator[str]:
     manage = [sys.executable, str(ROOT / "manage.py")]
     for command in (["setup_site"], ["collectstatic", "--noinput"]):
         subprocess.run([*manage, *command, "-v0"], cwd=ROOT, env=env, check=True, timeout=300)
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
-    log = (workdir / "gunicorn.log").open("w")
+    subprocess.run(
+        [*manage, "shell", "-v0", "-c", SET_PUBLISHER_PASSWORD],
+        cwd=ROOT,
+        env={**env, "E2E_PUBLISHER_PASSWORD": PUBLISHER[1]},
+        check=True,
+        timeout=60,
+    )
+    # Exactly what `make run` starts: gunicorn and, beside it, the scheduled-publishing loop.
+    env.update(VENV=str(Path(sys.executable).parent.parent), WEB_CONCURRENCY="2")
+    log = (workdir / "serve.log").open("w")
     process = subprocess.Popen(
-        [
-            gunicorn,
-            "threatpress.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--no-control-socket",
-        ],
+        [str(ROOT / "scripts" / "serve"), f"127.0.0.1:{port}"],
         cwd=ROOT,
         env=env,
         stdout=log,

@@ -1,0 +1,76 @@
+"""Release day in a real browser: the demo's Publisher schedules the unreleased 2027 edition from
+the admin and watches it appear on the public site at the set second (the scheduler that `make
+run` starts does the publishing; nothing else is called)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import time
+import zoneinfo
+
+from playwright.sync_api import Page, expect
+
+from .conftest import ARTIFACTS, PUBLISHER
+
+VILNIUS = zoneinfo.ZoneInfo("Europe/Vilnius")  # the demo site's time zone (settings.TIME_ZONE)
+EDITION = "/en/reports/2027/"
+ASSESSMENT = "/en/reports/2027/cyber-and-sabotage/sabotage-by-proxy-will-continue/"
+LEAD_TIME = datetime.timedelta(seconds=15)
+
+
+def log_in_as_publisher(page: Page) -> None:
+    page.goto("/admin/login/")
+    page.get_by_label("Username").fill(PUBLISHER[0])
+    page.get_by_label("Password").fill(PUBLISHER[1])
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+
+
+def status(page: Page, server: str, path: str) -> int:
+    return page.request.get(server + path, max_redirects=0).status
+
+
+def test_publisher_schedules_the_next_edition_and_watches_it_go_live(page: Page, server: str):
+    assert status(page, server, EDITION) == 404
+    log_in_as_publisher(page)
+    page.goto("/admin/releases/")
+    row = page.get_by_role("row", name=re.compile("National Threat Assessment 2027"))
+    expect(row).to_contain_text("Draft")
+    row.get_by_role("link", name="Release…").click()
+    expect(
+        page.get_by_role("heading", name="Release National Threat Assessment 2027")
+    ).to_be_visible()
+
+    go_live = (datetime.datetime.now(datetime.UTC) + LEAD_TIME).replace(microsecond=0)
+    local = go_live.astimezone(VILNIUS)
+    page.get_by_label("Release at").fill(local.strftime("%Y-%m-%dT%H:%M:%S"))
+    page.get_by_role("button", name="Schedule release").click()
+    expect(page.get_by_text(re.compile(r"\d+ page\(s\) scheduled for"))).to_contain_text(
+        local.strftime("%Y-%m-%d %H:%M:%S") + " (Europe/Vilnius)"
+    )
+    expect(page.locator("[data-release-state]")).to_contain_text("Scheduled")
+
+    # Embargoed until the second it was set for...
+    assert status(page, server, EDITION) == 404
+    assert status(page, server, ASSESSMENT) == 404
+    # ...then public within seconds, as a whole.
+    deadline = time.monotonic() + LEAD_TIME.total_seconds() + 20
+    while status(page, server, ASSESSMENT) != 200:
+        assert time.monotonic() < deadline, "the edition did not go live"
+        time.sleep(0.1)
+    delay = datetime.datetime.now(datetime.UTC) - go_live
+    assert status(page, server, EDITION) == 200
+    (ARTIFACTS / "release-delay.txt").write_text(
+        f"scheduled {go_live.isoformat()} public after {delay.total_seconds():.2f} s\n"
+    )
+    print(f"Edition public {delay.total_seconds():.2f} s after its scheduled time")
+
+    page.goto("/en/")
+    expect(page.get_by_role("link", name="National Threat Assessment 2027").first).to_be_visible()
+    page.goto(ASSESSMENT)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("recruiting criminals")
+    page.goto("/admin/releases/")
+    expect(
+        page.get_by_role("row", name=re.compile("National Threat Assessment 2027"))
+    ).to_contain_text("Public")
