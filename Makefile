@@ -104,6 +104,7 @@ test-postgres: $(VENV)/.synced ## The suite (without browser tests) on a tempora
 bench: $(VENV)/.synced ## Render benchmarks, written to docs/benchmarks.md
 	$(PY) bench/render.py
 	$(PY) bench/scheduler_delay.py
+	$(PY) bench/release_delay.py
 
 .PHONY: clean
 clean: ## Remove the virtualenv, database, media and collected static files
