@@ -94,18 +94,26 @@ HOSTILE_URLS: tuple[str, ...] = (
 )
 
 
-def chunks(limit: int | None, payloads: Iterable[Payload] = PAYLOADS) -> list[str]:
-    """The corpus packed into as few values as fit a field of `limit` characters. A payload longer
-    than the field cannot be stored there at all, so it is left out for that field."""
-    texts = [p.text for p in payloads]
-    if limit is None:
-        return [" ".join(texts)]
-    packed: list[str] = []
-    for text in texts:
-        if len(text) > limit:
+def packed(limit: int, payloads: Iterable[Payload] = PAYLOADS) -> list[list[Payload]]:
+    """The corpus in as few groups as fit a field of `limit` characters once joined by spaces.
+    A payload longer than the field cannot be stored there at all, so it is left out."""
+    groups: list[list[Payload]] = []
+    length = 0
+    for payload in payloads:
+        size = len(payload.text)
+        if size > limit:
             continue
-        if packed and len(packed[-1]) + 1 + len(text) <= limit:
-            packed[-1] += " " + text
+        if groups and length + 1 + size <= limit:
+            groups[-1].append(payload)
+            length += 1 + size
         else:
-            packed.append(text)
-    return packed
+            groups.append([payload])
+            length = size
+    return groups
+
+
+def chunks(limit: int | None, payloads: Iterable[Payload] = PAYLOADS) -> list[str]:
+    """The corpus packed into as few values as fit a field of `limit` characters."""
+    if limit is None:
+        return [" ".join(p.text for p in payloads)]
+    return [" ".join(p.text for p in group) for group in packed(limit, payloads)]
