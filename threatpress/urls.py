@@ -2,7 +2,6 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
 from django.views.generic import TemplateView
-from django.views.static import serve as serve_file
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.auth import require_admin_access
@@ -26,15 +25,9 @@ urlpatterns = [
 ]
 
 if settings.THREATPRESS_SERVE_MEDIA:
-    # One machine, no object storage: the app serves uploads itself (renditions are small).
-    urlpatterns += [
-        re_path(
-            r"^media/(?P<path>.*)$",
-            serve_file,
-            {"document_root": settings.MEDIA_ROOT},
-            name="media",
-        )
-    ]
+    # One machine, no object storage: the app serves uploaded images itself (renditions are
+    # small). Documents only ever go through Wagtail's view at /documents/.
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", core_views.media, name="media")]
 
 urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=True)
 

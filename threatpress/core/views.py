@@ -1,15 +1,19 @@
-"""Site-wide views: the language choice at `/`, a health check and the error pages."""
+"""Site-wide views: the language choice at `/`, a health check, uploaded media and the error
+pages."""
 
 from __future__ import annotations
 
+import posixpath
+
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import get_language_from_request
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
+from django.views.static import serve
 from wagtail.models import Locale, Page, Site
 
 from threatpress.publishing.visibility import public_pages
@@ -34,6 +38,20 @@ def available_languages(request: HttpRequest) -> set[str]:
     return set(
         Locale.objects.filter(pk__in=locale_ids).values_list("language_code", flat=True)
     ) or {settings.LANGUAGE_CODE}
+
+
+# Wagtail's upload folder for documents.
+DOCUMENTS_FOLDER = "documents"
+
+
+def media(request: HttpRequest, path: str) -> HttpResponse:
+    """Uploaded images and their renditions, from MEDIA_ROOT. Never documents: Wagtail's view
+    serves those, checking collection privacy and sending them as attachments under a CSP of
+    "default-src 'none'". The path is normalised first, as serve() does, so that
+    images/../documents/ cannot get round the rule."""
+    if posixpath.normpath(path).lstrip("/").split("/")[0] == DOCUMENTS_FOLDER:
+        raise Http404
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
 @never_cache

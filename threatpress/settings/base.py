@@ -262,6 +262,23 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = env_int("THREATPRESS_IMAGE_MAX_MB", 10) * 1024 *
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = env_int("THREATPRESS_IMAGE_MAX_MEGAPIXELS", 40) * 1_000_000
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = env_int("THREATPRESS_DOCUMENT_MAX_MB", 50) * 1024 * 1024
+# Wagtail checks a document's extension only; this form also checks its content matches.
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "threatpress.core.documents.DocumentForm"
+# Documents always go through Wagtail's view (also with object storage): it checks collection
+# privacy and sends nosniff and "Content-Security-Policy: default-src 'none'".
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
+# Each allowed extension's type, fixed here rather than guessed from the host's mimetypes.
+WAGTAILDOCS_CONTENT_TYPES = {
+    "csv": "text/csv",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "pdf": "application/pdf",
+    "txt": "text/plain",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+# Opened in the browser; everything else is downloaded (Content-Disposition: attachment).
+WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf", "text/plain"]
 
 # Draftail's widget, answering input that is not its JSON with a whitelist instead of a 500.
 WAGTAILADMIN_RICH_TEXT_EDITORS = {
