@@ -38,15 +38,10 @@ urlpatterns = [
 ]
 
 if settings.THREATPRESS_SERVE_MEDIA:
-    # One machine, no object storage: the app serves uploads itself, each file only when the
-    # image or document it belongs to is public (see publishing/media_views.py).
-    urlpatterns += [
-        re_path(
-            r"^media/(?P<path>.*)$",
-            serve_media,
-            name="media",
-        )
-    ]
+    # One machine, no object storage: the app serves uploaded images itself, each file only when
+    # the image it belongs to is public (publishing/media_views.py). Documents only ever go
+    # through Wagtail's view at /documents/, which checks the same rule.
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve_media, name="media")]
 
 urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=True)
 

@@ -9,6 +9,8 @@ or the visitor is an editor (who needs the files to preview drafts).
 
 from __future__ import annotations
 
+import posixpath
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.static import serve
@@ -19,6 +21,7 @@ from .visibility import is_public_document, is_public_image
 
 # Files are checked on every request (no-cache), so unpublishing takes effect at once, while
 # Last-Modified still lets browsers and caches revalidate with a cheap 304.
+DOCUMENTS_FOLDER = "documents/"
 PUBLIC_CACHE_CONTROL = "public, no-cache"
 EDITOR_CACHE_CONTROL = "private, no-store"
 
@@ -29,7 +32,11 @@ def is_editor(request: HttpRequest) -> bool:
 
 
 def owner_of(name: str):
-    """The image or document a stored file belongs to, or None."""
+    """The image or document a stored file belongs to, or None.
+
+    The path is normalised first, as serve() does, so that `images/../x` cannot pose as another
+    folder's file."""
+    name = posixpath.normpath(name).lstrip("/")
     Image = get_image_model()
     if name.startswith("original_images/"):
         return Image.objects.filter(file=name).first()
@@ -50,6 +57,10 @@ def is_public_file(obj) -> bool:
 
 
 def serve_media(request: HttpRequest, path: str) -> HttpResponse:
+    """Images and renditions. Never documents: Wagtail's view serves those (checking the same
+    rule, collection privacy, and sending them as attachments under "default-src 'none'")."""
+    if posixpath.normpath(path).lstrip("/").startswith(DOCUMENTS_FOLDER):
+        raise Http404
     editor = is_editor(request)
     if not editor and not is_public_file(owner_of(path)):
         raise Http404

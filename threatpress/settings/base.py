@@ -24,6 +24,19 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise ImproperlyConfigured(f"{name} must be a whole number above zero, not {value!r}")
+    return number
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name)
     if not value:
@@ -240,8 +253,37 @@ CONTENT_SECURITY_POLICY = {
 WAGTAIL_SITE_NAME = os.environ.get("THREATPRESS_SITE_NAME", "ThreatPress")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+
+# Uploads are hostile input (docs/security.md). No SVG: it is a document that can carry script.
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = env_int("THREATPRESS_IMAGE_MAX_MB", 10) * 1024 * 1024
+# Pixels decide the memory a rendition needs (about 4 bytes each), not the file size: a 50 KB
+# PNG can declare 400 million of them. Pillow's own refusal starts at 179 million.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = env_int("THREATPRESS_IMAGE_MAX_MEGAPIXELS", 40) * 1_000_000
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx"]
+WAGTAILDOCS_MAX_UPLOAD_SIZE = env_int("THREATPRESS_DOCUMENT_MAX_MB", 50) * 1024 * 1024
+# Wagtail checks a document's extension only; this form also checks its content matches.
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "threatpress.core.documents.DocumentForm"
+# Documents always go through Wagtail's view (also with object storage): it checks collection
+# privacy and sends nosniff and "Content-Security-Policy: default-src 'none'".
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
+# Each allowed extension's type, fixed here rather than guessed from the host's mimetypes.
+WAGTAILDOCS_CONTENT_TYPES = {
+    "csv": "text/csv",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "pdf": "application/pdf",
+    "txt": "text/plain",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+# Opened in the browser; everything else is downloaded (Content-Disposition: attachment).
+WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf", "text/plain"]
+
+# Draftail's widget, answering input that is not its JSON with a whitelist instead of a 500.
+WAGTAILADMIN_RICH_TEXT_EDITORS = {
+    "default": {"WIDGET": "threatpress.core.editor.DraftailRichTextArea"}
+}
 WAGTAIL_FOOTNOTES_TEXT_FEATURES = ["bold", "italic", "link"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = False

@@ -61,3 +61,31 @@ def test_base_settings_are_not_debug_and_have_no_key():
 
     assert base.DEBUG is False
     assert not hasattr(base, "SECRET_KEY")
+
+
+def test_upload_limits_follow_the_environment():
+    script = (
+        "from django.conf import settings as s; print(s.WAGTAILIMAGES_MAX_UPLOAD_SIZE, "
+        "s.WAGTAILIMAGES_MAX_IMAGE_PIXELS, s.WAGTAILDOCS_MAX_UPLOAD_SIZE)"
+    )
+    result = run_manage(
+        "shell",
+        "--verbosity=0",
+        "-c",
+        script,
+        DJANGO_SETTINGS_MODULE="threatpress.settings.test",
+        THREATPRESS_IMAGE_MAX_MB="2",
+        THREATPRESS_IMAGE_MAX_MEGAPIXELS="12",
+        THREATPRESS_DOCUMENT_MAX_MB="100",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [str(2 * 1024 * 1024), "12000000", str(100 * 1024 * 1024)]
+
+
+@pytest.mark.parametrize("value", ["ten", "0", "-5", "1.5"])
+def test_an_upload_limit_that_is_not_a_positive_number_stops_start_up(value):
+    result = run_manage(
+        "check", DJANGO_SETTINGS_MODULE="threatpress.settings.test", THREATPRESS_IMAGE_MAX_MB=value
+    )
+    assert result.returncode != 0
+    assert "THREATPRESS_IMAGE_MAX_MB must be a whole number above zero" in result.stderr

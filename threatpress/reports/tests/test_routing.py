@@ -128,3 +128,15 @@ def test_edition_print_stylesheet_carries_the_running_header(client, edition):
     assert 'content: "National Threat Assessment 2026"' in response.content.decode()
     page = client.get("/en/reports/2026/chapter-1/judgment-1-1/").content.decode()
     assert '<link rel="stylesheet" href="/en/reports/2026/print/" media="print">' in page
+
+
+def test_a_title_cannot_add_rules_to_the_print_stylesheet(client, edition):
+    from threatpress.core.tests.inert import css_rules, css_strings
+
+    plain = client.get("/en/reports/2026/print/").content.decode()
+    hostile = 'x */ @import url(//evil.example/x.css); /* "; } body { display: none } @page {'
+    edition.title = hostile
+    edition.save_revision().publish()
+    css = client.get("/en/reports/2026/print/").content.decode()
+    assert css_rules(css) == css_rules(plain)
+    assert hostile in css_strings(css)
