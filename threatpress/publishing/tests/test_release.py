@@ -225,3 +225,38 @@ def test_release_button_is_offered_on_an_unreleased_edition_to_publishers_only(
     assert release_url(draft_edition) in client.get(explore).content.decode()
     client.force_login(people["author"])
     assert release_url(draft_edition) not in client.get(explore).content.decode()
+
+
+def released(client, draft_edition, people) -> EditionPage:
+    when = in_an_hour()
+    schedule_release(draft_edition, when, people["publisher"])
+    with time_machine.travel(when + datetime.timedelta(seconds=1), tick=False):
+        scheduler.tick()
+    assert read(client, ASSESSMENT_URL)[0] == 200
+    return EditionPage.objects.get(pk=draft_edition.pk)
+
+
+def test_unpublishing_the_edition_withdraws_every_page_under_it_at_once(
+    client, draft_edition, people
+):
+    edition = released(client, draft_edition, people)
+    edition.unpublish(user=people["publisher"])  # only the edition page itself
+    for url in (
+        EDITION_URL,
+        ASSESSMENT_URL,
+        EDITION_URL + "summary/",
+        "/en/reports/2027/chapter-2/",
+    ):
+        assert read(client, url)[0] == 404
+    assert "2027" not in read(client, "/en/reports/")[1]
+
+
+def test_an_edition_that_expires_disappears_with_everything_under_it(client, draft_edition, people):
+    edition = released(client, draft_edition, people)
+    edition.expire_at = timezone.now() + datetime.timedelta(days=30)
+    edition.go_live_at = None  # (the test travelled back from the release; real time moves on)
+    edition.save_revision().publish()
+    with time_machine.travel(edition.expire_at + datetime.timedelta(seconds=1), tick=False):
+        scheduler.tick()
+    assert read(client, ASSESSMENT_URL)[0] == 404
+    assert read(client, EDITION_URL)[0] == 404
