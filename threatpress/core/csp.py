@@ -23,7 +23,7 @@ _admin_request: ContextVar[HttpRequest | None] = ContextVar("admin_request", def
 
 
 def uses_admin_policy(path: str) -> bool:
-    return path.startswith(tuple(settings.THREATPRESS_ADMIN_CSP["PATH_PREFIXES"]))
+    return path.startswith(tuple(settings.THREATPRESS_ADMIN_PATH_PREFIXES))
 
 
 def admin_script_nonce() -> str:

@@ -37,6 +37,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [])
 
 INSTALLED_APPS = [
     "threatpress.core",
+    "threatpress.accounts",
     "threatpress.publishing",
     "threatpress.reports",
     "threatpress.regions",
@@ -58,6 +59,8 @@ INSTALLED_APPS = [
     "django_filters",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -74,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "threatpress.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "threatpress.core.csp.PolicyByPathCSPMiddleware",
@@ -138,6 +143,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "429.html"
 AXES_HTTP_RESPONSE_CODE = 429
+
+# Two-factor authentication (threatpress/accounts, docs/security.md): off unless THREATPRESS_2FA is
+# true. Its apps and middleware are always installed; the middleware reads this on every request.
+THREATPRESS_2FA = env_bool("THREATPRESS_2FA", False)
+# After n wrong codes in a row, the next attempt waits 2^(n-1) seconds (django-otp's default).
+OTP_TOTP_THROTTLE_FACTOR = 1
 
 # Argon2 for new and changed passwords; the others only to verify (and upgrade) older hashes.
 PASSWORD_HASHERS = [
@@ -235,10 +246,11 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
-# The editors' own policy (threatpress/core/csp.py) for the Wagtail admin and the footnote dialog
-# its editor loads. Why each relaxation is there: docs/security.md.
+# Where the editors' admin lives: the Wagtail admin and the footnote dialog its editor loads.
+THREATPRESS_ADMIN_PATH_PREFIXES = ["/admin/", "/footnotes/"]
+# The editors' own policy (threatpress/core/csp.py). Why each relaxation is there:
+# docs/security.md.
 THREATPRESS_ADMIN_CSP = {
-    "PATH_PREFIXES": ["/admin/", "/footnotes/"],
     "DIRECTIVES": {
         "default-src": ["'self'"],
         # Wagtail's few inline initialisers carry this response's nonce.
@@ -266,6 +278,7 @@ THREATPRESS_ADMIN_CSP = {
 }
 
 WAGTAIL_SITE_NAME = os.environ.get("THREATPRESS_SITE_NAME", "ThreatPress")
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME  # the account's label in the authenticator app
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif"]
