@@ -10,35 +10,18 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect
 
-from .conftest import ADMIN
+from .conftest import ADMIN, watch_csp
 
 JUDGMENT = (
     "Russia has lost its main lever in the South Caucasus, but its military base, energy"
     " supplies and economic ties will keep giving it influence over Armenia for years to come."
 )
-# Reports every violation, in the page and in every frame (the preview panel is an iframe).
-VIOLATION_LISTENER = """
-document.addEventListener("securitypolicyviolation", (event) => {
-  console.error("CSP violation: " + JSON.stringify({
-    directive: event.violatedDirective, blocked: event.blockedURI, sample: event.sample,
-    source: event.sourceFile, line: event.lineNumber, page: event.documentURI,
-  }));
-});
-"""
 
 
 @pytest.fixture
 def csp_violations(page: Page) -> list[str]:
-    """Violations seen by the browser while the test runs (the test asserts there are none)."""
-    found: list[str] = []
-    page.add_init_script(VIOLATION_LISTENER)
-
-    def on_console(message) -> None:
-        if "CSP violation" in message.text or "Content Security Policy" in message.text:
-            found.append(message.text)
-
-    page.on("console", on_console)
-    return found
+    """Violations the browser reports while the test runs (the test asserts there are none)."""
+    return watch_csp(page)
 
 
 @pytest.fixture
