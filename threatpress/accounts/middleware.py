@@ -10,6 +10,7 @@ THREATPRESS_2FA is on, which it reads on every request. Signed in with a passwor
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -34,7 +35,13 @@ class TwoFactorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponse],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
         if not two_factor.is_enabled():
             return None
         if not request.path_info.startswith(tuple(settings.THREATPRESS_ADMIN_PATH_PREFIXES)):

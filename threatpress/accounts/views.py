@@ -35,7 +35,8 @@ def verify(request: HttpRequest) -> HttpResponse:
         return redirect(_next_url(request))
     device = two_factor.confirmed_device(request.user)
     if device is None:
-        return redirect(f"{reverse('two_factor_enrol')}?{request.GET.urlencode()}")
+        query = request.GET.urlencode()
+        return redirect(reverse("two_factor_enrol") + (f"?{query}" if query else ""))
     form = CodeForm(request.user, device, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         otp_login(request, form.device)

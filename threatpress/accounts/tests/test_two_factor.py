@@ -252,6 +252,8 @@ def test_author_without_a_device_uses_the_admin(two_factor_on):
     client = signed_in(make_user("author", AUTHORS))
     assert client.get("/admin/").status_code == 200
     assert client.get("/admin/pages/").status_code == 200
+    # No code to ask for: the code screen offers the set-up instead.
+    assert client.get(VERIFY)["Location"] == ENROL
 
 
 def test_author_may_set_it_up_and_is_then_asked_for_a_code(two_factor_on):
