@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -30,6 +32,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 ADMIN = ("e2e-admin", secrets.token_urlsafe(16))
+ADMIN_2FA = ("e2e-2fa-admin", secrets.token_urlsafe(16))
 # The demo's Publisher (its password is random and printed once by `make run`; set ours here).
 PUBLISHER = ("publisher", secrets.token_urlsafe(16))
 SET_PUBLISHER_PASSWORD = (
@@ -70,12 +73,11 @@ def _wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30) -> 
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory) -> Iterator[str]:
-    """The demo site served the way `make run` serves it, on a free loopback port."""
+def site(tmp_path_factory) -> dict[str, str]:
+    """A fresh database with the demo content and collected static files; the server's env."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make system-deps` (Debian package chromium).")
     workdir = tmp_path_factory.mktemp("site")
-    port = _free_port()
     env = {
         key: value
         for key, value in os.environ.items()
@@ -88,25 +90,57 @@ def server(tmp_path_factory) -> Iterator[str]:
         THREATPRESS_HTTPS="false",
         THREATPRESS_VAR_DIR=str(workdir / "var"),
         THREATPRESS_STATIC_ROOT=str(workdir / "static"),
-        WAGTAILADMIN_BASE_URL=f"http://127.0.0.1:{port}",
         DJANGO_SUPERUSER_USERNAME=ADMIN[0],
         DJANGO_SUPERUSER_PASSWORD=ADMIN[1],
     )
-    manage = [sys.executable, str(ROOT / "manage.py")]
     for command in (["setup_site"], ["collectstatic", "--noinput"]):
-        subprocess.run([*manage, *command, "-v0"], cwd=ROOT, env=env, check=True, timeout=300)
-    subprocess.run(
-        [*manage, "shell", "-v0", "-c", SET_PUBLISHER_PASSWORD],
-        cwd=ROOT,
-        env={**env, "E2E_PUBLISHER_PASSWORD": PUBLISHER[1]},
-        check=True,
-        timeout=60,
+        manage(env, *command, "-v0")
+    manage(
+        {**env, "E2E_PUBLISHER_PASSWORD": PUBLISHER[1]},
+        "shell",
+        "-v0",
+        "-c",
+        SET_PUBLISHER_PASSWORD,
     )
-    # Exactly what `make run` starts: gunicorn and, beside it, the scheduled-publishing loop.
-    env.update(VENV=str(Path(sys.executable).parent.parent), WEB_CONCURRENCY="2")
-    log = (workdir / "serve.log").open("w")
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=300,
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], scheduler: bool = False) -> Iterator[str]:
+    """The site served on a free loopback port. With `scheduler`, exactly what `make run`
+    starts (`scripts/serve`: gunicorn and, beside it, the scheduled-publishing loop)."""
+    port = _free_port()
+    env = {**env, "WAGTAILADMIN_BASE_URL": f"http://127.0.0.1:{port}"}
+    log = (Path(env["THREATPRESS_VAR_DIR"]) / f"serve-{port}.log").open("w")
+    if scheduler:
+        env.update(VENV=str(Path(sys.executable).parent.parent), WEB_CONCURRENCY="2")
+        command = [str(ROOT / "scripts" / "serve"), f"127.0.0.1:{port}"]
+    else:
+        executable = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
+        command = [
+            executable,
+            "threatpress.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--no-control-socket",
+        ]
     process = subprocess.Popen(
-        [str(ROOT / "scripts" / "serve"), f"127.0.0.1:{port}"],
+        command,
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -126,6 +160,30 @@ def server(tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def server(site: dict[str, str]) -> Iterator[str]:
+    with gunicorn(site, scheduler=True) as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="session")
+def server_2fa(site: dict[str, str]) -> Iterator[tuple[str, str]]:
+    """The same site and database with THREATPRESS_2FA=true, and what ensure_admin said there.
+
+    Its administrator is a second superuser, so that the other tests' one keeps signing in with
+    a password only.
+    """
+    env = {
+        **site,
+        "THREATPRESS_2FA": "true",
+        "DJANGO_SUPERUSER_USERNAME": ADMIN_2FA[0],
+        "DJANGO_SUPERUSER_PASSWORD": ADMIN_2FA[1],
+    }
+    said = manage(env, "ensure_admin")
+    with gunicorn(env) as base_url:
+        yield base_url, said
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -139,6 +197,30 @@ def page(browser: Browser, server: str) -> Iterator[Page]:
     page = context.new_page()
     yield page
     context.close()
+
+
+# Reports every violation, in the page and in its frames (the preview panel is an iframe).
+VIOLATION_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error("CSP violation: " + JSON.stringify({
+    directive: event.violatedDirective, blocked: event.blockedURI, sample: event.sample,
+    source: event.sourceFile, line: event.lineNumber, page: event.documentURI,
+  }));
+});
+"""
+
+
+def watch_csp(page: Page) -> list[str]:
+    """A list that fills with every Content Security Policy violation the page reports."""
+    found: list[str] = []
+    page.add_init_script(VIOLATION_LISTENER)
+
+    def on_console(message) -> None:
+        if "CSP violation" in message.text or "Content Security Policy" in message.text:
+            found.append(message.text)
+
+    page.on("console", on_console)
+    return found
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import zoneinfo
 
 from playwright.sync_api import Page, expect
 
-from .conftest import ARTIFACTS, PUBLISHER
+from .conftest import ARTIFACTS, PUBLISHER, watch_csp
 
 VILNIUS = zoneinfo.ZoneInfo("Europe/Vilnius")  # the demo site's time zone (settings.TIME_ZONE)
 EDITION = "/en/reports/2027/"
@@ -32,6 +32,7 @@ def status(page: Page, server: str, path: str) -> int:
 
 
 def test_publisher_schedules_the_next_edition_and_watches_it_go_live(page: Page, server: str):
+    violations = watch_csp(page)
     assert status(page, server, EDITION) == 404
     log_in_as_publisher(page)
     page.goto("/admin/releases/")

@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -49,6 +50,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [])
 
 INSTALLED_APPS = [
     "threatpress.core",
+    "threatpress.accounts",
     "threatpress.publishing",
     "threatpress.reports",
     "threatpress.regions",
@@ -70,6 +72,8 @@ INSTALLED_APPS = [
     "django_filters",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -86,9 +90,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "threatpress.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "threatpress.core.csp.PolicyByPathCSPMiddleware",
     # After the header middleware, so that its 400 pages carry the same security headers.
     "threatpress.core.middleware.RejectMalformedRequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -150,6 +156,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "429.html"
 AXES_HTTP_RESPONSE_CODE = 429
+
+# Two-factor authentication (threatpress/accounts, docs/security.md): off unless THREATPRESS_2FA is
+# true. Its apps and middleware are always installed; the middleware reads this on every request.
+THREATPRESS_2FA = env_bool("THREATPRESS_2FA", False)
+# After n wrong codes in a row, the next attempt waits 2^(n-1) seconds (django-otp's default).
+OTP_TOTP_THROTTLE_FACTOR = 1
 
 # Argon2 for new and changed passwords; the others only to verify (and upgrade) older hashes.
 PASSWORD_HASHERS = [
@@ -232,10 +244,8 @@ PERMISSIONS_POLICY = {
     )
 }
 
-# Content Security Policy: no inline script or style, nothing from another host.
-# The Wagtail admin relies on inline script, so it is excluded (it is not public).
+# Content Security Policy for readers: no inline script or style, nothing from another host.
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/admin/"],
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
@@ -249,8 +259,39 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+# Where the editors' admin lives: the Wagtail admin and the footnote dialog its editor loads.
+THREATPRESS_ADMIN_PATH_PREFIXES = ["/admin/", "/footnotes/"]
+# The editors' own policy (threatpress/core/csp.py). Why each relaxation is there:
+# docs/security.md.
+THREATPRESS_ADMIN_CSP = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        # Wagtail's few inline initialisers carry this response's nonce.
+        "script-src": ["'self'", NONCE, "'report-sample'"],
+        # Jcrop (image focal point) probes event support with the handler "return;"; only that.
+        "script-src-attr": [
+            "'unsafe-hashes'",
+            "'sha256-i+qr4lq34KgNHiW62lWi9aInEBwiEOrfCzaNPCvkqD8='",
+            "'report-sample'",
+        ],
+        # Draftail writes <style> elements that differ per editor: no hash or nonce can cover them.
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "style-src-elem": ["'self'", "'unsafe-inline'"],
+        "style-src-attr": ["'none'", "'report-sample'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        # The preview panel frames admin URLs from the admin itself.
+        "frame-ancestors": ["'self'"],
+    },
+}
 
 WAGTAIL_SITE_NAME = os.environ.get("THREATPRESS_SITE_NAME", "ThreatPress")
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME  # the account's label in the authenticator app
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 

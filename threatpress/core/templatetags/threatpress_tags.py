@@ -4,6 +4,7 @@ from wagtail.models import Page
 from wagtail.rich_text import RichText
 from wagtail.templatetags.wagtailcore_tags import richtext
 
+from threatpress.core import csp
 from threatpress.core.richtext import clean_stored_html
 
 register = template.Library()
@@ -23,3 +24,9 @@ def clean_richtext(value: RichText | str | None) -> SafeString:
     if isinstance(value, RichText):
         value = value.source
     return richtext(clean_stored_html(str(value or "")))
+
+
+@register.simple_tag
+def admin_script_nonce() -> str:
+    """This admin response's CSP nonce, for Wagtail's own inline initialisers."""
+    return csp.admin_script_nonce()

@@ -3,6 +3,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.test import override_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -37,3 +38,13 @@ def test_admin_can_log_in_to_wagtail(client, monkeypatch):
     call_command("ensure_admin", stdout=StringIO())
     assert client.login(username="chief", password="a-long-chosen-password")
     assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_says_when_the_admin_will_set_up_two_factor_at_first_sign_in(monkeypatch, enabled):
+    monkeypatch.setenv("DJANGO_SUPERUSER_USERNAME", "editor-in-chief")
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a-long-chosen-password")
+    out = StringIO()
+    with override_settings(THREATPRESS_2FA=enabled):
+        call_command("ensure_admin", stdout=out)
+    assert ("sets up an authenticator app" in out.getvalue()) is enabled

@@ -41,7 +41,10 @@ def test_production_refuses_to_start_without_required_setting(tmp_path, missing)
     assert missing in result.stderr
 
 
-def test_deploy_check_is_clean_with_production_settings(tmp_path):
+@pytest.mark.parametrize("two_factor", ["false", "true"])
+def test_deploy_check_is_clean_with_production_settings(tmp_path, two_factor):
+    # Django's deployment checks plus django-csp's, at warning level, with HTTPS on (the default
+    # and what a real deployment sets) and with two-factor authentication off and on.
     result = run_manage(
         "check",
         "--deploy",
@@ -50,10 +53,43 @@ def test_deploy_check_is_clean_with_production_settings(tmp_path):
         DJANGO_SETTINGS_MODULE="threatpress.settings.production",
         DJANGO_SECRET_KEY="a-long-random-production-secret-" + "x7Qp2" * 10,
         DJANGO_ALLOWED_HOSTS="assessment.example",
+        THREATPRESS_HTTPS="true",
+        THREATPRESS_2FA=two_factor,
         THREATPRESS_VAR_DIR=str(tmp_path),
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_with_https_sends_hsts_and_secure_cookies(tmp_path):
+    result = run_manage(
+        "shell",
+        "-v0",
+        "-c",
+        "from django.conf import settings as s; print(s.SECURE_HSTS_SECONDS,"
+        " s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE,"
+        " s.CSRF_COOKIE_SECURE, s.THREATPRESS_2FA)",
+        DJANGO_SETTINGS_MODULE="threatpress.settings.production",
+        DJANGO_SECRET_KEY="a-long-random-production-secret-" + "x7Qp2" * 10,
+        DJANGO_ALLOWED_HOSTS="assessment.example",
+        THREATPRESS_HTTPS="true",
+        THREATPRESS_VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["31536000", "True", "True", "True", "True", "False"]
+
+
+def test_an_unreadable_two_factor_switch_stops_start_up(tmp_path):
+    result = run_manage(
+        "check",
+        DJANGO_SETTINGS_MODULE="threatpress.settings.production",
+        DJANGO_SECRET_KEY="k" * 60,
+        DJANGO_ALLOWED_HOSTS="assessment.example",
+        THREATPRESS_2FA="sometimes",
+        THREATPRESS_VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode != 0
+    assert "THREATPRESS_2FA must be true or false" in result.stderr
 
 
 def test_base_settings_are_not_debug_and_have_no_key():

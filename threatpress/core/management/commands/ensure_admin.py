@@ -3,6 +3,7 @@
 import os
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -18,6 +19,14 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Say what would be done.")
 
     def handle(self, *args, dry_run=False, verbosity=1, **options):
+        self.create_or_report(dry_run=dry_run)
+        if settings.THREATPRESS_2FA:
+            self.stdout.write(
+                "Two-factor authentication is on: at the first sign-in the administrator (and "
+                "every Publisher) sets up an authenticator app by scanning a QR code."
+            )
+
+    def create_or_report(self, dry_run: bool) -> None:
         User = get_user_model()
         username = os.environ.get("DJANGO_SUPERUSER_USERNAME") or "admin"
         password = os.environ.get("DJANGO_SUPERUSER_PASSWORD")
