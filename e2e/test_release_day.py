@@ -9,7 +9,7 @@ import re
 import time
 import zoneinfo
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from .conftest import ARTIFACTS, PUBLISHER, watch_csp
 
@@ -29,6 +29,44 @@ def log_in_as_publisher(page: Page) -> None:
 
 def status(page: Page, server: str, path: str) -> int:
     return page.request.get(server + path, max_redirects=0).status
+
+
+def test_a_preview_link_shows_the_embargoed_edition_to_an_outsider(
+    page: Page, browser: Browser, server: str
+):
+    violations = watch_csp(page)
+    log_in_as_publisher(page)
+    page.goto("/admin/releases/")
+    page.get_by_role("row", name=re.compile("National Threat Assessment 2027")).get_by_role(
+        "link", name="National Threat Assessment 2027"
+    ).click()
+    page.get_by_role("button", name="Actions").first.click()
+    page.get_by_role("link", name="Preview link…").click()
+    page.get_by_label("Recipient").fill("Office of the Minister")
+    page.get_by_role("button", name="Create link").click()
+    link = page.locator("[data-preview-link-url]").input_value()
+    assert link.startswith(f"{server}/preview/")
+    assert violations == []
+
+    # Someone without an account opens it in a browser of their own.
+    outsider = browser.new_context()
+    try:
+        reader = outsider.new_page()
+        reader.goto(link)
+        expect(reader.get_by_role("heading", level=1)).to_have_text(
+            "National Threat Assessment 2027"
+        )
+        reader.get_by_role("link", name=re.compile("recruiting criminals")).first.click()
+        assert reader.url.startswith(link)  # still inside the preview
+        expect(reader.get_by_role("heading", level=1)).to_contain_text("recruiting criminals")
+        # The same page at its public address does not exist yet.
+        assert reader.request.get(server + ASSESSMENT, max_redirects=0).status == 404
+    finally:
+        outsider.close()
+
+    page.goto("/admin/preview-links/")
+    page.get_by_role("link", name="Office of the Minister").click()
+    expect(page.get_by_role("table")).to_contain_text("/cyber-and-sabotage/sabotage-by-proxy")
 
 
 def test_publisher_schedules_the_next_edition_and_watches_it_go_live(page: Page, server: str):
