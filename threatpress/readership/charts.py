@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -21,14 +21,19 @@ LEFT, RIGHT, TOP, BOTTOM = 52, 8, 12, 30
 
 
 def nice_ceiling(value: int) -> int:
-    """The smallest of 1, 2, 5 × 10ⁿ at or above `value` (at least 1), for the y axis."""
-    if value <= 1:
-        return 1
+    """A round number at or above `value` for the top of the y axis, with an even half."""
+    if value < 10:
+        return max(2, value + value % 2)
     power = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 5, 10):
+    for step in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
         if step * power >= value:
-            return step * power
+            return round(step * power)
     return 10 * power  # pragma: no cover
+
+
+def number(value: int) -> str:
+    """A count for people: grouped the way the admin's language groups thousands."""
+    return number_format(value, force_grouping=True)
 
 
 def _num(value: float) -> str:
@@ -52,16 +57,22 @@ def daily_bar_chart(points: list[tuple[date, int]], *, chart_id: str, label: str
                 _num(TOP + plot_h - height),
                 _num(bar_w),
                 _num(height),
-                f"{date_format(day, 'j M Y')}: {value:,}",
+                f"{date_format(day, 'j M Y')}: {number(value)}",
             )
         )
     grid = []
     for fraction in (0, 0.5, 1):
         y = _num(TOP + plot_h * (1 - fraction))
-        grid.append((y, y, _num(TOP + plot_h * (1 - fraction) + 4), f"{round(top * fraction):,}"))
+        grid.append((y, y, _num(TOP + plot_h * (1 - fraction) + 4), number(round(top * fraction))))
     ticks = sorted({0, len(points) // 2, len(points) - 1})
+    last_index = len(points) - 1
     x_labels = [
-        (_num(LEFT + index * slot + slot / 2), date_format(points[index][0], "j M"))
+        (
+            _num(LEFT + index * slot + slot / 2),
+            # The outer labels align inwards so that they stay inside the picture.
+            "start" if index == 0 and last_index else "end" if index == last_index else "middle",
+            date_format(points[index][0], "j M"),
+        )
         for index in ticks
     ]
     first, last = points[0][0], points[-1][0]
@@ -77,10 +88,10 @@ def daily_bar_chart(points: list[tuple[date, int]], *, chart_id: str, label: str
         "%(total)s in %(days)d days; most on %(day)s (%(most)s).",
         len(points),
     ) % {
-        "total": f"{total:,}",
+        "total": number(total),
         "days": len(points),
         "day": date_format(busiest_day, "j M Y"),
-        "most": f"{busiest:,}",
+        "most": number(busiest),
     }
     return format_html(
         '<svg class="readership-chart" viewBox="0 0 {w} {h}" role="img" '
@@ -106,7 +117,7 @@ def daily_bar_chart(points: list[tuple[date, int]], *, chart_id: str, label: str
         ),
         x_labels=format_html_join(
             "",
-            '<text x="{}" y="' + str(HEIGHT - 8) + '" text-anchor="middle">{}</text>',
+            '<text x="{}" y="' + str(HEIGHT - 8) + '" text-anchor="{}">{}</text>',
             x_labels,
         ),
     )

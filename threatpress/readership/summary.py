@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Sum
 from django.http import HttpRequest
 from django.urls import NoReverseMatch
@@ -82,10 +83,18 @@ def _route_path(page: Page, route: str) -> str:
     return f"{route}/"
 
 
-def top_pages(period: Period, request: HttpRequest | None = None, limit: int = 20) -> list[PageRow]:
+def top_pages(
+    period: Period,
+    request: HttpRequest | None = None,
+    limit: int = 20,
+    page_type: type[Page] | None = None,
+) -> list[PageRow]:
+    """The most-read pages (and routes), optionally of one page type only."""
+    rows = PageViewDay.objects.filter(date__range=(period.start, period.end))
+    if page_type is not None:
+        rows = rows.filter(page__content_type=ContentType.objects.get_for_model(page_type))
     rows = list(
-        PageViewDay.objects.filter(date__range=(period.start, period.end))
-        .values("page_id", "route")
+        rows.values("page_id", "route")
         .annotate(total=Sum("views"))
         .order_by("-total", "page_id", "route")[:limit]
     )

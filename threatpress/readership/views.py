@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from threatpress.reports.models import AssessmentPage
+
 from . import charts, summary
 from .models import VIEW_PERMISSION
 
@@ -31,6 +33,9 @@ class ReadershipView(WagtailAdminTemplateMixin, TemplateView):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
     def period_days(self) -> int:
         try:
             days = int(self.request.GET.get("days", summary.DEFAULT_PERIOD))
@@ -42,7 +47,8 @@ class ReadershipView(WagtailAdminTemplateMixin, TemplateView):
         days = self.period_days()
         period = summary.Period.last(days)
         per_day = summary.views_per_day(period)
-        pages = summary.top_pages(period, self.request)
+        assessments = summary.top_pages(period, self.request, page_type=AssessmentPage)
+        pages = summary.top_pages(period, self.request, limit=10)
         downloads = summary.downloads(period)
         searches, empty_searches, withheld = summary.search_totals(period)
         return super().get_context_data(
@@ -54,6 +60,7 @@ class ReadershipView(WagtailAdminTemplateMixin, TemplateView):
             views_chart=charts.daily_bar_chart(
                 per_day, chart_id="readership-views", label=str(_("page views"))
             ),
+            top_assessments=_with_bars(assessments, "views"),
             top_pages=_with_bars(pages, "views"),
             downloads=_with_bars(downloads, "downloads"),
             total_downloads=sum(row.downloads for row in downloads),

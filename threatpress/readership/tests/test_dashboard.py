@@ -116,6 +116,8 @@ def test_the_tables_show_the_recorded_numbers(client, people, recorded):
         (f"{recorded['first'].title} /en/reports/2026/chapter-1/judgment-1-1/", "7"),
         (f"{recorded['second'].title} /en/reports/2026/chapter-2/judgment-2-1/", "3"),
     ]
+    assessments = table_rows(html, "readership-assessments-table")
+    assert [(row[0], row[1]) for row in assessments] == [(row[0], row[2]) for row in pages]
     assert table_rows(html, "readership-downloads-table") == [
         ["PDF", "screen", "en", "4", ""],
         ["Audio", "mp3", "lt", "1", ""],
@@ -160,3 +162,12 @@ def test_the_dashboard_panel_sums_the_last_week(client, people, recorded):
     home = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "10 page views" in home and "5 downloads" in home and "8 searches" in home
     assert "readership/admin.css" in home
+
+
+@pytest.mark.parametrize(
+    ("largest", "top"), [(0, 2), (1, 2), (3, 4), (10, 10), (11, 12), (1049, 1200), (6979, 8000)]
+)
+def test_the_y_axis_ends_at_a_round_number_with_an_even_half(largest, top):
+    from threatpress.readership.charts import nice_ceiling
+
+    assert nice_ceiling(largest) == top and top >= largest and top % 2 == 0
