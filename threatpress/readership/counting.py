@@ -22,18 +22,22 @@ from .models import DownloadDay
 from .store import download_key, search_key, view_key, write_counts
 
 # Crawlers, link previewers, monitors, HTTP libraries and automated browsers. Real browsers
-# (and text browsers such as Lynx and w3m, which people read with) match none of these.
-BOT_USER_AGENT = re.compile(
-    r"(?<!cu)bot(?![a-z])|crawl|spider|slurp|archiver|scrap|fetcher|headless|phantomjs"
-    r"|selenium|puppeteer|playwright|webdriver|lighthouse|pagespeed|gtmetrix|pingdom|uptime"
-    r"|monitor|check_http|nagios|zabbix|python|curl/|wget|httpie|libwww-perl|go-http|java/"
-    r"|okhttp|axios|node-fetch|undici|aiohttp|httpx|guzzle|scrapy|facebookexternalhit"
-    r"|facebookcatalog|embedly|whatsapp|telegram|discord|slack|skype|preview|feed|rss"
-    r"|validator|w3c_|nutch|heritrix|ia_archiver|yandex|baidu|mediapartners|apis-google"
-    r"|google-|semrush|ahrefs|mj12|bytespider|gptbot|claude|anthropic|ccbot|perplexity"
-    r"|amazonbot|applebot|petalbot|seznam|qwant|ecosia|duckduck",
-    re.IGNORECASE,
-)
+# (and text browsers such as Lynx and w3m, which people read with) contain none of these. Plain
+# substrings of the lower-cased user agent: checking them costs a few microseconds, where one
+# case-insensitive regular expression of the same alternatives cost 40-80 (bench/readership.py).
+BOT_WORDS = (
+    "crawl", "spider", "slurp", "archiver", "scrap", "fetcher", "headless", "phantomjs",
+    "selenium", "puppeteer", "playwright", "webdriver", "lighthouse", "pagespeed", "gtmetrix",
+    "pingdom", "uptime", "monitor", "check_http", "nagios", "zabbix", "python", "curl/", "wget",
+    "httpie", "libwww-perl", "go-http", "java/", "okhttp", "axios", "node-fetch", "undici",
+    "aiohttp", "httpx", "guzzle", "facebookexternalhit", "facebookcatalog", "embedly",
+    "whatsapp", "telegram", "discord", "slack", "skype", "preview", "feed", "rss", "validator",
+    "w3c_", "nutch", "heritrix", "ia_archiver", "yandex", "baidu", "mediapartners",
+    "apis-google", "google-", "semrush", "ahrefs", "mj12", "bytespider", "claude", "anthropic",
+    "perplexity", "seznam", "qwant", "ecosia", "duckduck",
+)  # fmt: skip
+# "bot" as the end of a word (Googlebot/2.1, bingbot, GPTBot), but not the phone maker Cubot.
+BOT_WORD = re.compile(r"(?<!cu)bot(?![a-z])")
 MAX_USER_AGENT = 512  # only this much of a user agent is examined
 MAX_QUERY = 100
 MAX_FORMAT = 20
@@ -83,8 +87,12 @@ def _count(key: tuple) -> None:
 
 
 def is_bot(user_agent: str) -> bool:
-    user_agent = user_agent[:MAX_USER_AGENT].strip()
-    return not user_agent or BOT_USER_AGENT.search(user_agent) is not None
+    lowered = user_agent[:MAX_USER_AGENT].strip().lower()
+    if not lowered:
+        return True
+    if "bot" in lowered and BOT_WORD.search(lowered):
+        return True
+    return any(word in lowered for word in BOT_WORDS)
 
 
 def should_count(request: HttpRequest) -> bool:
