@@ -6,7 +6,7 @@ import datetime
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from threatpress.readership import counting
 from threatpress.readership.models import PageViewDay, SearchTermDay
@@ -44,3 +44,10 @@ def test_only_limits_what_is_pruned(recorded):
     call_command("readership_prune", "--older-than", "30", "--only", "searches", verbosity=0)
     assert PageViewDay.objects.count() == 5
     assert SearchTermDay.objects.count() == 3
+
+
+def test_zero_keeps_only_today_and_a_negative_age_is_refused(recorded):
+    call_command("readership_prune", "--older-than", "0", verbosity=0)
+    assert list(PageViewDay.objects.values_list("date", flat=True)) == [counting.today()]
+    with pytest.raises(CommandError):
+        call_command("readership_prune", "--older-than", "-1", verbosity=0)

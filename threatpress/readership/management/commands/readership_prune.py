@@ -23,7 +23,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--older-than", type=int, required=True, metavar="DAYS", help="Keep this many days."
+            "--older-than",
+            type=int,
+            required=True,
+            metavar="DAYS",
+            help="Keep today and this many days before it (0: only today).",
         )
         parser.add_argument(
             "--only", choices=sorted(TABLES), action="append", help="Prune only these totals."
@@ -31,8 +35,8 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Show what would be deleted.")
 
     def handle(self, *args, older_than, only=None, dry_run=False, verbosity=1, **options):
-        if older_than < 1:
-            raise CommandError("--older-than must be at least 1 day")
+        if older_than < 0:
+            raise CommandError("--older-than cannot be negative (0 keeps only today)")
         cutoff = today() - timedelta(days=older_than)
         deleted = {}
         try:
