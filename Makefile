@@ -105,6 +105,7 @@ bench: $(VENV)/.synced ## Render benchmarks, written to docs/benchmarks.md
 	$(PY) bench/render.py
 	$(PY) bench/scheduler_delay.py
 	$(PY) bench/release_delay.py
+	$(PY) bench/readership.py
 
 .PHONY: clean
 clean: ## Remove the virtualenv, database, media and collected static files

@@ -46,15 +46,16 @@ MANAGE_MEDIA = (
     "wagtaildocs.change_document",
 )
 REGIONS = ("regions.add_region", "regions.change_region")
+READERSHIP = ("readership.view_readership",)  # the anonymous statistics screen
 
 ROLES = (
     Role(AUTHORS, ("add_page", "change_page"), MANAGE_MEDIA, (*ADMIN_ACCESS, *REGIONS)),
-    Role(REVIEWERS, ("change_page",), CHOOSE_MEDIA, ADMIN_ACCESS),
+    Role(REVIEWERS, ("change_page",), CHOOSE_MEDIA, (*ADMIN_ACCESS, *READERSHIP)),
     Role(
         PUBLISHERS,
         ("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
         MANAGE_MEDIA,
-        (*ADMIN_ACCESS, *REGIONS, "regions.delete_region"),
+        (*ADMIN_ACCESS, *REGIONS, "regions.delete_region", *READERSHIP),
     ),
 )
 

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "threatpress.publishing",
     "threatpress.reports",
     "threatpress.regions",
+    "threatpress.readership",
     "wagtail_footnotes",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -289,6 +290,14 @@ THREATPRESS_ADMIN_CSP = {
         "frame-ancestors": ["'self'"],
     },
 }
+
+# Readership counts (docs/readership.md): anonymous daily totals, buffered in each process and
+# written every few seconds, so a reader's request never waits for the database.
+THREATPRESS_READERSHIP = env_bool("THREATPRESS_READERSHIP", True)
+THREATPRESS_READERSHIP_FLUSH_SECONDS = env_int("THREATPRESS_READERSHIP_FLUSH_SECONDS", 10)
+THREATPRESS_READERSHIP_FLUSH_AFTER = env_int("THREATPRESS_READERSHIP_FLUSH_AFTER", 1000)
+# A background thread per process writes the counts (and once more at exit).
+THREATPRESS_READERSHIP_BACKGROUND = True
 
 WAGTAIL_SITE_NAME = os.environ.get("THREATPRESS_SITE_NAME", "ThreatPress")
 OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME  # the account's label in the authenticator app

@@ -30,3 +30,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # django-axes needs the request in authenticate(), which the test client's login() does not pass;
 # the lock-out tests turn it back on.
 AXES_ENABLED = False
+
+# Tests write readership counts themselves (readership.counting.flush()), inside their transaction.
+THREATPRESS_READERSHIP_BACKGROUND = False

@@ -295,7 +295,14 @@ def ensure_demo_users(report: LoadReport) -> None:
         report.credentials.append((username, role, password))
 
 
-def load_demo(refresh: bool = False) -> LoadReport:
+def ensure_readership_demo(report: LoadReport) -> None:
+    """Made-up readership totals, so the admin's Readership screen has something to show."""
+    from threatpress.readership.demo import DAYS, load_synthetic_counts
+
+    report.add(load_synthetic_counts(), f"synthetic readership totals ({DAYS} days)")
+
+
+def load_demo(refresh: bool = False, readership: bool = True) -> LoadReport:
     report = LoadReport()
     locale = ensure_locales()
     ensure_demo_users(report)
@@ -305,4 +312,6 @@ def load_demo(refresh: bool = False) -> LoadReport:
     ensure_information_pages(home, report)
     for path in edition_files():
         load_edition(path, index, locale, regions, report, refresh)
+    if readership:
+        ensure_readership_demo(report)
     return report

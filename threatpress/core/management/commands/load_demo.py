@@ -21,11 +21,18 @@ class Command(BaseCommand):
             "--refresh", action="store_true", help="Delete and rebuild demo editions."
         )
         parser.add_argument("--dry-run", action="store_true", help="Show what would change.")
+        parser.add_argument(
+            "--no-readership",
+            action="store_true",
+            help="Do not add the synthetic readership totals (added only to an empty database).",
+        )
 
-    def handle(self, *args, refresh=False, dry_run=False, verbosity=1, **options):
+    def handle(
+        self, *args, refresh=False, dry_run=False, no_readership=False, verbosity=1, **options
+    ):
         try:
             with transaction.atomic():
-                report = load_demo(refresh=refresh)
+                report = load_demo(refresh=refresh, readership=not no_readership)
                 if dry_run:
                     raise DryRun
         except DryRun:
