@@ -49,6 +49,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [])
 
 INSTALLED_APPS = [
     "threatpress.core",
+    "threatpress.consent",
     "threatpress.publishing",
     "threatpress.reports",
     "threatpress.regions",
@@ -249,6 +250,18 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+
+# Consent (docs/consent.md). Built-in cookies are declared in threatpress/consent/registry.py;
+# an operator adds a statistics script (loaded only after Statistic consent) and its cookies
+# here, or any other cookie or script through THREATPRESS_CONSENT_EXTRA in a settings module.
+THREATPRESS_STATISTICS_SCRIPT_URL = os.environ.get("THREATPRESS_STATISTICS_SCRIPT_URL", "")
+THREATPRESS_STATISTICS_COOKIES = env_list("THREATPRESS_STATISTICS_COOKIES", [])
+THREATPRESS_CONSENT_EXTRA: list[dict] = []
+# Change it to ask every visitor again although no cookie or script changed.
+THREATPRESS_CONSENT_REVISION = os.environ.get("THREATPRESS_CONSENT_REVISION", "")
+# How long a choice is remembered: a refusal for about six months, a consent for a year.
+THREATPRESS_CONSENT_REFUSAL_DAYS = env_int("THREATPRESS_CONSENT_REFUSAL_DAYS", 182)
+THREATPRESS_CONSENT_ACCEPTANCE_DAYS = env_int("THREATPRESS_CONSENT_ACCEPTANCE_DAYS", 365)
 
 WAGTAIL_SITE_NAME = os.environ.get("THREATPRESS_SITE_NAME", "ThreatPress")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
