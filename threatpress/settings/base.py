@@ -89,7 +89,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's middleware, with the origins of registered scripts added (docs/consent.md).
+    "threatpress.consent.middleware.RegistryCSPMiddleware",
+    "threatpress.consent.middleware.ConsentVaryMiddleware",
     # After the header middleware, so that its 400 pages carry the same security headers.
     "threatpress.core.middleware.RejectMalformedRequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -113,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "threatpress.core.context_processors.site_chrome",
+                "threatpress.consent.context_processors.consent",
             ],
         },
     },
