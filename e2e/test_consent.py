@@ -28,6 +28,8 @@ class Visit:
     page: Page
     stats_origin: str
     requests: list[str] = field(default_factory=list)
+    # What the Content-Security-Policy blocked, and script errors.
+    errors: list[str] = field(default_factory=list)
 
     def cookies(self) -> dict[str, str]:
         return {cookie["name"]: cookie["value"] for cookie in self.context.cookies()}
@@ -58,6 +60,13 @@ def open_visit(browser: Browser, server: str, stats_server: str, **options) -> V
     context = browser.new_context(base_url=server, **options)
     visit = Visit(context, context.new_page(), stats_server)
     visit.page.on("request", lambda request: visit.requests.append(request.url))
+    visit.page.on(
+        "console",
+        lambda message: (
+            "Content Security Policy" in message.text and visit.errors.append(message.text)
+        ),
+    )
+    visit.page.on("pageerror", lambda error: visit.errors.append(str(error)))
     return visit
 
 
@@ -100,6 +109,7 @@ def test_allow_all(visit: Visit, consent_log):
     assert set(visit.cookies()) == {CONSENT_COOKIE, STATS_COOKIE}
     assert visit.cookies()[CONSENT_COOKIE].endswith(".statistic")
     assert_statistics_loaded(visit)
+    assert visit.errors == []  # the script and its report were allowed by the policy
     assert consent_log(visit.consent_id()) == [
         ("accept_all", {"functional": False, "statistic": True})
     ]

@@ -14,7 +14,6 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import transaction
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -130,13 +129,12 @@ def decide(request: HttpRequest) -> HttpResponse:
     action = choice
     if previous is not None and previous.granted - granted:
         action = ConsentRecord.WITHDRAW
-    with transaction.atomic():
-        ConsentRecord.objects.create(
-            consent_id=consent.consent_id,
-            policy_version=consent.version,
-            action=action,
-            choices={key: key in granted for key in OPTIONAL_KEYS},
-        )
+    ConsentRecord.objects.create(
+        consent_id=consent.consent_id,
+        policy_version=consent.version,
+        action=action,
+        choices={key: key in granted for key in OPTIONAL_KEYS},
+    )
 
     response = HttpResponseRedirect(safe_next(request, request.POST.get("next")), status=303)
     state.store(response, request, consent)
