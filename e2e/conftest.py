@@ -3,20 +3,26 @@ Debian's chromium through Playwright. Everything talks to 127.0.0.1 only."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import secrets
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(os.environ.get("THREATPRESS_ARTIFACTS", ROOT / "artifacts"))
@@ -41,6 +47,9 @@ SET_PUBLISHER_PASSWORD = (
     "u.set_password(os.environ['E2E_PUBLISHER_PASSWORD']); u.save()"
 )
 CRISIS_PATH = "/en/reports/2026/crisis-regions/russia-loses-its-main-lever-in-the-south-caucasus/"
+CONSENT_COOKIE = "tp_consent"
+# The operator's statistics script, played by a stand-in on another loopback port (below).
+STATS_COOKIE = "tp_stats_demo"
 
 
 def pytest_collection_modifyitems(items):
@@ -72,9 +81,59 @@ def _wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30) -> 
     raise RuntimeError(f"{url} did not answer within {timeout} s")
 
 
+class _StatsStandIn(BaseHTTPRequestHandler):
+    """Plays a self-hosted statistics server: `/stats.js` sets a first-party cookie and reports
+    a hit to `/hit` (so the network log shows both); `/forge` is another site's page with a
+    form that posts to ours."""
+
+    def do_GET(self):
+        url = urlsplit(self.path)
+        origin = f"http://{self.headers['Host']}"
+        if url.path == "/stats.js":
+            body = (
+                f'document.cookie = "{STATS_COOKIE}=1; path=/; max-age=3600; samesite=lax";\n'
+                f'new Image().src = "{origin}/hit?path=" + encodeURIComponent(location.pathname);\n'
+            )
+            self._send(body, "text/javascript")
+        elif url.path == "/hit":
+            self._send("", "image/gif")
+        elif url.path == "/forge":
+            target = parse_qs(url.query)["target"][0]
+            self._send(
+                f'<!DOCTYPE html><title>Another site</title><form method="post" action="{target}">'
+                '<input type="hidden" name="choice" value="accept_all">'
+                "<button>Win a prize</button></form>",
+                "text/html",
+            )
+        else:
+            self._send("", "text/plain", status=404)
+
+    def _send(self, body: str, content_type: str, status: int = 200) -> None:
+        data = body.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", f"{content_type}; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
 @pytest.fixture(scope="session")
-def site(tmp_path_factory) -> dict[str, str]:
-    """A fresh database with the demo content and collected static files; the server's env."""
+def stats_server() -> Iterator[str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _StatsStandIn)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory, stats_server: str) -> dict[str, str]:
+    """A fresh database with the demo content and collected static files; the server's env.
+    The stand-in statistics script is registered (it loads only after Statistic consent)."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make system-deps` (Debian package chromium).")
     workdir = tmp_path_factory.mktemp("site")
@@ -92,6 +151,8 @@ def site(tmp_path_factory) -> dict[str, str]:
         THREATPRESS_STATIC_ROOT=str(workdir / "static"),
         DJANGO_SUPERUSER_USERNAME=ADMIN[0],
         DJANGO_SUPERUSER_PASSWORD=ADMIN[1],
+        THREATPRESS_STATISTICS_SCRIPT_URL=f"{stats_server}/stats.js",
+        THREATPRESS_STATISTICS_COOKIES=f"{STATS_COOKIE}:1h",
     )
     for command in (["setup_site"], ["collectstatic", "--noinput"]):
         manage(env, *command, "-v0")
@@ -191,8 +252,34 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def policy_version(server: str) -> str:
+    """The consent policy version the server asks about (it hashes the server's registry)."""
+    with urllib.request.urlopen(f"{server}/en/", timeout=10) as response:
+        html = response.read().decode()
+    return re.search(r'data-consent-version="([0-9a-f]+)"', html).group(1)
+
+
+def add_decided_consent(context: BrowserContext, server: str, version: str) -> None:
+    """A visitor who refused everything optional earlier: the dialog stays closed."""
+    value = f"{version}.{secrets.token_hex(16)}.-"
+    context.add_cookies([{"name": CONSENT_COOKIE, "value": value, "url": server}])
+
+
 @pytest.fixture
-def page(browser: Browser, server: str) -> Iterator[Page]:
+def page(browser: Browser, server: str, policy_version: str) -> Iterator[Page]:
+    """A reader who has already answered the consent dialog (tests of the dialog itself start
+    from `first_visit`)."""
+    context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})
+    add_decided_consent(context, server, policy_version)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def first_visit(browser: Browser, server: str) -> Iterator[Page]:
+    """A reader's first visit: no cookie, so the consent dialog is open."""
     context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     yield page
@@ -221,6 +308,23 @@ def watch_csp(page: Page) -> list[str]:
 
     page.on("console", on_console)
     return found
+
+
+@pytest.fixture
+def consent_log(site: dict[str, str], server: str) -> Callable[..., list[tuple[str, dict]]]:
+    """The server's consent log, for one consent id or whole: [(action, choices), ...]."""
+
+    def read(consent_id: str | None = None) -> list[tuple[str, dict]]:
+        query = "SELECT action, choices FROM consent_consentrecord"
+        if consent_id is not None:
+            query += " WHERE consent_id = ?"
+        with closing(sqlite3.connect(Path(site["THREATPRESS_VAR_DIR"]) / "db.sqlite3")) as db:
+            rows = db.execute(
+                f"{query} ORDER BY id", () if consent_id is None else (consent_id,)
+            ).fetchall()
+        return [(action, json.loads(choices)) for action, choices in rows]
+
+    return read
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
+from threatpress.consent.views import consent_view
 from threatpress.core import views as core_views
 from threatpress.publishing.media_views import serve_media
 from threatpress.publishing.preview_link_views import serve_preview_file, serve_preview_link
@@ -43,7 +44,12 @@ if settings.THREATPRESS_SERVE_MEDIA:
     # through Wagtail's view at /documents/, which checks the same rule.
     urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve_media, name="media")]
 
-urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=True)
+urlpatterns += i18n_patterns(
+    # Before Wagtail's pages, so no page can take this address (docs/consent.md).
+    path("consent/", consent_view, name="consent"),
+    path("", include(wagtail_urls)),
+    prefix_default_language=True,
+)
 
 handler400 = "threatpress.core.views.bad_request"
 handler403 = "threatpress.core.views.permission_denied"

@@ -55,7 +55,14 @@ ROLES = (
         PUBLISHERS,
         ("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
         MANAGE_MEDIA,
-        (*ADMIN_ACCESS, *REGIONS, "regions.delete_region", *READERSHIP),
+        # Publishers answer for the site, so they read (and export) the consent log too.
+        (
+            *ADMIN_ACCESS,
+            *REGIONS,
+            "regions.delete_region",
+            *READERSHIP,
+            "consent.view_consentrecord",
+        ),
     ),
 )
 

@@ -51,6 +51,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [])
 INSTALLED_APPS = [
     "threatpress.core",
     "threatpress.accounts",
+    "threatpress.consent",
     "threatpress.publishing",
     "threatpress.reports",
     "threatpress.regions",
@@ -95,7 +96,10 @@ MIDDLEWARE = [
     "threatpress.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "threatpress.core.csp.PolicyByPathCSPMiddleware",
+    # django-csp's middleware: the admin's policy by path, and on public pages the origins of
+    # scripts registered for consent (threatpress/core/csp.py, docs/consent.md).
+    "threatpress.consent.middleware.RegistryCSPMiddleware",
+    "threatpress.consent.middleware.ConsentVaryMiddleware",
     # After the header middleware, so that its 400 pages carry the same security headers.
     "threatpress.core.middleware.RejectMalformedRequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -119,6 +123,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "threatpress.core.context_processors.site_chrome",
+                "threatpress.consent.context_processors.consent",
             ],
         },
     },
@@ -298,6 +303,18 @@ THREATPRESS_READERSHIP_FLUSH_SECONDS = env_int("THREATPRESS_READERSHIP_FLUSH_SEC
 THREATPRESS_READERSHIP_FLUSH_AFTER = env_int("THREATPRESS_READERSHIP_FLUSH_AFTER", 1000)
 # A background thread per process writes the counts (and once more at exit).
 THREATPRESS_READERSHIP_BACKGROUND = True
+
+# Consent (docs/consent.md). Built-in cookies are declared in threatpress/consent/registry.py;
+# an operator adds a statistics script (loaded only after Statistic consent) and its cookies
+# here, or any other cookie or script through THREATPRESS_CONSENT_EXTRA in a settings module.
+THREATPRESS_STATISTICS_SCRIPT_URL = os.environ.get("THREATPRESS_STATISTICS_SCRIPT_URL", "")
+THREATPRESS_STATISTICS_COOKIES = env_list("THREATPRESS_STATISTICS_COOKIES", [])
+THREATPRESS_CONSENT_EXTRA: list[dict] = []
+# Change it to ask every visitor again although no cookie or script changed.
+THREATPRESS_CONSENT_REVISION = os.environ.get("THREATPRESS_CONSENT_REVISION", "")
+# How long a choice is remembered: a refusal for about six months, a consent for a year.
+THREATPRESS_CONSENT_REFUSAL_DAYS = env_int("THREATPRESS_CONSENT_REFUSAL_DAYS", 182)
+THREATPRESS_CONSENT_ACCEPTANCE_DAYS = env_int("THREATPRESS_CONSENT_ACCEPTANCE_DAYS", 365)
 
 WAGTAIL_SITE_NAME = os.environ.get("THREATPRESS_SITE_NAME", "ThreatPress")
 OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME  # the account's label in the authenticator app

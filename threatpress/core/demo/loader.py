@@ -123,6 +123,20 @@ def ensure_regions(locale: Locale, report: LoadReport) -> dict[str, Region]:
     return regions
 
 
+H2 = re.compile(r"<h2>(.*?)</h2>", re.S)
+
+
+def information_blocks(body: str) -> list[dict]:
+    """The page text as heading and paragraph blocks (paragraphs take no headings)."""
+    blocks = []
+    for number, part in enumerate(H2.split(body)):
+        part = part.strip()
+        if part:
+            kind = "heading" if number % 2 else "paragraph"
+            blocks.append({"type": kind, "value": html.unescape(part) if number % 2 else part})
+    return blocks
+
+
 def ensure_information_pages(home: HomePage, report: LoadReport) -> dict[str, InformationPage]:
     pages = {}
     for item in read_toml("pages.toml")["pages"]:
@@ -133,7 +147,7 @@ def ensure_information_pages(home: HomePage, report: LoadReport) -> dict[str, In
                 title=item["title"],
                 slug=item["slug"],
                 intro=item.get("intro", ""),
-                body=[{"type": "paragraph", "value": item["body"]}],
+                body=information_blocks(item["body"]),
             )
             home.add_child(instance=page)
             publish(page)

@@ -96,3 +96,9 @@ def test_demo_has_one_user_of_each_role_with_a_password_shown_once(db):
     again = StringIO()
     call_command("load_demo", stdout=again)
     assert "password" not in again.getvalue()
+
+
+def test_information_pages_keep_their_sub_headings(client, demo):
+    html = client.get("/en/cookies/").content.decode()
+    assert "<h2" in html and ">How we ask</h2>" in html
+    assert "&lt;h2" not in html
