@@ -9,6 +9,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from threatpress.publishing import scheduler
@@ -135,7 +136,13 @@ def test_a_staged_release_is_invisible_until_its_instant_then_whole(client):
     upcoming = scheduler.next_instant()
     assert upcoming.instant == instant and upcoming.revisions == len(urls) == 7
 
-    worker = threading.Thread(target=scheduler.staged_release, args=(upcoming,))
+    def stage() -> None:
+        try:
+            scheduler.staged_release(upcoming)
+        finally:
+            connection.close()  # this thread's own connection (PostgreSQL drops the test DB)
+
+    worker = threading.Thread(target=stage)
     worker.start()
     seen = []  # (request start, request end, status), seconds relative to the instant
     while worker.is_alive():
