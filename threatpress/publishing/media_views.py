@@ -17,7 +17,7 @@ from django.views.static import serve
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
-from .visibility import is_public_document, is_public_image
+from .visibility import is_public_file
 
 # Files are checked on every request (no-cache), so unpublishing takes effect at once, while
 # Last-Modified still lets browsers and caches revalidate with a cheap 304.
@@ -46,14 +46,6 @@ def owner_of(name: str):
     if name.startswith("documents/"):
         return get_document_model().objects.filter(file=name).first()
     return None
-
-
-def is_public_file(obj) -> bool:
-    if obj is None:
-        return False
-    if isinstance(obj, get_image_model()):
-        return is_public_image(obj)
-    return is_public_document(obj)
 
 
 def serve_media(request: HttpRequest, path: str) -> HttpResponse:

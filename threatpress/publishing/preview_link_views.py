@@ -12,17 +12,17 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.views.static import serve
 from wagtail.contrib.routable_page.models import RoutablePageMixin
-from wagtail.models import Page, ReferenceIndex
+from wagtail.models import Page
 
-from .media_views import is_public_file, owner_of
+from .media_views import owner_of
 from .models import PreviewLink, PreviewLinkUse
+from .visibility import is_public_file, used_by_pages
 
 MEDIA_IN_HTML = re.compile(r"""(?<=["'\s,(])/media/""")
 
@@ -108,22 +108,13 @@ def serve_preview_link(request: HttpRequest, token: str, subpath: str = "") -> H
     return _private(response)
 
 
-def _used_in_scope(link: PreviewLink, obj) -> bool:
-    """True when the file's image or document is used by a page the link opens (drafts too)."""
-    scope = Page.objects.descendant_of(link.page, inclusive=True).values_list("pk", flat=True)
-    return ReferenceIndex.objects.filter(
-        base_content_type=ContentType.objects.get_for_model(Page),
-        to_content_type=ContentType.objects.get_for_model(obj),
-        to_object_id=str(obj.pk),
-        object_id__in=[str(pk) for pk in scope],
-    ).exists()
-
-
 def serve_preview_file(request: HttpRequest, token: str, path: str) -> HttpResponse:
     link = PreviewLink.find(token)
     if link is None or not link.is_active:
         raise Http404
     owner = owner_of(path)
-    if owner is None or not (is_public_file(owner) or _used_in_scope(link, owner)):
+    # A file the link's pages use (drafts too), or one that is public anyway.
+    scope = Page.objects.descendant_of(link.page, inclusive=True)
+    if owner is None or not (is_public_file(owner) or used_by_pages(owner, scope)):
         raise Http404
     return _private(serve(request, path, document_root=settings.MEDIA_ROOT))

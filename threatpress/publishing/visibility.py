@@ -61,28 +61,21 @@ def is_public(page: Page) -> bool:
     return page.live and public_pages(Page.objects.filter(pk=page.pk)).exists()
 
 
-def _used_by_public_page(obj: Model) -> bool:
-    """True when a public page's live content refers to `obj` (an image or a document).
+def used_by_pages(obj: Model, pages: QuerySet) -> bool:
+    """True when one of `pages` refers to `obj` (an image or a document) in its page row.
 
     The reference index is rebuilt from the page row on every save. For a live page that row is
-    the published version, so a picture added only in a draft is not counted.
+    the published version, so a picture added only in a later draft is not counted.
     """
-    public_ids = (
-        public_pages(Page.objects.all())
-        .annotate(key=Cast("pk", output_field=CharField()))
-        .values("key")
-    )
+    page_ids = pages.annotate(key=Cast("pk", output_field=CharField())).values("key")
     return ReferenceIndex.objects.filter(
         base_content_type=ContentType.objects.get_for_model(Page),
         to_content_type=ContentType.objects.get_for_model(obj),
         to_object_id=str(obj.pk),
-        object_id__in=public_ids,
+        object_id__in=page_ids,
     ).exists()
 
 
-def is_public_image(image: Model) -> bool:
-    return _used_by_public_page(image)
-
-
-def is_public_document(document: Model) -> bool:
-    return _used_by_public_page(document)
+def is_public_file(obj: Model | None) -> bool:
+    """True when an image or document is used by a public page."""
+    return obj is not None and used_by_pages(obj, public_pages(Page.objects.all()))

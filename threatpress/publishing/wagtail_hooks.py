@@ -17,7 +17,7 @@ from .preview_link_admin import (
     may_manage,
 )
 from .release import can_release
-from .visibility import has_unpublished_ancestor, is_public_document
+from .visibility import has_unpublished_ancestor, is_public_file
 
 
 @hooks.register("before_serve_page")
@@ -30,7 +30,7 @@ def refuse_pages_under_unpublished_parents(page, request, serve_args, serve_kwar
 @hooks.register("before_serve_document")
 def refuse_documents_no_public_page_uses(document, request):
     """A document attached only to embargoed or draft pages does not exist for readers."""
-    if not is_editor(request) and not is_public_document(document):
+    if not is_editor(request) and not is_public_file(document):
         raise Http404
 
 
