@@ -94,9 +94,8 @@ def _publish_as_of(instant: datetime.datetime) -> list[int]:
         first_time = is_page and not page.filter(first_published_at__isnull=False).exists()
         revision.content["go_live_at"] = None
         revision.publish(log_action="wagtail.publish.scheduled")
-        page.update(go_live_at=instant, last_published_at=instant)
-        if first_time:
-            page.update(first_published_at=instant)
+        times = {"go_live_at": instant, "last_published_at": instant}
+        page.update(**times, **({"first_published_at": instant} if first_time else {}))
         published.append(revision.pk)
     PageLogEntry.objects.filter(
         revision_id__in=published, action="wagtail.publish.scheduled"
