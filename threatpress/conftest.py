@@ -51,6 +51,14 @@ def build_edition(reports, year: int, chapters: int = 2, per_chapter: int = 3):
     return edition
 
 
+def as_drafts(root: Page) -> None:
+    """Make `root` and every page below it written but never published: each page gets a
+    revision of its current content and is not live (as an edition is before its release)."""
+    for page in Page.objects.descendant_of(root, inclusive=True).specific():
+        page.save_revision()
+        Page.objects.filter(pk=page.pk).update(live=False, has_unpublished_changes=True)
+
+
 @pytest.fixture
 def site_tree(db) -> Tree:
     return build_site()

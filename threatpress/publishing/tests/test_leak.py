@@ -23,7 +23,7 @@ from django.utils import timezone
 from wagtail.models import Locale, Page
 from wagtail_footnotes.models import Footnote
 
-from threatpress.conftest import build_edition
+from threatpress.conftest import as_drafts, build_edition
 from threatpress.publishing import scheduler
 from threatpress.publishing.release import edition_pages, schedule_release
 from threatpress.reports.models import AssessmentPage, ChapterPage, EditionPage
@@ -93,10 +93,7 @@ def embargoed_edition(reports) -> dict[str, list[str]]:
         page.footnotes = [Footnote(uuid=note, text=f"<p>Source {MARKER}</p>", locale=page.locale)]
         page.save()
     edition.save()
-    # Written and revised, never published: every page is a draft with a revision.
-    for page in Page.objects.descendant_of(edition, inclusive=True).specific():
-        page.save_revision()
-        Page.objects.filter(pk=page.pk).update(live=False, has_unpublished_changes=True)
+    as_drafts(edition)  # written and revised, never published
     # A translation started for the Lithuanian edition.
     lithuanian = EditionPage.objects.get(pk=edition.pk).copy_for_translation(
         Locale.objects.get(language_code="lt"), copy_parents=True

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page
 
-from threatpress.conftest import build_edition
+from threatpress.conftest import as_drafts, build_edition
 from threatpress.publishing.models import PreviewLink, PreviewLinkUse
 from threatpress.publishing.roles import AUTHORS, PUBLISHERS, ensure_editorial_roles
 from threatpress.reports.models import AssessmentPage, EditionPage
@@ -40,13 +40,11 @@ def draft_edition(site_tree, settings, tmp_path) -> EditionPage:
     use_disk_storage(settings, tmp_path)
     edition = build_edition(site_tree.reports, 2027, chapters=1, per_chapter=2)
     image = make_image("Draft chart", "draft-chart.png")
-    for page in Page.objects.descendant_of(edition, inclusive=True).specific():
-        if isinstance(page, AssessmentPage) and page.slug == "judgment-1-1":
-            page.summary = SECRET
-            page.body = [figure_block(image)]
-            page.save()
-        page.save_revision()
-        Page.objects.filter(pk=page.pk).update(live=False, has_unpublished_changes=True)
+    marked = AssessmentPage.objects.descendant_of(edition).get(slug="judgment-1-1")
+    marked.summary = SECRET
+    marked.body = [figure_block(image)]
+    marked.save()
+    as_drafts(edition)
     return EditionPage.objects.get(pk=edition.pk)
 
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Locale, Page, PageLogEntry, Workflow
 
-from threatpress.conftest import build_edition
+from threatpress.conftest import as_drafts, build_edition
 from threatpress.publishing import scheduler
 from threatpress.publishing.release import (
     ReleaseError,
@@ -49,12 +49,10 @@ def people(site_tree):
 def draft_edition(site_tree) -> EditionPage:
     """A 2027 edition written but never published; one judgment carries a unique marker."""
     edition = build_edition(site_tree.reports, 2027)
-    for page in Page.objects.descendant_of(edition, inclusive=True).specific():
-        if isinstance(page, AssessmentPage) and page.slug == "judgment-1-1":
-            page.summary = f"{MARKER} summary text."
-        page.live = False
-        page.save_revision()
-        Page.objects.filter(pk=page.pk).update(live=False, has_unpublished_changes=True)
+    marked = AssessmentPage.objects.descendant_of(edition).get(slug="judgment-1-1")
+    marked.summary = f"{MARKER} summary text."
+    marked.save()
+    as_drafts(edition)
     return EditionPage.objects.get(pk=edition.pk)
 
 

@@ -109,7 +109,7 @@ def draft_edition_due(seconds: float) -> tuple[datetime.datetime, list[str]]:
     from django.contrib.auth import get_user_model
     from wagtail.models import Page, Site
 
-    from threatpress.conftest import build_edition, build_site
+    from threatpress.conftest import as_drafts, build_edition, build_site
     from threatpress.core.models import SiteIdentity
     from threatpress.publishing.release import schedule_release
     from threatpress.reports.models import EditionPage
@@ -118,9 +118,7 @@ def draft_edition_due(seconds: float) -> tuple[datetime.datetime, list[str]]:
     # Settings are created on first read; in a running site that happened long before release day.
     SiteIdentity.for_site(Site.objects.get())
     edition = build_edition(tree.reports, 2027, chapters=2, per_chapter=2)
-    for page in Page.objects.descendant_of(edition, inclusive=True).specific():
-        page.save_revision()
-        Page.objects.filter(pk=page.pk).update(live=False, has_unpublished_changes=True)
+    as_drafts(edition)
     instant = (timezone.now() + datetime.timedelta(seconds=seconds)).replace(microsecond=0)
     publisher = get_user_model().objects.create_superuser("publisher", password="p" * 20)
     schedule_release(EditionPage.objects.get(pk=edition.pk), instant, publisher)
