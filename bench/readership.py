@@ -50,8 +50,8 @@ from render import (
     gunicorn_command,
     machine,
     markdown_table,
-    parse_wrk,
     prepare_site,
+    run_wrk,
     running,
     software,
     summarise,
@@ -212,25 +212,6 @@ def measure_flush(keys: int) -> Flush:
 # --- HTTP ------------------------------------------------------------------------------------
 
 
-def run_wrk(wrk: str, url: str, seconds: int) -> WrkResult:
-    command = [
-        wrk,
-        f"-t{WRK_THREADS}",
-        f"-c{WRK_CONNECTIONS}",
-        f"-d{seconds}s",
-        "--timeout",
-        "10s",
-        "--latency",
-        "-H",
-        f"User-Agent: {BROWSER}",
-        url,
-    ]
-    result = subprocess.run(
-        command, capture_output=True, text=True, timeout=seconds + 30, check=True
-    )
-    return parse_wrk(result.stdout)
-
-
 def stored_views(env: dict[str, str], path: str) -> int:
     """Today's stored views of the page at `path`, read by a separate process."""
     assert path == CHECK_PATH  # the 2026 edition's summary route
@@ -334,7 +315,7 @@ def measure_http(tmp: Path, env: dict[str, str], seconds: int) -> Http:
         url = f"http://127.0.0.1:{port}{PAGE_PATH}"
         mode_env = {**env, "THREATPRESS_READERSHIP": "true" if mode == "on" else "false"}
         with running(gunicorn_command(port), mode_env, tmp / f"gunicorn-{mode}.log", url):
-            runs[mode].append(run_wrk(wrk, url, seconds))
+            runs[mode].append(run_wrk(wrk, url, seconds, (f"User-Agent: {BROWSER}",)))
         in_order.append((mode, runs[mode][-1]))
     results = {mode: mean_result(pair) for mode, pair in runs.items()}
     return Http(results["on"], results["off"], exact, "", in_order)

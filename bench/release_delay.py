@@ -16,25 +16,12 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
-import statistics
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
-from render import (
-    ROOT,
-    bench_env,
-    free_port,
-    machine,
-    prepare_site,
-    running,
-    software,
-    write_section,
-)
+from render import ROOT, machine, median_and_max_ms, serving_demo, software, write_section
 
 SECTION = "## Whole-edition release delay (issue 3)"
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -104,31 +91,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--trials", type=int, default=3)
     parser.add_argument("--lead", type=float, default=3.0, help="seconds ahead to schedule")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="threatpress-release-") as tmp_name:
-        tmp = Path(tmp_name)
-        env = bench_env(tmp)
-        print("Preparing the demo site...")
-        prepare_site(env)
-        os.environ.update(env)
-        sys.path.insert(0, str(ROOT))
-        import django
-
-        django.setup()
-        port = free_port()
-        serve_env = {**env, "WEB_CONCURRENCY": "2"}
-        command = [str(ROOT / "scripts" / "serve"), f"127.0.0.1:{port}"]
-        base = f"http://127.0.0.1:{port}"
-        results = []
-        with running(command, serve_env, tmp / "serve.log", f"{base}/healthz"):
-            for n in range(args.trials):
-                result = trial(base, 2030 + n, args.lead)
-                print(result)
-                results.append(result)
+    results = []
+    with serving_demo("threatpress-release-") as (base, _):
+        for n in range(args.trials):
+            result = trial(base, 2030 + n, args.lead)
+            print(result)
+            results.append(result)
     pages = results[0]["pages"]
 
     def ms(key: str) -> str:
-        values = [r[key] * 1000 for r in results]
-        return f"{statistics.median(values):.0f} | {max(values):.0f}"
+        return median_and_max_ms([r[key] for r in results])
 
     table = "\n".join(
         [

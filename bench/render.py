@@ -284,6 +284,34 @@ def running(command: list[str], env: dict[str, str], log: Path, ready_url: str) 
             stop(process)
 
 
+@contextmanager
+def serving_demo(prefix: str) -> Iterator[tuple[str, Path]]:
+    """The demo site in a temporary directory, set up in this process too (so a benchmark can
+    use the ORM) and served by `scripts/serve` (gunicorn and the scheduler, as `make run`
+    starts them); yields its base URL and the directory."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp_name:
+        tmp = Path(tmp_name)
+        env = bench_env(tmp)
+        print("Preparing the demo site...")
+        prepare_site(env)
+        os.environ.update(env)
+        sys.path.insert(0, str(ROOT))
+        import django
+
+        django.setup()
+        base = f"http://127.0.0.1:{free_port()}"
+        command = [str(ROOT / "scripts" / "serve"), base.removeprefix("http://")]
+        serve_env = {**env, "WEB_CONCURRENCY": "2"}
+        with running(command, serve_env, tmp / "serve.log", f"{base}/healthz"):
+            yield base, tmp
+
+
+def median_and_max_ms(seconds: list[float]) -> str:
+    """A markdown table's "median ms | max ms" cells."""
+    ms = [value * 1000 for value in seconds]
+    return f"{statistics.median(ms):.0f} | {max(ms):.0f}"
+
+
 def gunicorn_command(port: int) -> list[str]:
     return [
         str(VENV_BIN / "gunicorn"),
@@ -366,14 +394,15 @@ def parse_wrk(output: str) -> WrkResult:
     )
 
 
-def wrk_command(wrk: str, url: str, seconds: int) -> list[str]:
+def wrk_command(wrk: str, url: str, seconds: int, headers: tuple[str, ...] = ()) -> list[str]:
     # --timeout keeps slow responses in the latency figures instead of counting them as errors.
     threads, conns = f"-t{WRK_THREADS}", f"-c{WRK_CONNECTIONS}"
-    return [wrk, threads, conns, f"-d{seconds}s", "--timeout", "10s", "--latency", url]
+    extra = [arg for header in headers for arg in ("-H", header)]
+    return [wrk, threads, conns, f"-d{seconds}s", "--timeout", "10s", "--latency", *extra, url]
 
 
-def run_wrk(wrk: str, url: str, seconds: int) -> WrkResult:
-    command = wrk_command(wrk, url, seconds)
+def run_wrk(wrk: str, url: str, seconds: int, headers: tuple[str, ...] = ()) -> WrkResult:
+    command = wrk_command(wrk, url, seconds, headers)
     result = subprocess.run(
         command, capture_output=True, text=True, timeout=seconds + 30, check=True
     )

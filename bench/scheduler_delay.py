@@ -11,26 +11,13 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import random
-import statistics
 import sys
-import tempfile
 import time
 import urllib.request
 import uuid
-from pathlib import Path
 
-from render import (
-    ROOT,
-    bench_env,
-    free_port,
-    machine,
-    prepare_site,
-    running,
-    software,
-    write_section,
-)
+from render import ROOT, machine, median_and_max_ms, serving_demo, software, write_section
 
 SECTION = "## Scheduled go-live delay (issue 3)"
 PAGE_SLUG = "russia-loses-its-main-lever-in-the-south-caucasus"
@@ -84,40 +71,21 @@ def measure(url: str, trials: int, lead: float) -> tuple[list[float], list[float
     return scheduled, immediate
 
 
-def summary(values: list[float]) -> str:
-    ms = [v * 1000 for v in values]
-    return f"{statistics.median(ms):.0f} | {max(ms):.0f}"
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=10)
     parser.add_argument("--lead", type=float, default=2.0, help="seconds ahead to schedule")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="threatpress-sched-") as tmp_name:
-        tmp = Path(tmp_name)
-        env = bench_env(tmp)
-        print("Preparing the demo site...")
-        prepare_site(env)
-        os.environ.update(env)
-        sys.path.insert(0, str(ROOT))
-        import django
-
-        django.setup()
-        port = free_port()
-        serve_env = {**env, "WEB_CONCURRENCY": "2"}
-        command = [str(ROOT / "scripts" / "serve"), f"127.0.0.1:{port}"]
-        with running(command, serve_env, tmp / "serve.log", f"http://127.0.0.1:{port}/healthz"):
-            print(f"Scheduling {args.trials} revisions {args.lead:g} s ahead...")
-            scheduled, immediate = measure(
-                f"http://127.0.0.1:{port}{PAGE_PATH}", args.trials, args.lead
-            )
+    with serving_demo("threatpress-sched-") as (base, _):
+        print(f"Scheduling {args.trials} revisions {args.lead:g} s ahead...")
+        scheduled, immediate = measure(f"{base}{PAGE_PATH}", args.trials, args.lead)
+    late, floor = median_and_max_ms(scheduled), median_and_max_ms(immediate)
     table = "\n".join(
         [
             "| | median ms | max ms |",
             "| --- | ---: | ---: |",
-            f"| Scheduled revision: go-live time → first public sight | {summary(scheduled)} |",
-            f"| Baseline: immediate publish → first public sight | {summary(immediate)} |",
+            f"| Scheduled revision: go-live time → first public sight | {late} |",
+            f"| Baseline: immediate publish → first public sight | {floor} |",
         ]
     )
     print(table)
