@@ -75,7 +75,7 @@ class ReleaseEditionButton(PageMenuItem):
     url_name = "threatpress_release_edition"
 
     def is_shown(self, user):
-        return isinstance(self.page.specific, EditionPage) and can_release(user, self.page)
+        return can_release(user, self.page)  # offered on unreleased editions only (below)
 
 
 @hooks.register("register_page_header_buttons")
