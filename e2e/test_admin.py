@@ -31,10 +31,10 @@ def script_errors(page: Page) -> list[str]:
     return errors
 
 
-def log_in(page: Page) -> None:
+def log_in(page: Page, user: tuple[str, str] = ADMIN) -> None:
     page.goto("/admin/login/")
-    page.get_by_label("Username").fill(ADMIN[0])
-    page.get_by_label("Password").fill(ADMIN[1])
+    page.get_by_label("Username").fill(user[0])
+    page.get_by_label("Password").fill(user[1])
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(r"/admin/$"))
 

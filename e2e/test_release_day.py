@@ -12,19 +12,12 @@ import zoneinfo
 from playwright.sync_api import Browser, Page, expect
 
 from .conftest import ARTIFACTS, PUBLISHER, watch_csp
+from .test_admin import log_in
 
 VILNIUS = zoneinfo.ZoneInfo("Europe/Vilnius")  # the demo site's time zone (settings.TIME_ZONE)
 EDITION = "/en/reports/2027/"
 ASSESSMENT = "/en/reports/2027/cyber-and-sabotage/sabotage-by-proxy-will-continue/"
 LEAD_TIME = datetime.timedelta(seconds=15)
-
-
-def log_in_as_publisher(page: Page) -> None:
-    page.goto("/admin/login/")
-    page.get_by_label("Username").fill(PUBLISHER[0])
-    page.get_by_label("Password").fill(PUBLISHER[1])
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/admin/$"))
 
 
 def status(page: Page, server: str, path: str) -> int:
@@ -35,7 +28,7 @@ def test_a_preview_link_shows_the_embargoed_edition_to_an_outsider(
     page: Page, browser: Browser, server: str
 ):
     violations = watch_csp(page)
-    log_in_as_publisher(page)
+    log_in(page, PUBLISHER)
     page.goto("/admin/releases/")
     page.get_by_role("row", name=re.compile("National Threat Assessment 2027")).get_by_role(
         "link", name="National Threat Assessment 2027"
@@ -72,7 +65,7 @@ def test_a_preview_link_shows_the_embargoed_edition_to_an_outsider(
 def test_publisher_schedules_the_next_edition_and_watches_it_go_live(page: Page, server: str):
     violations = watch_csp(page)
     assert status(page, server, EDITION) == 404
-    log_in_as_publisher(page)
+    log_in(page, PUBLISHER)
     page.goto("/admin/releases/")
     row = page.get_by_role("row", name=re.compile("National Threat Assessment 2027"))
     expect(row).to_contain_text("Draft")
