@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from wagtail.models import Locale, Page, Site
 
+from threatpress.publishing.roles import AUTHORS, PUBLISHERS, REVIEWERS, ensure_editorial_roles
 from threatpress.reports.tests.factories import (
     AssessmentPageFactory,
     ChapterPageFactory,
@@ -57,6 +60,17 @@ def as_drafts(root: Page) -> None:
     for page in Page.objects.descendant_of(root, inclusive=True).specific():
         page.save_revision()
         Page.objects.filter(pk=page.pk).update(live=False, has_unpublished_changes=True)
+
+
+@pytest.fixture
+def people(site_tree) -> dict:
+    """One user of each editorial role, the roles set up as `make run` sets them up."""
+    ensure_editorial_roles(Page.get_first_root_node())
+    users = {}
+    for name, group in (("author", AUTHORS), ("reviewer", REVIEWERS), ("publisher", PUBLISHERS)):
+        users[name] = get_user_model().objects.create_user(username=name, password="x" * 20)
+        users[name].groups.add(Group.objects.get(name=group))
+    return users
 
 
 @pytest.fixture

@@ -7,32 +7,17 @@ import re
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import Page
 
 from threatpress.conftest import as_drafts, build_edition
 from threatpress.publishing.models import PreviewLink, PreviewLinkUse
-from threatpress.publishing.roles import AUTHORS, PUBLISHERS, ensure_editorial_roles
 from threatpress.reports.models import AssessmentPage, EditionPage
 
 from .media import figure_block, make_image, use_disk_storage
 
 pytestmark = pytest.mark.django_db
 SECRET = "Draft judgment text for the minister"
-
-
-@pytest.fixture
-def people(site_tree):
-    ensure_editorial_roles(Page.get_first_root_node())
-    users = {}
-    for name, group in (("author", AUTHORS), ("publisher", PUBLISHERS)):
-        user = get_user_model().objects.create_user(username=name, password="x" * 20)
-        user.groups.add(Group.objects.get(name=group))
-        users[name] = user
-    return users
 
 
 @pytest.fixture

@@ -7,8 +7,6 @@ import zoneinfo
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Locale, Page, PageLogEntry, Workflow
@@ -21,28 +19,14 @@ from threatpress.publishing.release import (
     edition_pages,
     schedule_release,
 )
-from threatpress.publishing.roles import AUTHORS, PUBLISHERS, WORKFLOW_NAME, ensure_editorial_roles
+from threatpress.publishing.roles import WORKFLOW_NAME
 from threatpress.reports.models import AssessmentPage, EditionPage
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "a-long-test-password"
 MARKER = "Embargoed-2027-judgment"
 EDITION_URL = "/en/reports/2027/"
 ASSESSMENT_URL = "/en/reports/2027/chapter-1/judgment-1-1/"
 VILNIUS = zoneinfo.ZoneInfo("Europe/Vilnius")
-
-
-def make_user(username: str, group: str | None):
-    user = get_user_model().objects.create_user(username=username, password=PASSWORD)
-    if group:
-        user.groups.add(Group.objects.get(name=group))
-    return user
-
-
-@pytest.fixture
-def people(site_tree):
-    ensure_editorial_roles(Page.get_first_root_node())
-    return {"author": make_user("author", AUTHORS), "publisher": make_user("publisher", PUBLISHERS)}
 
 
 @pytest.fixture

@@ -8,11 +8,8 @@ from html import unescape
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.urls import reverse
-from wagtail.models import Page
 
-from threatpress.publishing.roles import AUTHORS, PUBLISHERS, REVIEWERS, ensure_editorial_roles
 from threatpress.readership import counting
 from threatpress.readership.models import DownloadDay, PageViewDay, SearchTermDay
 from threatpress.reports.models import AssessmentPage, EditionPage
@@ -22,15 +19,12 @@ URL = "/admin/readership/"
 
 
 @pytest.fixture
-def people(site_tree):
-    ensure_editorial_roles(Page.get_first_root_node())
-    users = {}
-    for name, group in (("author", AUTHORS), ("reviewer", REVIEWERS), ("publisher", PUBLISHERS)):
-        user = get_user_model().objects.create_user(username=name, password="x" * 20)
-        user.groups.add(Group.objects.get(name=group))
-        users[name] = user
-    users["admin"] = get_user_model().objects.create_superuser("admin", password="x" * 20)
-    return users
+def people(people):
+    """One user of each editorial role (threatpress/conftest.py), and an administrator."""
+    return {
+        **people,
+        "admin": get_user_model().objects.create_superuser("admin", password="x" * 20),
+    }
 
 
 def test_the_url_is_the_named_admin_route():
