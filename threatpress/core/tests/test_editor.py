@@ -1,44 +1,19 @@
 """Rich text posted to the admin in a form its editor never sends is whitelisted, not a 500."""
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.urls import reverse
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
+from wagtail.test.utils.form_data import inline_formset, streamfield
 
 from threatpress.core.editor import TolerantContentstateConverter
+from threatpress.core.tests.admin_forms import publish_through_admin
 from threatpress.reports.models import AssessmentPage, ChapterPage
 
 pytestmark = pytest.mark.django_db
 HOSTILE_HTML = '<p>Kept<script>alert(1)</script> <a href="javascript:alert(2)">link</a></p>'
 
 
-@pytest.fixture
-def editor(client, edition):
-    user = get_user_model().objects.create_superuser("editor", "editor@example.org", "x" * 20)
-    client.force_login(user)
-    return client
-
-
-def publish(client, page, fields):
-    data = nested_form_data(
-        {
-            "title": page.title,
-            "slug": page.slug,
-            "comments": inline_formset([]),
-            "seo_title": "",
-            "search_description": "",
-            "go_live_at": "",
-            "expire_at": "",
-            **fields,
-        }
-    )
-    data["action-publish"] = "publish"
-    return client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), data)
-
-
 def test_html_instead_of_editor_json_in_a_rich_text_field(editor):
     chapter = ChapterPage.objects.get(slug="chapter-1")
-    response = publish(editor, chapter, {"introduction": HOSTILE_HTML})
+    response = publish_through_admin(editor, chapter, {"introduction": HOSTILE_HTML})
     assert response.status_code == 302
     chapter.refresh_from_db()
     assert "Kept" in chapter.introduction
@@ -56,7 +31,7 @@ def test_html_instead_of_editor_json_in_a_body_paragraph(editor):
         "regions": [],
         "footnotes": inline_formset([]),
     }
-    response = publish(editor, page, fields)
+    response = publish_through_admin(editor, page, fields)
     assert response.status_code == 302
     page.refresh_from_db()
     stored = page.body[0].value.source

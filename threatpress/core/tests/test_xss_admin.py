@@ -9,12 +9,12 @@ import uuid
 
 import pytest
 import wagtail_factories
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 from wagtail.models import Site
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
+from wagtail.test.utils.form_data import inline_formset, streamfield
 
+from threatpress.core.tests.admin_forms import publish_through_admin
 from threatpress.core.tests.inert import inspect
 from threatpress.core.tests.xss_payloads import HOSTILE_URLS, chunks, packed
 from threatpress.regions.models import Region
@@ -25,13 +25,6 @@ pytestmark = pytest.mark.django_db
 EDITION = "/en/reports/2026/"
 ASSESSMENT = f"{EDITION}chapter-1/judgment-1-1/"
 HOSTILE_FOOTNOTE_ID = '"><script>alert(60)</script>'
-
-
-@pytest.fixture
-def editor(client, edition):
-    user = get_user_model().objects.create_superuser("editor", "editor@example.org", "x" * 20)
-    client.force_login(user)
-    return client
 
 
 def contentstate(text: str, footnote: str | None = None) -> str:
@@ -61,23 +54,6 @@ def inert_page(url: str, *shown: str) -> None:
     assert [text for text in shown if not page.shows(text)] == [], url
 
 
-def page_edit(client, page, fields: dict):
-    data = nested_form_data(
-        {
-            "title": page.title,
-            "slug": page.slug,
-            "comments": inline_formset([]),
-            "seo_title": "",
-            "search_description": "",
-            "go_live_at": "",
-            "expire_at": "",
-            **fields,
-        }
-    )
-    data["action-publish"] = "publish"
-    return client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), data)
-
-
 # Quote attributions hold 250 characters, the tightest limit of the fields posted together;
 # headings (160) get one block per payload.
 @pytest.mark.parametrize("group", packed(250), ids=lambda group: group[0].text[:24])
@@ -92,7 +68,7 @@ def test_assessment_form(editor, group):
         ("quote", {"text": value, "attribution": value}),
         ("figure", {"image": image.pk, "alt_text": value, "caption": value}),
     ]
-    response = page_edit(
+    response = publish_through_admin(
         editor,
         page,
         {
@@ -123,7 +99,7 @@ def test_edition_form(editor):
         {"key": f"h{i}", "label": label, "span": label, "description": d}
         for i, (label, d) in enumerate(zip(labels, descriptions * 4, strict=False))
     ]
-    response = page_edit(
+    response = publish_through_admin(
         editor,
         edition,
         {
