@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "threatpress.reports",
     "threatpress.regions",
     "threatpress.readership",
+    "threatpress.exports",
     "wagtail_footnotes",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",

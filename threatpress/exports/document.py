@@ -1,0 +1,364 @@
+"""An edition, chapter or assessment as plain data, ready for any export engine.
+
+The PDF typesetter and the speech synthesiser both start from an `ExportDocument`: titles, text
+blocks, footnotes, figures (with their image bytes) and the labels of the document's language.
+No engine ever sees HTML or Django objects, so what a page says is decided once, here, and an
+engine only decides how it looks or sounds.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from wagtail.documents import get_document_model
+from wagtail.models import Page
+
+from threatpress.publishing.visibility import is_public, is_public_file
+
+from .inline import Inline, ListBlock, Paragraph, parse_richtext
+
+Scope = Literal["edition", "chapter", "assessment"]
+
+
+@dataclass
+class Heading:
+    text: str
+    kind: Literal["heading"] = "heading"
+
+
+@dataclass
+class Quote:
+    text: str
+    attribution: str = ""
+    kind: Literal["quote"] = "quote"
+
+
+@dataclass
+class ImageFile:
+    data: bytes
+    extension: str  # "png" or "jpg"
+    width: int
+    height: int
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass
+class Figure:
+    image: ImageFile
+    alt: str
+    caption: str = ""
+    kind: Literal["figure"] = "figure"
+
+
+Block = Paragraph | ListBlock | Heading | Quote | Figure
+
+
+@dataclass
+class Footnote:
+    number: int
+    blocks: list[Paragraph | ListBlock]
+
+
+@dataclass
+class Term:
+    """A band of the probability scale, or a time horizon (`band` is then its span)."""
+
+    key: str
+    label: str
+    band: str
+    description: str = ""
+
+
+@dataclass
+class AssessmentDoc:
+    anchor: str
+    title: str  # the key judgment
+    summary: str
+    url: str
+    body: list[Block] = field(default_factory=list)
+    footnotes: list[Footnote] = field(default_factory=list)
+    probability: Term | None = None
+    horizon: Term | None = None
+    regions: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ChapterDoc:
+    anchor: str
+    number: int
+    title: str
+    url: str
+    introduction: list[Paragraph | ListBlock] = field(default_factory=list)
+    assessments: list[AssessmentDoc] = field(default_factory=list)
+
+
+@dataclass
+class EditionDoc:
+    anchor: str
+    title: str
+    year: int
+    url: str
+    published_at: datetime.datetime
+    cutoff_date: datetime.date
+    foreword: list[Paragraph | ListBlock] = field(default_factory=list)
+    foreword_signed_by: str = ""
+    terms: list[Term] = field(default_factory=list)
+    horizons: list[Term] = field(default_factory=list)
+
+
+@dataclass
+class ExportDocument:
+    """What one export file contains.
+
+    - scope "edition": cover, foreword, scale and every chapter;
+    - scope "chapter": one chapter (`chapters` has one entry) with its assessments;
+    - scope "assessment": one chapter entry holding the one assessment.
+    """
+
+    scope: Scope
+    language: str  # BCP 47 code of the text, e.g. "en" or "lt"
+    title: str  # the file's title (PDF metadata, audio tag)
+    organisation: str
+    url: str  # the web page this file is an edition of
+    edition: EditionDoc
+    chapters: list[ChapterDoc]
+    labels: dict[str, str]
+    keywords: list[str] = field(default_factory=list)
+
+    def assessments(self) -> Iterable[AssessmentDoc]:
+        for chapter in self.chapters:
+            yield from chapter.assessments
+
+    def figures(self) -> Iterable[Figure]:
+        for assessment in self.assessments():
+            yield from (block for block in assessment.body if isinstance(block, Figure))
+
+
+@dataclass
+class ScopeChapter:
+    number: int  # its place among the edition's public chapters
+    page: Page
+    assessments: list[Page]
+
+
+@dataclass
+class ScopePages:
+    """The pages an export is made of, each as it reads in that export (live, or as it will be
+    at a scheduled release). Chapters in reading order, each with its assessments."""
+
+    edition: Page
+    chapters: list[ScopeChapter]
+
+    def all_pages(self) -> list[Page]:
+        pages = [self.edition]
+        for chapter in self.chapters:
+            pages.append(chapter.page)
+            pages.extend(chapter.assessments)
+        return pages
+
+
+def anchor_of(page: Page) -> str:
+    return f"page-{page.pk}"
+
+
+def labels() -> dict[str, str]:
+    """Words an engine prints or speaks around the content, in the active language."""
+    return {
+        "contents": _("Contents"),
+        "foreword": _("Foreword"),
+        "chapter": _("Chapter"),
+        "key_judgments": _("Key judgments"),
+        "how_to_read": _("How to read the judgments"),
+        "probability_scale": _("Probability scale"),
+        "time_horizons": _("Time horizons"),
+        "probability": _("Probability"),
+        "time_horizon": _("Time horizon"),
+        "concerns": _("Concerns:"),
+        "sources": _("Sources and notes"),
+        "published": _("Published"),
+        "information_up_to": _("Information up to"),
+        "page": _("Page"),
+        "figure": _("Figure"),
+        "read_online": _("Read online"),
+    }
+
+
+def _image_file(image) -> ImageFile | None:
+    """The figure at print size (at most 1800 px on its longer side), PNG or JPEG."""
+    if image is None:
+        return None
+    extension = "jpg" if image.file.name.lower().endswith((".jpg", ".jpeg")) else "png"
+    spec = "max-1800x1800|format-" + ("jpeg" if extension == "jpg" else "png")
+    rendition = image.get_rendition(spec)
+    with rendition.file.open("rb") as handle:
+        data = handle.read()
+    return ImageFile(data=data, extension=extension, width=rendition.width, height=rendition.height)
+
+
+class _Converter:
+    """Turns the pages of a scope into an ExportDocument (in the active language)."""
+
+    def __init__(self, pages: ScopePages, root_url: str):
+        self.root_url = root_url.rstrip("/")
+        self.in_document = {page.pk: anchor_of(page) for page in pages.all_pages()}
+
+    def absolute(self, url: str) -> str:
+        return self.root_url + url if url.startswith("/") else url
+
+    def url_of(self, page: Page) -> str:
+        parts = page.get_url_parts()
+        return self.absolute(parts[2]) if parts else ""
+
+    def resolve_link(self, linktype: str, reference: str) -> str:
+        if linktype == "page":
+            if not reference.isdigit():
+                return ""
+            if int(reference) in self.in_document:
+                return "#" + self.in_document[int(reference)]
+            target = Page.objects.filter(pk=int(reference)).first()
+            return self.url_of(target) if target is not None and is_public(target) else ""
+        if linktype == "document":
+            document = get_document_model().objects.filter(pk=reference or 0).first()
+            return self.absolute(document.url) if is_public_file(document) else ""
+        if reference.startswith(("http://", "https://", "mailto:", "/")):
+            return self.absolute(reference)
+        return ""
+
+    def richtext(self, value, numbers: dict[str, int] | None = None) -> list[Paragraph | ListBlock]:
+        lookup = (lambda uuid: numbers.get(uuid, 0)) if numbers is not None else (lambda u: 0)
+        return parse_richtext(str(getattr(value, "source", value) or ""), self.resolve_link, lookup)
+
+    def assessment(self, page, edition) -> AssessmentDoc:
+        notes = {str(note.uuid): note for note in page.footnotes.all()}
+        numbers: dict[str, int] = {}
+
+        def number(uuid: str) -> int:
+            if uuid not in notes:
+                return 0
+            return numbers.setdefault(uuid, len(numbers) + 1)
+
+        body: list[Block] = []
+        for block in page.body:
+            if block.block_type == "paragraph":
+                source = str(getattr(block.value, "source", block.value))
+                body.extend(parse_richtext(source, self.resolve_link, number))
+            elif block.block_type == "heading":
+                body.append(Heading(str(block.value)))
+            elif block.block_type == "quote":
+                body.append(Quote(block.value["text"], block.value.get("attribution") or ""))
+            elif block.block_type == "figure":
+                image = _image_file(block.value["image"])
+                if image is not None:
+                    body.append(Figure(image, block.value["alt_text"], block.value["caption"]))
+        footnotes = [
+            Footnote(n, self.richtext(notes[uuid].text))
+            for uuid, n in sorted(numbers.items(), key=lambda item: item[1])
+        ]
+        term = edition.scale.get(page.probability)
+        horizon = edition.horizons.get(page.horizon)
+        return AssessmentDoc(
+            anchor=anchor_of(page),
+            title=page.title,
+            summary=page.summary,
+            url=self.url_of(page),
+            body=body,
+            footnotes=footnotes,
+            probability=Term(term.key, term.label, term.band, term.description) if term else None,
+            horizon=(
+                Term(horizon.key, horizon.label, horizon.span, horizon.description)
+                if horizon
+                else None
+            ),
+            regions=[region.name for region in page.regions.all()],
+        )
+
+    def edition(self, page) -> EditionDoc:
+        return EditionDoc(
+            anchor=anchor_of(page),
+            title=page.title,
+            year=page.year,
+            url=self.url_of(page),
+            published_at=page.published_at,
+            cutoff_date=page.cutoff_date,
+            foreword=self.richtext(page.foreword),
+            foreword_signed_by=page.foreword_signed_by,
+            terms=[
+                Term(t.key, t.label, t.band, t.description) for t in page.probability_terms.all()
+            ],
+            horizons=[
+                Term(h.key, h.label, h.span, h.description) for h in page.time_horizons.all()
+            ],
+        )
+
+
+def build_document(
+    scope: Scope, pages: ScopePages, *, organisation: str, root_url: str
+) -> ExportDocument:
+    """The ExportDocument of `pages` (for "chapter" and "assessment", `pages.chapters` holds the
+    one chapter, and for "assessment" the one assessment)."""
+    edition_page = pages.edition
+    language = edition_page.locale.language_code
+    with translation.override(language):
+        converter = _Converter(pages, root_url)
+        edition = converter.edition(edition_page)
+        chapters = []
+        for entry in pages.chapters:
+            chapter = entry.page
+            chapters.append(
+                ChapterDoc(
+                    anchor=anchor_of(chapter),
+                    number=entry.number,
+                    title=chapter.title,
+                    url=converter.url_of(chapter),
+                    introduction=converter.richtext(chapter.introduction),
+                    assessments=[converter.assessment(a, edition_page) for a in entry.assessments],
+                )
+            )
+        if scope == "edition":
+            title, url = edition.title, edition.url
+        elif scope == "chapter":
+            title, url = f"{chapters[0].title} · {edition.title}", chapters[0].url
+        else:
+            only = chapters[0].assessments[0]
+            title, url = only.title, only.url
+        return ExportDocument(
+            scope=scope,
+            language=language,
+            title=title,
+            organisation=organisation,
+            url=url,
+            edition=edition,
+            chapters=chapters,
+            labels=labels(),
+            keywords=[edition.title, str(edition.year)],
+        )
+
+
+__all__ = [
+    "AssessmentDoc",
+    "Block",
+    "ChapterDoc",
+    "EditionDoc",
+    "ExportDocument",
+    "Figure",
+    "Footnote",
+    "Heading",
+    "ImageFile",
+    "Inline",
+    "ListBlock",
+    "Paragraph",
+    "Quote",
+    "ScopeChapter",
+    "ScopePages",
+    "Term",
+    "build_document",
+]

@@ -1,0 +1,196 @@
+"""Which pages, in which revisions, an export is made of, and the fingerprint of that set.
+
+An export is identified by the revisions it was built from. A reader's request compares the
+fingerprint of the revisions that are live now with the fingerprints of the files already built:
+a changed text has a new fingerprint, so a stale file is never served, and a file prepared from
+the revisions scheduled for a release becomes the served one at the instant they go live,
+without anything being rebuilt then.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from wagtail.models import Page, PageViewRestriction, Revision
+
+from threatpress.publishing.visibility import public_pages
+
+from .document import Scope, ScopeChapter, ScopePages
+
+# Bump when the document model or an engine's template changes what a file looks like.
+BUILD_VERSION = "1"
+PLAN_FIELDS = ("id", "path", "depth", "url_path", "live", "live_revision_id", "content_type_id")
+
+
+@dataclass
+class Member:
+    page: Page  # a plain Page row (listing fields only)
+    revision_id: int | None  # the revision whose content the export shows
+    number: int = 0  # a chapter's place among the edition's public chapters
+
+    @property
+    def key(self) -> str:
+        return f"{self.page.pk}:{self.revision_id}:{self.page.path}:{self.page.url_path}"
+
+
+@dataclass
+class Plan:
+    """The members of one export, in reading order: the edition, then each chapter followed by
+    its assessments. `scheduled` holds the revisions that are not live yet."""
+
+    scope: Scope
+    root: Page
+    members: list[Member]
+    scheduled: dict[int, Revision]
+
+    def fingerprint(self, fmt: str, organisation: str) -> str:
+        parts = [BUILD_VERSION, fmt, self.scope, organisation, *(m.key for m in self.members)]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+    @property
+    def is_release(self) -> bool:
+        return bool(self.scheduled)
+
+    def load(self) -> ScopePages:
+        """The members as specific pages with the content this export shows."""
+        live_ids = [m.page.pk for m in self.members if m.page.pk not in self.scheduled]
+        live = Page.objects.filter(pk__in=live_ids).specific().in_bulk()
+        content = {pk: revision.as_object() for pk, revision in self.scheduled.items()}
+        content.update(live)
+        edition_depth = min(m.page.depth for m in self.members)
+        edition = content[self.members[0].page.pk]
+        chapters: list[ScopeChapter] = []
+        for member in self.members[1:]:
+            page = content[member.page.pk]
+            if member.page.depth == edition_depth + 1:
+                chapters.append(ScopeChapter(member.number, page, []))
+            elif chapters:
+                chapters[-1].assessments.append(page)
+        return ScopePages(edition=edition, chapters=chapters)
+
+
+def scope_of(page: Page, edition_depth: int) -> Scope:
+    return {0: "edition", 1: "chapter", 2: "assessment"}[page.depth - edition_depth]
+
+
+def _edition_of(page: Page) -> Page | None:
+    from threatpress.reports.models import EditionPage
+
+    return EditionPage.objects.ancestor_of(page, inclusive=True).first()
+
+
+def _select(page: Page, edition: Page, rows: list[Page]) -> list[Page]:
+    """The rows an export of `page` contains besides the edition, in tree order: the chapters
+    and assessments under `page`, and the chapter above it when `page` is an assessment."""
+    chapter_depth = edition.depth + 1
+    wanted = []
+    for row in rows:
+        is_chapter_of_page = row.depth == chapter_depth and (
+            page.path.startswith(row.path) or row.path.startswith(page.path)
+        )
+        is_assessment_under_page = row.depth == chapter_depth + 1 and row.path.startswith(page.path)
+        if is_chapter_of_page or is_assessment_under_page:
+            wanted.append(row)
+    return wanted
+
+
+def _numbered(edition: Page, rows: list[Page]) -> dict[int, int]:
+    chapter_depth = edition.depth + 1
+    chapters = [row.pk for row in rows if row.depth == chapter_depth]
+    return {pk: n for n, pk in enumerate(chapters, start=1)}
+
+
+def _plan(
+    page: Page,
+    edition: Page,
+    rows: list[Page],
+    revisions: dict[int, int | None],
+    scheduled: dict[int, Revision],
+) -> Plan | None:
+    by_pk = {row.pk: row for row in rows}
+    if edition.pk not in by_pk or page.pk not in by_pk:
+        return None
+    numbers = _numbered(edition, rows)
+    members = [Member(by_pk[edition.pk], revisions[edition.pk])]
+    selected = _select(page, edition, rows)
+    # An assessment whose chapter is not in the export is not in it either.
+    chapter_paths = {row.path for row in selected if row.depth == edition.depth + 1}
+    for row in selected:
+        if row.depth == edition.depth + 2 and row.path[: -row.steplen] not in chapter_paths:
+            continue
+        members.append(Member(row, revisions[row.pk], numbers.get(row.pk, 0)))
+    return Plan(
+        scope=scope_of(page, edition.depth),
+        root=page,
+        members=members,
+        scheduled={pk: rev for pk, rev in scheduled.items() if pk in {m.page.pk for m in members}},
+    )
+
+
+def _tree_rows(edition: Page):
+    return (
+        Page.objects.descendant_of(edition, inclusive=True)
+        .filter(depth__lte=edition.depth + 2)
+        .only(*PLAN_FIELDS)
+        .order_by("path")
+    )
+
+
+def live_plan(page: Page) -> Plan | None:
+    """What the export of `page` shows now; None if the page is not public."""
+    edition = _edition_of(page)
+    if edition is None:
+        return None
+    rows = list(public_pages(_tree_rows(edition)))
+    return _plan(page, edition, rows, {row.pk: row.live_revision_id for row in rows}, {})
+
+
+def scheduled_revisions(pages) -> dict[int, Revision]:
+    """The revision scheduled to go live for each of these pages that has one."""
+    page_type = ContentType.objects.get_for_model(Page)
+    ids = [str(pk) for pk in pages]
+    found = Revision.objects.filter(
+        base_content_type=page_type, object_id__in=ids, approved_go_live_at__isnull=False
+    ).order_by("approved_go_live_at", "pk")
+    return {int(revision.object_id): revision for revision in found}
+
+
+def release_plan(page: Page) -> Plan | None:
+    """What the export of `page` will show once every revision scheduled in it is live; None
+    when nothing in it is scheduled, or it will not be public then."""
+    edition = _edition_of(page)
+    if edition is None:
+        return None
+    # Above the edition, only what is public now counts (releases schedule an edition whole).
+    if not public_pages(Page.objects.filter(pk=edition.get_parent().pk)).exists():
+        return None
+    rows = list(_tree_rows(edition))
+    scheduled = scheduled_revisions(row.pk for row in rows)
+    if not scheduled:
+        return None
+    restricted = PageViewRestriction.objects.filter(
+        Q(page__in=[row.pk for row in rows]) | Q(page__in=Page.objects.ancestor_of(edition))
+    ).values_list("page__path", flat=True)
+    restricted_paths = list(restricted)
+
+    def public_then(row: Page) -> bool:
+        return (row.live or row.pk in scheduled) and not any(
+            row.path.startswith(path) for path in restricted_paths
+        )
+
+    public_paths: set[str] = set()
+    visible = []
+    for row in rows:  # tree order: a parent comes before its children
+        parent_ok = row.pk == edition.pk or row.path[: -row.steplen] in public_paths
+        if parent_ok and public_then(row):
+            public_paths.add(row.path)
+            visible.append(row)
+    revisions = {
+        row.pk: (scheduled[row.pk].pk if row.pk in scheduled else row.live_revision_id)
+        for row in visible
+    }
+    plan = _plan(page, edition, visible, revisions, scheduled)
+    return plan if plan is not None and plan.is_release else None
