@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from threatpress.consent.views import consent_view
 from threatpress.core import views as core_views
+from threatpress.exports.views import serve_export
 from threatpress.publishing.media_views import serve_media
 from threatpress.publishing.preview_link_views import serve_preview_file, serve_preview_link
 
@@ -47,6 +48,14 @@ if settings.THREATPRESS_SERVE_MEDIA:
 urlpatterns += i18n_patterns(
     # Before Wagtail's pages, so no page can take this address (docs/consent.md).
     path("consent/", consent_view, name="consent"),
+    # A page's PDF or audio file, next to the page: /en/reports/2026/<name>-2026.pdf. Names end
+    # in the year, so that no other address ending in .pdf resolves here (LocaleMiddleware would
+    # otherwise redirect any unknown /x.pdf to /en/x.pdf).
+    re_path(
+        r"^(?P<page_path>(?:[-\w]+/)+)(?P<filename>[-\w]+-\d{4}(?:-print)?\.(?:pdf|mp3))$",
+        serve_export,
+        name="export",
+    ),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -22,7 +22,16 @@ from .document import Scope, ScopeChapter, ScopePages
 
 # Bump when the document model or an engine's template changes what a file looks like.
 BUILD_VERSION = "1"
-PLAN_FIELDS = ("id", "path", "depth", "url_path", "live", "live_revision_id", "content_type_id")
+PLAN_FIELDS = (
+    "id",
+    "path",
+    "depth",
+    "url_path",
+    "slug",
+    "live",
+    "live_revision_id",
+    "content_type_id",
+)
 
 
 @dataclass
@@ -53,6 +62,16 @@ class Plan:
     @property
     def is_release(self) -> bool:
         return bool(self.scheduled)
+
+    @property
+    def release_at(self):
+        """When the last scheduled revision in this export goes live (None for a live plan)."""
+        times = [revision.approved_go_live_at for revision in self.scheduled.values()]
+        return max(times) if times else None
+
+    @property
+    def edition_row(self) -> Page:
+        return self.members[0].page
 
     def load(self) -> ScopePages:
         """The members as specific pages with the content this export shows."""
@@ -139,9 +158,18 @@ def _tree_rows(edition: Page):
     )
 
 
-def live_plan(page: Page) -> Plan | None:
-    """What the export of `page` shows now; None if the page is not public."""
-    edition = _edition_of(page)
+def live_plans(edition: Page) -> list[Plan]:
+    """The plan of every public page of an edition (the edition, its chapters, assessments)."""
+    rows = list(public_pages(_tree_rows(edition)))
+    revisions = {row.pk: row.live_revision_id for row in rows}
+    plans = (_plan(row, edition, rows, revisions, {}) for row in rows)
+    return [plan for plan in plans if plan is not None]
+
+
+def live_plan(page: Page, edition: Page | None = None) -> Plan | None:
+    """What the export of `page` shows now; None if the page is not public. Pass the page's
+    edition if you have it (saves a query)."""
+    edition = edition or _edition_of(page)
     if edition is None:
         return None
     rows = list(public_pages(_tree_rows(edition)))
@@ -158,23 +186,23 @@ def scheduled_revisions(pages) -> dict[int, Revision]:
     return {int(revision.object_id): revision for revision in found}
 
 
-def release_plan(page: Page) -> Plan | None:
-    """What the export of `page` will show once every revision scheduled in it is live; None
-    when nothing in it is scheduled, or it will not be public then."""
-    edition = _edition_of(page)
-    if edition is None:
-        return None
+def release_plans(edition: Page) -> list[Plan]:
+    """What the exports of an edition's pages will show once every revision scheduled in the
+    edition is live: one plan for each page that will be public then and has something scheduled
+    in its export. Empty when nothing is scheduled."""
     # Above the edition, only what is public now counts (releases schedule an edition whole).
-    if not public_pages(Page.objects.filter(pk=edition.get_parent().pk)).exists():
-        return None
+    parent = edition.get_parent()
+    if parent is None or not public_pages(Page.objects.filter(pk=parent.pk)).exists():
+        return []
     rows = list(_tree_rows(edition))
     scheduled = scheduled_revisions(row.pk for row in rows)
     if not scheduled:
-        return None
-    restricted = PageViewRestriction.objects.filter(
-        Q(page__in=[row.pk for row in rows]) | Q(page__in=Page.objects.ancestor_of(edition))
-    ).values_list("page__path", flat=True)
-    restricted_paths = list(restricted)
+        return []
+    restricted_paths = list(
+        PageViewRestriction.objects.filter(
+            Q(page__in=[row.pk for row in rows]) | Q(page__in=Page.objects.ancestor_of(edition))
+        ).values_list("page__path", flat=True)
+    )
 
     def public_then(row: Page) -> bool:
         return (row.live or row.pk in scheduled) and not any(
@@ -192,5 +220,13 @@ def release_plan(page: Page) -> Plan | None:
         row.pk: (scheduled[row.pk].pk if row.pk in scheduled else row.live_revision_id)
         for row in visible
     }
-    plan = _plan(page, edition, visible, revisions, scheduled)
-    return plan if plan is not None and plan.is_release else None
+    plans = (_plan(row, edition, visible, revisions, scheduled) for row in visible)
+    return [plan for plan in plans if plan is not None and plan.is_release]
+
+
+def release_plan(page: Page) -> Plan | None:
+    """The release plan of one page (see release_plans), or None."""
+    edition = _edition_of(page)
+    if edition is None:
+        return None
+    return next((plan for plan in release_plans(edition) if plan.root.pk == page.pk), None)

@@ -88,7 +88,10 @@ class ReportsIndexPage(RoutablePageMixin, BasePage):
 
     @path("")
     def archive(self, request):
-        return self.render(request, context_overrides={"editions": self.editions()})
+        from threatpress.exports.downloads import downloads_for
+
+        editions = [(e, downloads_for(e, e, request)) for e in self.editions()]
+        return self.render(request, context_overrides={"editions": editions})
 
     # The model site's year-less URLs. A slug that is only digits is a year and is routed to the
     # edition child instead; these patterns require at least one non-digit character.
@@ -227,7 +230,14 @@ class EditionPage(RoutablePageMixin, BasePage):
 
     @path("")
     def landing(self, request):
-        return self._render_route(request, "pages/reports/edition_page.html")
+        from threatpress.exports.downloads import downloads_for
+
+        return self._render_route(
+            request,
+            "pages/reports/edition_page.html",
+            downloads=downloads_for(self, self, request),
+            listen_label=_("Listen to the whole edition"),
+        )
 
     @path("summary/", name="summary")
     def summary(self, request):
@@ -337,6 +347,8 @@ class ChapterPage(BasePage):
             )
 
     def get_context(self, request, *args, **kwargs):
+        from threatpress.exports.downloads import downloads_for
+
         from .contents import edition_contents, is_preview
 
         context = super().get_context(request, *args, **kwargs)
@@ -345,6 +357,7 @@ class ChapterPage(BasePage):
         context["edition"] = edition
         context["contents"] = contents
         context["chapter_entry"] = next((c for c in contents if c.page.pk == self.pk), None)
+        context["downloads"] = downloads_for(self, edition, request)
         return context
 
 
@@ -415,6 +428,8 @@ class AssessmentPage(BasePage):
             raise ValidationError(errors)
 
     def get_context(self, request, *args, **kwargs):
+        from threatpress.exports.downloads import downloads_for
+
         from .contents import edition_contents, is_preview, neighbours
 
         # wagtail-footnotes reads page.footnotes once per paragraph block: fetch them once.
@@ -434,6 +449,7 @@ class AssessmentPage(BasePage):
             probability_steps=_steps(list(edition.scale), self.probability, cumulative=True),
             horizon_steps=_steps(list(edition.horizons), self.horizon, cumulative=False),
             region_list=list(self.regions.all()),
+            downloads=downloads_for(self, edition, request),
             **neighbours(contents, self),
         )
         return context

@@ -212,6 +212,12 @@ MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # PDFs and audio, outside MEDIA_ROOT: only the export view, which checks the visibility
+    # rule, hands them out (docs/exports.md).
+    "exports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "exports")},
+    },
 }
 # A single machine serves uploaded media itself; a deployment with object storage turns this off.
 THREATPRESS_SERVE_MEDIA = env_bool("THREATPRESS_SERVE_MEDIA", True)

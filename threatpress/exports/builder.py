@@ -1,0 +1,286 @@
+"""The export worker: finds every file that readers will need and has not been built, builds it.
+
+It reconciles rather than consumes a queue: each pass compares the fingerprints of what is public
+now, and of what scheduled releases will make public, with the files already built. Nothing can
+be lost between a publish and the build it needs, a crashed build is retried on the next pass,
+and an edition scheduled for release has its files built before the embargo lifts.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from wagtail.models import Page, Site
+
+from threatpress.reports.models import EditionPage
+
+from .document import build_document
+from .engines import EngineUnavailable
+from .formats import FORMATS, Format, formats_for
+from .models import Export, ExportFile, export_storage
+from .snapshot import Plan, live_plans, release_plans
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_INTERVAL = 2.0  # seconds between passes
+# A failed build is tried again after 1, 2, 4 ... minutes, at most every hour.
+RETRY_BASE = datetime.timedelta(minutes=1)
+RETRY_MAX = datetime.timedelta(hours=1)
+# Files no longer current are kept this long, for downloads already under way.
+KEEP_SUPERSEDED = datetime.timedelta(hours=1)
+SCOPE_ORDER = {"edition": 0, "chapter": 1, "assessment": 2}
+
+
+@dataclass
+class Job:
+    plan: Plan
+    fmt: Format
+    fingerprint: str
+    export: Export
+
+    @property
+    def prepared(self) -> bool:
+        return self.plan.is_release
+
+    def order(self) -> tuple:
+        # What readers can ask for now before what a release will need; PDFs (fast) before
+        # audio (slow); the edition's file, the most asked for, first.
+        release = self.plan.release_at
+        return (
+            self.prepared,
+            release.timestamp() if release else 0,
+            self.fmt.kind == "audio",
+            SCOPE_ORDER[self.plan.scope],
+            self.plan.root.path,
+        )
+
+
+def site_of(page: Page) -> Site | None:
+    return Site.objects.filter(root_page__in=page.get_ancestors(inclusive=True)).first() or (
+        Site.objects.filter(is_default_site=True).first()
+    )
+
+
+def organisation_of(site: Site | None) -> str:
+    from threatpress.core.models import SiteIdentity
+
+    if site is None:
+        return ""
+    return SiteIdentity.for_site(site).organisation or site.site_name or ""
+
+
+def organisation_for_request(request) -> str:
+    """As organisation_of, through the per-request cache the page templates already fill."""
+    from threatpress.core.models import SiteIdentity
+
+    site = Site.find_for_request(request)
+    if site is None:
+        return ""
+    return SiteIdentity.for_request(request).organisation or site.site_name or ""
+
+
+def _plans(include_release: bool = True) -> Iterable[tuple[Plan, str]]:
+    for edition in EditionPage.objects.all().only("id", "path", "depth", "url_path", "live"):
+        site = site_of(edition)
+        organisation = organisation_of(site)
+        for plan in live_plans(edition):
+            yield plan, organisation
+        if include_release:
+            for plan in release_plans(edition):
+                yield plan, organisation
+
+
+def _exports_for(keys: set[tuple[int, str]]) -> dict[tuple[int, str], Export]:
+    pages = {page for page, _fmt in keys}
+    existing = {(e.page_id, e.fmt): e for e in Export.objects.filter(page_id__in=pages)}
+    missing = [Export(page_id=page, fmt=fmt) for page, fmt in keys - existing.keys()]
+    if missing:
+        Export.objects.bulk_create(missing, ignore_conflicts=True)
+        existing = {(e.page_id, e.fmt): e for e in Export.objects.filter(page_id__in=pages)}
+    return existing
+
+
+def due_jobs(*, force: bool = False, now: datetime.datetime | None = None) -> list[Job]:
+    """Every (page, format) whose current or prepared fingerprint has no file yet.
+
+    With `force`, files that exist are made again too (the live ones; `build_exports --force`).
+    A format that failed for the same fingerprint waits for its retry time.
+    """
+    now = now or timezone.now()
+    candidates: list[tuple[Plan, Format, str]] = []
+    for plan, organisation in _plans():
+        for fmt in formats_for(plan.scope):
+            candidates.append((plan, fmt, plan.fingerprint(fmt.key, organisation)))
+    if not candidates:
+        return []
+    exports = _exports_for({(plan.root.pk, fmt.key) for plan, fmt, _ in candidates})
+    built = set(
+        ExportFile.objects.filter(fingerprint__in=[fp for *_, fp in candidates]).values_list(
+            "export_id", "fingerprint"
+        )
+    )
+    jobs = []
+    for plan, fmt, fingerprint in candidates:
+        export = exports[(plan.root.pk, fmt.key)]
+        requested = export.rebuild_requested_at is not None and not plan.is_release
+        if (
+            (export.pk, fingerprint) in built
+            and not requested
+            and not (force and not plan.is_release)
+        ):
+            continue
+        waiting = (
+            export.failed_fingerprint == fingerprint
+            and export.retry_after is not None
+            and export.retry_after > now
+        )
+        if waiting and not force and not requested:
+            continue
+        jobs.append(Job(plan, fmt, fingerprint, export))
+    return sorted(jobs, key=Job.order)
+
+
+def _store(data: bytes, extension: str) -> tuple[str, str]:
+    """Save bytes under their SHA-256 (once); return (hash, storage name)."""
+    digest = hashlib.sha256(data).hexdigest()
+    name = f"{digest[:2]}/{digest}.{extension}"
+    storage = export_storage()
+    if not storage.exists(name):
+        saved = storage.save(name, ContentFile(data))
+        if saved != name:  # a racing worker saved it first; keep one copy
+            storage.delete(saved)
+    return digest, name
+
+
+def _update_export(export: Export, **fields) -> None:
+    Export.objects.filter(pk=export.pk).update(updated_at=timezone.now(), **fields)
+    for name, value in fields.items():
+        setattr(export, name, value)
+
+
+def build(job: Job) -> ExportFile | None:
+    """Build one job's file; record a failure on its Export instead of raising."""
+    export, plan = job.export, job.plan
+    started = time.perf_counter()
+    try:
+        reason = job.fmt.unavailable_reason(_language_of(plan))
+        if reason:
+            raise EngineUnavailable(reason)
+        site = site_of(plan.edition_row)
+        doc = build_document(
+            plan.scope,
+            plan.load(),
+            organisation=organisation_of(site),
+            root_url=site.root_url if site else "",
+        )
+        rendered = job.fmt.render(doc)
+    except EngineUnavailable as error:
+        _update_export(export, state=Export.UNAVAILABLE, message=str(error))
+        logger.warning("%s unavailable: %s", export, error)
+        return None
+    except Exception as error:  # any engine error: record it, retry later, keep the worker up
+        attempts = export.attempts + 1 if export.failed_fingerprint == job.fingerprint else 1
+        wait = min(RETRY_BASE * 2 ** (attempts - 1), RETRY_MAX)
+        _update_export(
+            export,
+            state=Export.FAILED,
+            message=f"{type(error).__name__}: {error}"[:2000],
+            failed_fingerprint=job.fingerprint,
+            attempts=attempts,
+            retry_after=timezone.now() + wait,
+        )
+        logger.exception("building %s failed", export)
+        return None
+    digest, name = _store(rendered.data, rendered.extension)
+    with transaction.atomic():
+        file, _created = ExportFile.objects.update_or_create(
+            export=export,
+            fingerprint=job.fingerprint,
+            defaults={
+                "content_hash": digest,
+                "file": name,
+                "size": len(rendered.data),
+                "pages": rendered.pages,
+                "duration": rendered.duration,
+                "engine": rendered.engine[:100],
+                "build_seconds": time.perf_counter() - started,
+                "prepared": job.prepared,
+            },
+        )
+        fields = {"message": "", "failed_fingerprint": "", "attempts": 0, "retry_after": None}
+        if not job.prepared:
+            fields.update(state=Export.READY, rebuild_requested_at=None)
+        _update_export(export, **fields)
+    return file
+
+
+def _language_of(plan: Plan) -> str:
+    return Page.objects.filter(pk=plan.root.pk).values_list("locale__language_code", flat=True)[0]
+
+
+def build_due(
+    *,
+    force: bool = False,
+    stop: threading.Event | None = None,
+    progress: Callable[[Job, ExportFile | None], None] | None = None,
+    jobs: list[Job] | None = None,
+) -> int:
+    """Build every due job (or the given ones); return how many files were built."""
+    built = 0
+    for job in jobs if jobs is not None else due_jobs(force=force):
+        if stop is not None and stop.is_set():
+            break
+        result = build(job)
+        built += result is not None
+        if progress is not None:
+            progress(job, result)
+    return built
+
+
+def collect_garbage(now: datetime.datetime | None = None) -> int:
+    """Delete files that neither readers nor a coming release can ask for any more."""
+    now = now or timezone.now()
+    current = {
+        plan.fingerprint(fmt.key, organisation)
+        for plan, organisation in _plans()
+        for fmt in formats_for(plan.scope)
+    }
+    stale = ExportFile.objects.exclude(fingerprint__in=current).filter(
+        built_at__lt=now - KEEP_SUPERSEDED
+    )
+    removed = 0
+    storage = export_storage()
+    for file in stale:
+        name = file.file.name
+        file.delete()
+        removed += 1
+        if not ExportFile.objects.filter(file=name).exists():
+            storage.delete(name)
+    return removed
+
+
+def run(interval: float = DEFAULT_INTERVAL, stop: threading.Event | None = None) -> None:
+    """Build what is due, forever (`manage.py run_exports`, started by `make run`)."""
+    stop = stop or threading.Event()
+    last_collection = 0.0
+    while not stop.is_set():
+        try:
+            build_due(stop=stop)
+            if time.monotonic() - last_collection > KEEP_SUPERSEDED.total_seconds() / 4:
+                collect_garbage()
+                last_collection = time.monotonic()
+        except Exception:  # a database hiccup must not end the worker
+            logger.exception("export pass failed")
+        stop.wait(interval)
+
+
+__all__ = ["FORMATS", "Job", "build", "build_due", "collect_garbage", "due_jobs", "run"]

@@ -1,0 +1,98 @@
+"""What a page offers for download, and in which state: for the buttons and the player."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from wagtail.models import Page
+
+from .builder import organisation_for_request, organisation_of, site_of
+from .formats import Format, file_name, formats_for
+from .models import ExportFile
+from .snapshot import live_plan, scope_of
+
+
+@dataclass
+class Download:
+    fmt: Format
+    state: str  # "ready", "pending", "unavailable" or "preview"
+    url: str = ""
+    size: int = 0
+    pages: int | None = None
+    duration: float | None = None
+
+    @property
+    def ready(self) -> bool:
+        return self.state == "ready"
+
+    @property
+    def details(self) -> str:
+        """E.g. "PDF, 1.2 MB, 14 pages" or "MP3, 4 min 10 s"."""
+        parts = [self.fmt.extension.upper(), human_size(self.size)]
+        if self.pages:
+            parts.append(ngettext("%(n)d page", "%(n)d pages", self.pages) % {"n": self.pages})
+        if self.duration:
+            parts.append(human_duration(self.duration))
+        return ", ".join(parts)
+
+
+def human_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return _("%(n)s MB") % {"n": f"{size / 1024 / 1024:.1f}"}
+    return _("%(n)s KB") % {"n": max(1, round(size / 1024))}
+
+
+def human_duration(seconds: float) -> str:
+    minutes, rest = divmod(round(seconds), 60)
+    if minutes == 0:
+        return _("%(s)d s") % {"s": rest}
+    return _("%(m)d min %(s)d s") % {"m": minutes, "s": rest}
+
+
+def downloads_for(page: Page, edition, request=None) -> dict[str, Download]:
+    """The page's downloads by format key, with "_" for "-" (templates read `downloads.pdf_print`).
+    In a preview nothing is offered yet; a format this
+    machine cannot make (audio without a voice) is left out, so no dead player is shown."""
+    scope = scope_of(page, edition.depth)
+    formats = formats_for(scope)
+    if request is not None and getattr(request, "is_preview", False):
+        return {_key(fmt): Download(fmt, "preview") for fmt in formats}
+    plan = live_plan(page, edition)
+    if plan is None:
+        return {}
+    organisation = (
+        organisation_for_request(request)
+        if request is not None
+        else organisation_of(site_of(edition))
+    )
+    fingerprints = {fmt.key: plan.fingerprint(fmt.key, organisation) for fmt in formats}
+    files = {
+        file.export.fmt: file
+        for file in ExportFile.objects.filter(
+            export__page_id=page.pk, fingerprint__in=fingerprints.values()
+        ).select_related("export")
+        if fingerprints.get(file.export.fmt) == file.fingerprint
+    }
+    language = edition.locale.language_code
+    downloads = {}
+    base_url = page.get_url(request) if request is not None else page.url
+    for fmt in formats:
+        file = files.get(fmt.key)
+        if file is not None:
+            downloads[_key(fmt)] = Download(
+                fmt,
+                "ready",
+                url=base_url + file_name(page, scope, edition.year, fmt),
+                size=file.size,
+                pages=file.pages,
+                duration=file.duration,
+            )
+        elif not fmt.unavailable_reason(language):
+            downloads[_key(fmt)] = Download(fmt, "pending")
+    return downloads
+
+
+def _key(fmt: Format) -> str:
+    return fmt.key.replace("-", "_")

@@ -1,0 +1,95 @@
+"""Serving a stored file with ETag, conditional requests and byte ranges.
+
+Audio players seek with Range requests and PDF viewers fetch pages with them; Django's
+FileResponse answers neither. One range per request is supported (what browsers send); a request
+for several ranges gets the whole file, which RFC 9110 allows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import IO
+
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.utils.http import http_date
+
+CHUNK = 64 * 1024
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+def parse_range(header: str, size: int) -> tuple[int, int] | bool | None:
+    """(first, last) byte of a single satisfiable range; None when there is no usable range
+    header (serve everything); False when the range cannot be satisfied (416)."""
+    match = _RANGE.match(header.strip())
+    if not match or match.group(1) == match.group(2) == "":
+        return None
+    first, last = match.groups()
+    if first == "":  # the last N bytes
+        length = int(last)
+        if length == 0:
+            return False
+        return max(size - length, 0), size - 1
+    start = int(first)
+    end = min(int(last), size - 1) if last else size - 1
+    if start >= size or end < start:
+        return False
+    return start, end
+
+
+def _slice(handle: IO[bytes], start: int, length: int) -> Iterator[bytes]:
+    try:
+        handle.seek(start)
+        while length > 0:
+            chunk = handle.read(min(CHUNK, length))
+            if not chunk:
+                break
+            length -= len(chunk)
+            yield chunk
+    finally:
+        handle.close()
+
+
+def file_response(
+    request: HttpRequest,
+    handle: IO[bytes],
+    *,
+    size: int,
+    etag: str,
+    last_modified: float,
+    media_type: str,
+    filename: str,
+) -> HttpResponse:
+    """The file, or 304, 206 or 416, as the request's conditional and Range headers ask."""
+    quoted = f'"{etag}"'
+    validators = {"ETag": quoted, "Last-Modified": http_date(last_modified)}
+    if quoted in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+        handle.close()
+        response = HttpResponse(status=304)
+        for name, value in validators.items():
+            response[name] = value
+        return response
+    wanted = None
+    if_range = request.headers.get("If-Range")
+    if "Range" in request.headers and (if_range is None or if_range == quoted):
+        wanted = parse_range(request.headers["Range"], size)
+    if wanted is False:
+        handle.close()
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+        return response
+    if wanted:
+        start, end = wanted
+        response = StreamingHttpResponse(
+            _slice(handle, start, end - start + 1), status=206, content_type=media_type
+        )
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+        response["Content-Length"] = str(end - start + 1)
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+    else:
+        response = FileResponse(handle, content_type=media_type, filename=filename)
+        response["Content-Length"] = str(size)
+    response["Accept-Ranges"] = "bytes"
+    for name, value in validators.items():
+        response[name] = value
+    return response

@@ -1,0 +1,310 @@
+"""Exports end to end (with the stand-in engine): built in the background, served only while
+their page is public, never stale, prepared before a release, counted, rebuilt on request."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from io import StringIO
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from threatpress.conftest import as_drafts, build_edition
+from threatpress.exports import builder
+from threatpress.exports.models import Export, ExportFile
+from threatpress.publishing import scheduler
+from threatpress.publishing.release import schedule_release
+from threatpress.readership import counting
+from threatpress.readership.models import DownloadDay
+from threatpress.reports.models import AssessmentPage, ChapterPage, EditionPage
+
+pytestmark = pytest.mark.django_db
+EDITION_PDF = "/en/reports/2026/national-threat-assessment-2026.pdf"
+PRINT_PDF = "/en/reports/2026/national-threat-assessment-2026-print.pdf"
+CHAPTER_PDF = "/en/reports/2026/chapter-1/chapter-1-2026.pdf"
+ASSESSMENT = "/en/reports/2026/chapter-1/judgment-1-1/"
+ASSESSMENT_PDF = ASSESSMENT + "judgment-1-1-2026.pdf"
+ASSESSMENT_MP3 = ASSESSMENT + "judgment-1-1-2026.mp3"
+
+
+def body(response) -> dict:
+    data = b"".join(response.streaming_content)
+    assert data.startswith(b"%PDF-stand-in\n")
+    return json.loads(data.split(b"\n", 1)[1])
+
+
+def test_a_reader_gets_a_pending_page_until_the_worker_builds_the_file(client, edition):
+    response = client.get(EDITION_PDF)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
+    assert "no-store" in response["Cache-Control"]
+    assert "being prepared" in response.content.decode()
+    page = client.get("/en/reports/2026/").content.decode()
+    assert "(being prepared)" in page
+
+    assert builder.build_due() > 0
+    response = client.get(EDITION_PDF)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        'inline; filename="national-threat-assessment-2026.pdf"'
+    )
+    content = body(response)
+    assert content["title"] == "National Threat Assessment 2026"
+    assert content["chapters"] == ["Chapter 1", "Chapter 2"]
+    page = client.get("/en/reports/2026/").content.decode()
+    assert f'href="{EDITION_PDF}"' in page
+    assert f'href="{PRINT_PDF}"' in page
+
+
+def test_every_scope_has_its_own_file_with_only_its_own_text(client, edition):
+    builder.build_due()
+    chapter = body(client.get(CHAPTER_PDF))
+    assert chapter["chapters"] == ["Chapter 1"]
+    assert len(chapter["assessments"]) == 3
+    assessment = body(client.get(ASSESSMENT_PDF))
+    assert assessment["assessments"] == [
+        AssessmentPage.objects.get(slug="judgment-1-1", locale__language_code="en").title
+    ]
+    assert client.get(ASSESSMENT_MP3)["Content-Type"] == "audio/mpeg"
+    # Chapters have no print edition and no recording: the one PDF they have, or nothing.
+    response = client.get("/en/reports/2026/chapter-1/chapter-1-2026-print.pdf")
+    assert (response.status_code, response["Location"]) == (302, CHAPTER_PDF)
+    assert client.get("/en/reports/2026/chapter-1/chapter-1-2026.mp3").status_code == 404
+
+
+def test_the_assessment_page_offers_pdf_and_player_with_size_pages_and_duration(client, edition):
+    builder.build_due()
+    html = client.get(ASSESSMENT).content.decode()
+    assert f'href="{ASSESSMENT_PDF}"' in html
+    assert "PDF, 1 KB, 2 pages" in html
+    assert f'<audio class="listen__player" controls preload="none" src="{ASSESSMENT_MP3}"' in html
+    assert "MP3, 1 KB, 12 s" in html
+
+
+def test_a_changed_text_is_never_served_from_the_old_file(client, edition):
+    builder.build_due()
+    old = client.get(ASSESSMENT_PDF)
+    old_etag = old["ETag"]
+    page = AssessmentPage.objects.get(slug="judgment-1-1")
+    page.summary = "A new summary, published after the first file was built."
+    page.save_revision().publish()
+
+    assert client.get(ASSESSMENT_PDF).status_code == 503  # not the old file
+    assert "(being prepared)" in client.get(ASSESSMENT).content.decode()
+    builder.build_due()
+    new = client.get(ASSESSMENT_PDF)
+    assert new.status_code == 200
+    assert body(new)["summaries"] == ["A new summary, published after the first file was built."]
+    assert new["ETag"] != old_etag
+    # The chapter and the edition contain the page, so they were made again too.
+    assert "A new summary" in json.dumps(body(client.get(CHAPTER_PDF)))
+    assert "A new summary" in json.dumps(body(client.get(EDITION_PDF)))
+    # Stored under the hash of its bytes.
+    file = ExportFile.objects.get(fingerprint__isnull=False, content_hash=new["ETag"].strip('"'))
+    assert file.file.name.endswith(f"{file.content_hash}.pdf")
+
+
+def test_saving_a_draft_changes_nothing_for_readers(client, edition, engines):
+    builder.build_due()
+    built = len(engines)
+    page = AssessmentPage.objects.get(slug="judgment-1-1")
+    page.summary = "DRAFT-ONLY text that must not reach a file."
+    page.save_revision()
+    assert builder.due_jobs() == []
+    assert len(engines) == built
+    assert "DRAFT-ONLY" not in json.dumps(body(client.get(ASSESSMENT_PDF)))
+
+
+@pytest.mark.parametrize(
+    "hide",
+    ["unpublish_assessment", "unpublish_chapter", "unpublish_edition", "restrict_edition"],
+)
+def test_exports_of_pages_that_are_not_public_answer_404(client, edition, hide):
+    builder.build_due()
+    assert client.get(ASSESSMENT_PDF).status_code == 200
+    if hide == "unpublish_assessment":
+        AssessmentPage.objects.get(slug="judgment-1-1").unpublish()
+    elif hide == "unpublish_chapter":
+        ChapterPage.objects.get(slug="chapter-1").unpublish()
+    elif hide == "unpublish_edition":
+        EditionPage.objects.get(pk=edition.pk).unpublish()
+    else:
+        from wagtail.models import PageViewRestriction
+
+        PageViewRestriction.objects.create(
+            page=edition, restriction_type="password", password="x" * 12
+        )
+    assert client.get(ASSESSMENT_PDF).status_code == 404
+    assert client.get(ASSESSMENT_MP3).status_code == 404
+    if hide != "unpublish_assessment":
+        assert client.get(CHAPTER_PDF).status_code == 404
+
+
+def test_a_draft_edition_has_no_files_and_nothing_is_built_for_it(client, site_tree, engines):
+    draft = build_edition(site_tree.reports, 2027)
+    as_drafts(draft)
+    assert builder.due_jobs() == []
+    assert client.get("/en/reports/2027/national-threat-assessment-2027.pdf").status_code == 404
+    assert (
+        client.get("/en/reports/2027/chapter-1/judgment-1-1/judgment-1-1-2027.pdf").status_code
+        == 404
+    )
+
+
+def test_a_scheduled_edition_is_prepared_before_release_and_served_at_the_instant(
+    client, site_tree, engines, people
+):
+    draft = build_edition(site_tree.reports, 2027)
+    marked = AssessmentPage.objects.descendant_of(draft).get(slug="judgment-1-1")
+    marked.summary = "EMBARGOED-MARKER summary."
+    marked.save()
+    as_drafts(draft)
+    when = (timezone.now() + datetime.timedelta(hours=1)).replace(microsecond=0)
+    schedule_release(EditionPage.objects.get(pk=draft.pk), when, people["publisher"])
+
+    jobs = builder.due_jobs()
+    assert jobs and all(job.prepared for job in jobs)
+    builder.build_due()
+    assert ExportFile.objects.filter(prepared=True).count() == len(jobs)
+    url = "/en/reports/2027/national-threat-assessment-2027.pdf"
+    assert client.get(url).status_code == 404  # prepared, but embargoed
+
+    with time_machine.travel(when + datetime.timedelta(seconds=1), tick=False):
+        scheduler.tick()
+        built_before = len(engines)
+        response = client.get(url)
+        assert response.status_code == 200  # at once: nothing had to be built
+        assert len(engines) == built_before
+        assert "EMBARGOED-MARKER" in json.dumps(body(response))
+        assert builder.due_jobs() == []
+
+
+def test_an_old_file_name_redirects_to_the_current_one(client, edition):
+    builder.build_due()
+    response = client.get("/en/reports/2026/national-threat-assessment-draft-2026.pdf")
+    assert response.status_code == 302
+    assert response["Location"] == EDITION_PDF
+
+
+def test_etag_conditional_and_range_requests(client, edition):
+    builder.build_due()
+    full = client.get(EDITION_PDF)
+    data = b"".join(full.streaming_content)
+    assert full["Accept-Ranges"] == "bytes"
+    assert full["Content-Length"] == str(len(data))
+    assert full["Cache-Control"] == "public, no-cache"
+    etag = full["ETag"]
+
+    assert client.get(EDITION_PDF, headers={"If-None-Match": etag}).status_code == 304
+    part = client.get(EDITION_PDF, headers={"Range": "bytes=0-9"})
+    assert part.status_code == 206
+    assert part["Content-Range"] == f"bytes 0-9/{len(data)}"
+    assert b"".join(part.streaming_content) == data[:10]
+    tail = client.get(EDITION_PDF, headers={"Range": "bytes=-5"})
+    assert b"".join(tail.streaming_content) == data[-5:]
+    beyond = client.get(EDITION_PDF, headers={"Range": f"bytes={len(data)}-"})
+    assert beyond.status_code == 416
+    assert beyond["Content-Range"] == f"bytes */{len(data)}"
+    # A range against an older version of the file gets the whole current file.
+    stale = client.get(EDITION_PDF, headers={"Range": "bytes=0-9", "If-Range": '"old"'})
+    assert stale.status_code == 200
+
+
+def test_downloads_are_counted_for_readership(client, edition):
+    builder.build_due()
+    browser = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0"
+    client.get(EDITION_PDF, HTTP_USER_AGENT=browser)
+    client.get(ASSESSMENT_MP3, HTTP_USER_AGENT=browser)
+    client.get(EDITION_PDF, HTTP_USER_AGENT="Googlebot/2.1")
+    counting.flush()
+    counted = {(d.kind, d.format, d.language): d.downloads for d in DownloadDay.objects.all()}
+    assert counted == {("pdf", "screen", "en"): 1, ("audio", "mp3", "en"): 1}
+
+
+def test_a_failed_build_is_recorded_and_retried_later(client, edition, monkeypatch):
+    from threatpress.exports.formats import Format
+
+    def broken(self, doc):
+        raise RuntimeError("the typesetter fell over")
+
+    monkeypatch.setattr(Format, "render", broken)
+    assert builder.build_due() == 0
+    export = Export.objects.get(page=edition, fmt="pdf")
+    assert export.state == Export.FAILED
+    assert "the typesetter fell over" in export.message
+    assert export.retry_after > timezone.now()
+    assert builder.due_jobs() == []  # waits for its retry time instead of looping
+    assert client.get(EDITION_PDF).status_code == 503
+
+
+def test_an_unavailable_engine_hides_the_player_and_the_admin_says_why(
+    client, edition, monkeypatch, people
+):
+    from threatpress.exports.formats import Format
+
+    reason = "espeak-ng is not installed: run make system-deps"
+    monkeypatch.setattr(
+        Format, "unavailable_reason", lambda self, lang: reason if self.kind == "audio" else ""
+    )
+    builder.build_due()
+    html = client.get(ASSESSMENT).content.decode()
+    assert "<audio" not in html and "recording is being prepared" not in html
+    assert client.get(ASSESSMENT_MP3).status_code == 404
+    assert client.get(ASSESSMENT_PDF).status_code == 200
+    client.force_login(people["publisher"])
+    admin = client.get(reverse("threatpress_exports")).content.decode()
+    assert reason in admin
+
+
+def test_exports_screen_is_for_publishers_and_rebuild_makes_the_file_again(
+    client, edition, engines, people
+):
+    url = reverse("threatpress_exports")
+    assert client.get(url).status_code == 302  # anonymous: to the login page
+    client.force_login(people["author"])
+    refused = client.get(url)  # Wagtail sends a refused editor to the dashboard
+    assert (refused.status_code, refused["Location"]) == (302, "/admin/")
+    assert client.post(url, {"page": edition.pk, "format": "pdf"}).status_code == 302
+    assert not Export.objects.filter(rebuild_requested_at__isnull=False).exists()
+
+    builder.build_due()
+    client.force_login(people["publisher"])
+    screen = client.get(url).content.decode()
+    assert "National Threat Assessment 2026" in screen and "Ready" in screen
+    before = len(engines)
+    response = client.post(url, {"page": edition.pk, "format": "pdf"})
+    assert response.status_code == 302
+    assert client.get(EDITION_PDF).status_code == 200  # the current file is kept meanwhile
+    builder.build_due()
+    assert engines[before:] == [("pdf", "National Threat Assessment 2026")]
+    assert Export.objects.get(page=edition, fmt="pdf").rebuild_requested_at is None
+
+
+def test_build_exports_command_builds_everything_with_a_progress_bar(edition, engines):
+    out, err = StringIO(), StringIO()
+    call_command("build_exports", stdout=out, stderr=err)
+    # edition: pdf, print, audio; 2 chapters: pdf; 6 assessments: pdf, audio
+    assert "Built 17 file(s)" in out.getvalue()
+    assert "17/17" in err.getvalue()
+    call_command("build_exports", stdout=out, stderr=err)
+    assert "Built 0 file(s)" in out.getvalue()
+    call_command("build_exports", "--force", "--format", "pdf-print", stdout=out, stderr=err)
+    assert "Built 1 file(s)" in out.getvalue()
+
+
+def test_files_no_one_can_ask_for_are_collected(client, edition):
+    builder.build_due()
+    page = AssessmentPage.objects.get(slug="judgment-1-1")
+    page.summary = "Second version."
+    page.save_revision().publish()
+    builder.build_due()
+    assert builder.collect_garbage() == 0  # superseded files are kept for an hour
+    later = timezone.now() + datetime.timedelta(hours=2)
+    removed = builder.collect_garbage(now=later)
+    assert removed == 6  # the old assessment pdf + mp3, chapter pdf, edition pdf + print + mp3
+    assert client.get(ASSESSMENT_PDF).status_code == 200
