@@ -168,7 +168,8 @@ def test_a_staged_release_is_invisible_until_its_instant_then_whole(client):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_scheduler_stopped_while_staging_publishes_nothing_and_the_next_catches_up(client):
-    instant, urls = draft_edition_due(seconds=2)
+    # Far enough ahead that publishing the edition ends before the instant even on a busy machine.
+    instant, urls = draft_edition_due(seconds=6)
     stop = threading.Event()
     stop.set()  # e.g. the service is restarted during the last seconds before a release
     with pytest.raises(InterruptedError):
