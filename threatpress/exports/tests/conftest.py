@@ -40,6 +40,25 @@ def fake_render(self: Format, doc) -> RenderedFile:
     )
 
 
+def _empty(storage, folder: str = "") -> None:
+    folders, files = storage.listdir(folder)
+    for name in files:
+        storage.delete(f"{folder}/{name}" if folder else name)
+    for name in folders:
+        _empty(storage, f"{folder}/{name}" if folder else name)
+
+
+@pytest.fixture(autouse=True)
+def empty_export_storage():
+    """The test storage lives in memory for the whole run, but each test's database is rolled
+    back: start every test with no files, as its database has no rows."""
+    from threatpress.exports.models import export_storage
+
+    _empty(export_storage())
+    yield
+    _empty(export_storage())
+
+
 @pytest.fixture
 def engines(monkeypatch):
     CALLS.clear()
