@@ -25,6 +25,8 @@ urlpatterns = [
         name="footnotes-modal",
     ),
     path("healthz", core_views.healthz, name="healthz"),
+    # The site's address for printed links (core/views.py, docs/print.md).
+    path("print.css", core_views.print_stylesheet, name="print_stylesheet"),
     # Preview links for readers outside the CMS (publishing/preview_link_views.py).
     re_path(
         r"^preview/(?P<token>[-\w]{20,64})/(?P<subpath>(?:[-\w]+/)*)$",

@@ -74,6 +74,20 @@ DROPPED_WITH_CONTENT = frozenset(
 )
 
 
+# A link whose text already is its address (`https://example.org/` or `office@example.org`):
+# print.css does not repeat the address after it on paper.
+LINK_SHOWS_ADDRESS = "link-shows-address"
+_SCHEME = re.compile(r"^(?:https?://|mailto:|tel:)", re.IGNORECASE)
+
+
+def _bare_address(text: str) -> str:
+    return _SCHEME.sub("", text.strip()).rstrip("/").lower()
+
+
+def shows_its_address(href: str, text: str) -> bool:
+    return bool(href) and _bare_address(href) == _bare_address(text)
+
+
 class StoredRichTextWhitelister(Whitelister):
     element_rules = ELEMENT_RULES
 
@@ -82,6 +96,8 @@ class StoredRichTextWhitelister(Whitelister):
             tag.decompose()
             return
         super().clean_tag_node(doc, tag)
+        if tag.name == "a" and shows_its_address(tag.get("href", ""), tag.get_text()):
+            tag["class"] = LINK_SHOWS_ADDRESS
 
 
 _whitelister = StoredRichTextWhitelister()

@@ -1,4 +1,5 @@
-"""Site-wide views: the language choice at `/`, a health check and the error pages."""
+"""Site-wide views: the language choice at `/`, a health check, the print stylesheet of the
+site's address and the error pages."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from wagtail.models import Locale, Page, Site
 
+from threatpress.core.text import css_string
 from threatpress.publishing.visibility import public_pages
 
 
@@ -41,6 +43,19 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def print_stylesheet(request: HttpRequest) -> HttpResponse:
+    """The site's address for printed pages, which print.css writes before internal links' paths.
+
+    A stylesheet because the CSP allows no inline style and CSS cannot read the page's address.
+    The address is the site's configured root (the one canonical links carry), or this
+    request's when no site answers.
+    """
+    site = Site.find_for_request(request)
+    root_url = site.root_url if site else request.build_absolute_uri("/").rstrip("/")
+    css = loader.render_to_string("print_site.css", {"root_url": css_string(root_url)})
+    return HttpResponse(css, content_type="text/css; charset=utf-8")
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

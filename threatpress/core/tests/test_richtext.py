@@ -69,3 +69,24 @@ def test_every_template_shows_rich_text_through_the_whitelist():
         if "|richtext" in path.read_text()
     ]
     assert offenders == [], "use |clean_richtext, not |richtext"
+
+
+def test_a_link_whose_text_is_its_address_is_marked_so_print_does_not_repeat_it():
+    html = clean_stored_html(
+        '<p><a href="https://www.example.org/">www.example.org</a>, '
+        '<a href="mailto:office@example.org">Office@example.org</a>, '
+        '<a href="tel:+37052000000">+37052000000</a>, '
+        '<a href="https://www.example.org/">our partner</a>, '
+        '<a class="x" href="https://example.org/a">https://example.org/a</a>, '
+        '<a href="javascript:alert(1)">javascript:alert(1)</a></p>'
+    )
+    assert html == (
+        '<p><a class="link-shows-address" href="https://www.example.org/">www.example.org</a>, '
+        '<a class="link-shows-address" href="mailto:office@example.org">Office@example.org</a>, '
+        '<a class="link-shows-address" href="tel:+37052000000">+37052000000</a>, '
+        '<a href="https://www.example.org/">our partner</a>, '
+        '<a class="link-shows-address" href="https://example.org/a">https://example.org/a</a>, '
+        "<a>javascript:alert(1)</a></p>"
+    )
+    rendered = render('<p><a href="https://example.org/">example.org</a></p>')
+    assert '<a class="link-shows-address" href="https://example.org/">' in rendered
