@@ -30,7 +30,8 @@ SETTINGS_FORM = ("Save my choices", "Allow all cookies", "Reject all")
 CRUMBS = ("Home",)
 EN = (*SKIP_LINK, *NAV, *FOOTER, *DIALOG)
 ASSESSMENT_CONTROLS = (
-    *("Download PDF", "(being prepared)", "Print"),  # the actions
+    # The actions (the PDF's note says "being prepared" or gives its size, as the worker goes).
+    *("Download PDF", "Print"),
     "NEXT",  # the pager, in capitals (the chapter's first assessment has no PREVIOUS)
     "All chapters of 2026",  # the aside
 )
