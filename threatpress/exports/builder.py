@@ -35,6 +35,7 @@ DEFAULT_INTERVAL = 2.0  # seconds between passes
 # A failed build is tried again after 1, 2, 4 ... minutes, at most every hour.
 RETRY_BASE = datetime.timedelta(minutes=1)
 RETRY_MAX = datetime.timedelta(hours=1)
+UNAVAILABLE_RETRY = datetime.timedelta(minutes=10)
 # Files no longer current are kept this long, for downloads already under way.
 KEEP_SUPERSEDED = datetime.timedelta(hours=1)
 SCOPE_ORDER = {"edition": 0, "chapter": 1, "assessment": 2}
@@ -52,13 +53,14 @@ class Job:
         return self.plan.is_release
 
     def order(self) -> tuple:
-        # What readers can ask for now before what a release will need; PDFs (fast) before
-        # audio (slow); the edition's file, the most asked for, first.
+        # PDFs (a second or less) before audio (a minute or more); what readers can ask for now
+        # before what a release will need, the nearest release first; the edition's file, the
+        # most asked for, first.
         release = self.plan.release_at
         return (
+            self.fmt.kind == "audio",
             self.prepared,
             release.timestamp() if release else 0,
-            self.fmt.kind == "audio",
             SCOPE_ORDER[self.plan.scope],
             self.plan.root.path,
         )
@@ -184,7 +186,14 @@ def build(job: Job) -> ExportFile | None:
         )
         rendered = job.fmt.render(doc)
     except EngineUnavailable as error:
-        _update_export(export, state=Export.UNAVAILABLE, message=str(error))
+        # Asked again in a while: an operator may install what is missing.
+        _update_export(
+            export,
+            state=Export.UNAVAILABLE,
+            message=str(error),
+            failed_fingerprint=job.fingerprint,
+            retry_after=timezone.now() + UNAVAILABLE_RETRY,
+        )
         logger.warning("%s unavailable: %s", export, error)
         return None
     except Exception as error:  # any engine error: record it, retry later, keep the worker up
@@ -269,18 +278,27 @@ def collect_garbage(now: datetime.datetime | None = None) -> int:
 
 
 def run(interval: float = DEFAULT_INTERVAL, stop: threading.Event | None = None) -> None:
-    """Build what is due, forever (`manage.py run_exports`, started by `make run`)."""
+    """Build what is due, forever (`manage.py run_exports`, started by `make run`).
+
+    One file per pass, then look again: an edition scheduled while a long recording is being
+    made has its PDFs prepared right after that recording, not after every other one.
+    """
     stop = stop or threading.Event()
     last_collection = 0.0
     while not stop.is_set():
+        more = False
         try:
-            build_due(stop=stop)
+            jobs = due_jobs()
+            if jobs:
+                build(jobs[0])
+            more = len(jobs) > 1
             if time.monotonic() - last_collection > KEEP_SUPERSEDED.total_seconds() / 4:
                 collect_garbage()
                 last_collection = time.monotonic()
         except Exception:  # a database hiccup must not end the worker
             logger.exception("export pass failed")
-        stop.wait(interval)
+        if not more:
+            stop.wait(interval)
 
 
 __all__ = ["FORMATS", "Job", "build", "build_due", "collect_garbage", "due_jobs", "run"]
