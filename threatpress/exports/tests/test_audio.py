@@ -1,14 +1,23 @@
-"""The 'Listen' files: what is read aloud (speech.py)."""
+"""The 'Listen' files: what is read aloud (speech.py) and how it becomes an MP3 (audio.py).
+
+Synthesis tests run the real espeak-ng and ffmpeg (`make test` installs them through
+`make system-deps`); where they are missing those tests fail and say how to install them.
+"""
 
 from __future__ import annotations
 
 import datetime
+import json
+import os
+import shutil
+import subprocess
+import time
 
 import pytest
 from django.utils import timezone
 
 from threatpress.conftest import build_edition
-from threatpress.exports import snapshot
+from threatpress.exports import audio, snapshot
 from threatpress.exports.document import (
     AssessmentDoc,
     ChapterDoc,
@@ -21,8 +30,9 @@ from threatpress.exports.document import (
     Term,
     build_document,
 )
+from threatpress.exports.engines import EngineUnavailable
 from threatpress.exports.inline import Inline, ListBlock, Paragraph
-from threatpress.exports.speech import lt_noun, speakable, speech_script
+from threatpress.exports.speech import Segment, lt_noun, speakable, speech_script
 from threatpress.reports.models import AssessmentPage
 
 LABELS = {
@@ -271,6 +281,16 @@ def test_lithuanian_noun_agrees_with_its_number():
     assert lt_noun("21", forms, genitive=True) == "procento"
 
 
+def test_long_segments_are_cut_at_sentence_ends():
+    sentence = "This sentence has exactly forty-six characters. "
+    segment = Segment((sentence * 100).strip(), pause=0.5)
+    pieces = audio.pieces([segment])
+    assert len(pieces) > 1
+    assert all(len(piece.text) <= audio.CHUNK_CHARS for piece in pieces)
+    assert " ".join(piece.text for piece in pieces) == segment.text
+    assert pieces[-1].pause == 0.5 and pieces[0].pause == audio.PAUSE_WITHIN
+
+
 @pytest.mark.django_db
 def test_script_of_a_real_assessment_page(site_tree):
     edition = build_edition(site_tree.reports, 2026, chapters=1, per_chapter=1)
@@ -283,3 +303,197 @@ def test_script_of_a_real_assessment_page(site_tree):
     assert texts[0] == "Chapter 1. Chapter 1."
     assert "Probability: Likely, 50 to 75 percent." in texts
     assert "Time horizon: Near term, 6 months to 2 years." in texts
+
+
+# --- Synthesis -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tools():
+    """espeak-ng and ffmpeg must be here: a test of synthesis is never skipped silently."""
+    missing = [name for name in ("espeak-ng", "ffmpeg", "ffprobe") if shutil.which(name) is None]
+    if missing:
+        pytest.fail(
+            f"{', '.join(missing)} not installed: run `make system-deps` "
+            "(or scripts/ensure-system-packages espeak-ng ffmpeg)"
+        )
+
+
+@pytest.fixture
+def cache(settings, tmp_path):
+    settings.THREATPRESS_AUDIO_CACHE_DIR = tmp_path / "audio-cache"
+    settings.THREATPRESS_AUDIO_ENGLISH_VOICE = "espeak"
+    return settings.THREATPRESS_AUDIO_CACHE_DIR
+
+
+@pytest.fixture
+def calls(monkeypatch):
+    """The texts handed to espeak-ng to synthesise, in order."""
+    seen: dict[str, list[str]] = {}
+    run = audio._run
+
+    def spy(command, **kwargs):
+        if "-w" in command:  # espeak-ng writing speech, not asked for its version or voices
+            seen.setdefault("espeak-ng", []).append(kwargs["input"].decode())
+        return run(command, **kwargs)
+
+    monkeypatch.setattr(audio, "_run", spy)
+    return seen
+
+
+def probe(data: bytes, tmp_path) -> dict:
+    path = tmp_path / "probe.mp3"
+    path.write_bytes(data)
+    result = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_format", "-show_streams", "-of", "json", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def words(doc: ExportDocument) -> int:
+    return sum(len(segment.text.split()) for segment in speech_script(doc))
+
+
+def test_synthesis_makes_a_tagged_mono_mp3_of_the_right_length(tools, cache, tmp_path):
+    doc = make_doc()
+    rendered = audio.synthesise(doc)
+    assert (rendered.extension, rendered.media_type) == ("mp3", "audio/mpeg")
+    assert rendered.data[:3] == b"ID3"
+    assert rendered.engine.startswith("espeak-ng ") and "(en-gb" in rendered.engine
+    info = probe(rendered.data, tmp_path)
+    stream = info["streams"][0]
+    assert (stream["codec_name"], stream["channels"]) == ("mp3", 1)
+    duration = float(info["format"]["duration"])
+    assert duration > 1
+    assert abs(duration - rendered.duration) < 0.5
+    # Spoken at about 165 words a minute, with pauses: 0.25 to 0.8 s a word.
+    assert 0.25 < rendered.duration / words(doc) < 0.8
+    tags = info["format"]["tags"]
+    assert tags["title"] == doc.title
+    assert tags["artist"] == "State Assessment Office"
+    assert tags["album"] == "National Threat Assessment 2026"
+    assert tags["date"] == "2026"
+    assert b"TLAN" in rendered.data[:2000]  # the language frame (ffprobe does not list it)
+
+
+def test_duration_grows_with_the_text(tools, cache):
+    short = audio.synthesise(make_doc([english_assessment()]))
+    longer = audio.synthesise(make_doc([english_assessment(1, extra="More words. " * 60)]))
+    ratio = longer.duration / short.duration
+    word_ratio = words(make_doc([english_assessment(1, extra="More words. " * 60)])) / words(
+        make_doc([english_assessment()])
+    )
+    assert 0.6 * word_ratio < ratio < 1.4 * word_ratio
+
+
+def test_lithuanian_synthesis_hands_the_voice_its_diacritics(tools, cache, calls, tmp_path):
+    doc = make_doc([lithuanian_assessment()], language="lt")
+    rendered = audio.synthesise(doc)
+    assert "(lt," in rendered.engine
+    assert rendered.duration > 1
+    assert any("Ąžuolas ėjo į Šiaulius, čia ūkis ir žąsys." in t for t in calls["espeak-ng"])
+    assert probe(rendered.data, tmp_path)["format"]["tags"]["title"] == doc.title
+
+
+def test_unchanged_text_is_not_synthesised_again(tools, cache, calls):
+    first = audio.synthesise(make_doc())
+    synthesised = len(calls["espeak-ng"])
+    assert synthesised == len(audio.pieces(speech_script(make_doc())))
+    again = audio.synthesise(make_doc())
+    assert len(calls["espeak-ng"]) == synthesised
+    assert again.duration == first.duration
+    cached = sorted(path.name for path in cache.glob("*/*.wav"))
+    assert len(cached) == synthesised
+
+
+def test_a_changed_paragraph_is_the_only_piece_synthesised_again(tools, cache, calls):
+    audio.synthesise(make_doc([english_assessment(1)]))
+    before = len(calls["espeak-ng"])
+    audio.synthesise(make_doc([english_assessment(1, extra="One new sentence.")]))
+    assert calls["espeak-ng"][before:] == [
+        "In February 2024 a decree restored the Leningrad district. One new sentence."
+    ]
+
+
+def test_the_edition_reuses_the_audio_of_its_assessments(tools, cache, calls):
+    assessments = [english_assessment(1), english_assessment(2)]
+    for assessment in assessments:
+        audio.synthesise(make_doc([assessment]))
+    before = list(calls["espeak-ng"])
+    edition = make_doc(assessments, scope="edition")
+    audio.synthesise(edition)
+    new = calls["espeak-ng"][len(before) :]
+    assert set(new).isdisjoint(before)
+    assert set(new) == {piece.text for piece in audio.pieces(speech_script(edition))} - set(before)
+    assert "National Threat Assessment 2026." in new
+
+
+def test_old_cache_files_are_pruned(tools, cache):
+    audio.synthesise(make_doc())
+    files = list(cache.glob("*/*.wav"))
+    old = time.time() - (audio.CACHE_DAYS + 1) * 86400
+    os.utime(files[0], (old, old))
+    assert audio.prune_cache() == 1
+    assert len(list(cache.glob("*/*.wav"))) == len(files) - 1
+
+
+# --- When synthesis is impossible ------------------------------------------------------------
+
+
+@pytest.fixture
+def path_with(monkeypatch, tmp_path):
+    """Set PATH to a directory holding only the named programs."""
+
+    def only(*programs: str) -> None:
+        folder = tmp_path / "bin"
+        folder.mkdir(exist_ok=True)
+        for program in programs:
+            (folder / program).symlink_to(shutil.which(program))
+        monkeypatch.setenv("PATH", str(folder))
+
+    return only
+
+
+def test_available_here(tools, cache):
+    for language in ("en", "lt"):
+        found = audio.availability(language)
+        assert found.ok and found.engine.startswith("espeak-ng ") and not found.reason
+
+
+def test_missing_espeak_makes_audio_unavailable_with_the_fix(tools, cache, path_with):
+    path_with("ffmpeg")
+    found = audio.availability("lt")
+    assert not found.ok
+    assert found.reason == (
+        "espeak-ng is not installed: run `make system-deps` or apt-get install espeak-ng ffmpeg"
+    )
+    with pytest.raises(EngineUnavailable, match="espeak-ng is not installed"):
+        audio.synthesise(make_doc([lithuanian_assessment()], language="lt"))
+
+
+def test_missing_ffmpeg_makes_audio_unavailable(tools, cache, path_with):
+    path_with("espeak-ng")
+    assert audio.availability("en").reason.startswith("ffmpeg is not installed: run `make")
+    with pytest.raises(EngineUnavailable, match="ffmpeg is not installed"):
+        audio.synthesise(make_doc())
+
+
+def test_a_language_without_a_voice_is_unavailable(tools, cache):
+    found = audio.availability("de")
+    assert not found.ok and "de" in found.reason
+
+
+def test_configured_piper_falls_back_to_espeak_when_not_installed(
+    tools, cache, settings, monkeypatch
+):
+    settings.THREATPRESS_AUDIO_ENGLISH_VOICE = "piper"
+    monkeypatch.setattr(audio, "_piper", lambda: "piper-tts not installed (make install adds them)")
+    monkeypatch.setattr(audio, "_resolved", {})
+    found = audio.availability("en")
+    assert found.ok and found.engine.startswith("espeak-ng ")
+    assert "piper-tts not installed" in found.reason
+    with pytest.raises(EngineUnavailable, match="piper-tts not installed"):
+        audio.synthesise(make_doc(), voice="piper")
