@@ -440,6 +440,20 @@ def test_old_cache_files_are_pruned(tools, cache):
     assert len(list(cache.glob("*/*.wav"))) == len(files) - 1
 
 
+def test_piper_speaks_english_when_chosen(tools, cache):
+    """The one test that runs Piper (a few seconds), so its child process stays tested."""
+    found = audio._piper()
+    if isinstance(found, str):
+        pytest.fail(f"Piper is a locked dependency but unusable here: {found}")
+    assessment = AssessmentDoc(
+        anchor="page-1", title="Short and clear.", summary="", url="http://testserver/"
+    )
+    rendered = audio.synthesise(make_doc([assessment]), voice="piper")
+    assert rendered.engine.startswith("piper-tts ")
+    assert rendered.duration > 1
+    assert rendered.data[:3] == b"ID3"
+
+
 # --- When synthesis is impossible ------------------------------------------------------------
 
 
