@@ -106,11 +106,12 @@ test-postgres: $(VENV)/.synced ## The suite (without browser tests) on a tempora
 	scripts/with-postgres $(VENV)/bin/pytest -m "not e2e" $(PYTEST_ARGS)
 
 .PHONY: bench
-bench: $(VENV)/.synced ## Render benchmarks, written to docs/benchmarks.md
+bench: $(VENV)/.synced ## Render and audio benchmarks, written to docs/benchmarks.md
 	$(PY) bench/render.py
 	$(PY) bench/scheduler_delay.py
 	$(PY) bench/release_delay.py
 	$(PY) bench/readership.py
+	$(PY) bench/audio.py
 
 .PHONY: clean
 clean: ## Remove the virtualenv, database, media and collected static files
