@@ -52,7 +52,7 @@ $(VAR)/.static: $(VENV)/.synced $(STATIC_SOURCES) | $(VAR)/secret_key
 	@touch $@
 
 .PHONY: run
-run: $(VENV)/.synced $(VAR)/secret_key $(VAR)/.static ## Install, migrate, load the demo and serve at http://$(HOST):$(PORT)
+run: audio-deps $(VENV)/.synced $(VAR)/secret_key $(VAR)/.static ## Install, migrate, load the demo and serve at http://$(HOST):$(PORT)
 	@$(PROD_ENV) $(MANAGE) setup_site
 	@echo
 	@echo "  Site:   http://$(HOST):$(PORT)/"
@@ -70,8 +70,13 @@ manage: $(VENV)/.synced ## Run a management command: make manage ARGS='...'
 	@$(MANAGE) $(ARGS)
 
 .PHONY: system-deps
-system-deps: ## Install Debian's chromium for the browser tests (needs root or sudo)
-	@scripts/ensure-system-packages chromium
+system-deps: ## Install Debian's chromium (browser tests), espeak-ng and ffmpeg (audio; needs root or sudo)
+	@scripts/ensure-system-packages chromium espeak-ng ffmpeg
+
+.PHONY: audio-deps
+audio-deps: ## Install espeak-ng and ffmpeg for the audio files if possible; without them audio is off
+	@scripts/ensure-system-packages espeak-ng ffmpeg \
+	  || echo "Continuing without audio: the admin says why (docs/audio.md)."
 
 .PHONY: lint
 lint: $(VENV)/.synced ## ruff, Django's checks, migrations and lock file up to date
@@ -101,11 +106,12 @@ test-postgres: $(VENV)/.synced ## The suite (without browser tests) on a tempora
 	scripts/with-postgres $(VENV)/bin/pytest -m "not e2e" $(PYTEST_ARGS)
 
 .PHONY: bench
-bench: $(VENV)/.synced ## Render benchmarks, written to docs/benchmarks.md
+bench: $(VENV)/.synced ## Render and audio benchmarks, written to docs/benchmarks.md
 	$(PY) bench/render.py
 	$(PY) bench/scheduler_delay.py
 	$(PY) bench/release_delay.py
 	$(PY) bench/readership.py
+	$(PY) bench/audio.py
 
 .PHONY: clean
 clean: ## Remove the virtualenv, database, media and collected static files

@@ -323,6 +323,17 @@ THREATPRESS_CONSENT_REVISION = os.environ.get("THREATPRESS_CONSENT_REVISION", ""
 THREATPRESS_CONSENT_REFUSAL_DAYS = env_int("THREATPRESS_CONSENT_REFUSAL_DAYS", 182)
 THREATPRESS_CONSENT_ACCEPTANCE_DAYS = env_int("THREATPRESS_CONSENT_ACCEPTANCE_DAYS", 365)
 
+# Audio exports (docs/audio.md). Synthesised paragraphs are cached here, so an unchanged one is
+# never synthesised twice. English is read by Piper ("piper": natural; about 45 CPU seconds per
+# 1,000 words, at the lowest priority) where piper-tts and its voice are installed, else by
+# espeak-ng ("espeak": robotic, about a second per 1,000 words). Lithuanian is always espeak-ng.
+THREATPRESS_AUDIO_CACHE_DIR = Path(
+    os.environ.get("THREATPRESS_AUDIO_CACHE_DIR", VAR_DIR / "audio-cache")
+)
+THREATPRESS_AUDIO_ENGLISH_VOICE = os.environ.get("THREATPRESS_AUDIO_ENGLISH_VOICE", "piper")
+if THREATPRESS_AUDIO_ENGLISH_VOICE not in {"piper", "espeak"}:
+    raise ImproperlyConfigured("THREATPRESS_AUDIO_ENGLISH_VOICE must be piper or espeak")
+
 WAGTAIL_SITE_NAME = os.environ.get("THREATPRESS_SITE_NAME", "ThreatPress")
 OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME  # the account's label in the authenticator app
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")

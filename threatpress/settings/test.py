@@ -34,3 +34,7 @@ AXES_ENABLED = False
 
 # Tests write readership counts themselves (readership.counting.flush()), inside their transaction.
 THREATPRESS_READERSHIP_BACKGROUND = False
+
+# Audio: espeak-ng for English too (Piper takes seconds per paragraph), and a cache of our own.
+THREATPRESS_AUDIO_ENGLISH_VOICE = "espeak"
+THREATPRESS_AUDIO_CACHE_DIR = Path(tempfile.gettempdir()) / f"threatpress-audio-{os.getpid()}"
