@@ -153,6 +153,9 @@ def site(tmp_path_factory, stats_server: str) -> dict[str, str]:
         DJANGO_SUPERUSER_PASSWORD=ADMIN[1],
         THREATPRESS_STATISTICS_SCRIPT_URL=f"{stats_server}/stats.js",
         THREATPRESS_STATISTICS_COOKIES=f"{STATS_COOKIE}:1h",
+        # The export worker reads the demo aloud while the tests run: espeak-ng takes seconds
+        # where Piper takes minutes on these two cores (Piper has its own test).
+        THREATPRESS_AUDIO_ENGLISH_VOICE="espeak",
     )
     for command in (["setup_site"], ["collectstatic", "--noinput"]):
         manage(env, *command, "-v0")

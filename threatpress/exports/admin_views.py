@@ -104,6 +104,12 @@ class ExportsIndexView(WagtailAdminTemplateMixin, TemplateView):
             for language in languages
             if (reason := fmt.unavailable_reason(language))
         ]
+        context["notes"] = [
+            (fmt.label, language, note)
+            for fmt in FORMATS.values()
+            for language in languages
+            if (note := fmt.note(language))
+        ]
         context["editions"] = [(edition, rows_for(edition)) for edition in self.editions]
         return context
 

@@ -38,6 +38,17 @@ class Format:
         result = check(language)
         return "" if result.ok else result.reason
 
+    def note(self, language: str) -> str:
+        """What the admin should know when the format can be made, but not as configured
+        (e.g. "Piper is configured for English but is not installed; espeak-ng speaks")."""
+        if not self.availability:
+            return ""
+        try:
+            result = import_string(self.availability)(language)
+        except ImportError:
+            return ""
+        return result.reason if result.ok else ""
+
 
 def _render_screen_pdf(doc: ExportDocument) -> RenderedFile:
     from .pdf import render_pdf
