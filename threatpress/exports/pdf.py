@@ -10,9 +10,12 @@ evaluated, import a file or stop the compiler. See docs/pdf.md.
 Variants: "screen" (RGB, coloured clickable links, single-sided) and "print" (A4 two-sided,
 mirrored margins, black text, sections on right-hand pages, URLs printed after their links).
 
-One Typst compiler serves the whole process: its font index and its caches survive from one
-document to the next, which is what makes a document after the first one fast. Typst compiles
-one document at a time per compiler, so calls are serialised with a lock.
+One Typst compiler serves the whole process, so fonts are found and read once. Typst memoises
+layout in a process-wide cache that the typst package trims only of entries unused for ten
+compilations: a worker that renders document after document would hold up to ten documents'
+worth of it (about 40 MB per edition). After each document a few empty compilations age that
+document's entries out, which keeps a worker's memory flat (docs/pdf.md). Typst compiles one
+document at a time per compiler, so calls are serialised with a lock.
 """
 
 from __future__ import annotations
@@ -64,6 +67,9 @@ FONT_FAMILY = "Source Serif Pro"
 VARIANTS = ("screen", "print")
 PDF_STANDARDS = ["ua-1"]
 LINK_SCHEMES = ("https://", "http://", "mailto:")
+# typst-py calls comemo::evict(10) after every compilation: an entry unused for more than ten
+# compilations goes. This many empty compilations after a document drop all of its entries.
+CACHE_GENERATIONS = 11
 ENGINE = f"typst {typst.__version__}"
 
 
@@ -447,6 +453,12 @@ def count_pages(pdf: bytes) -> int | None:
         return None
 
 
+def _forget(compiler: _Compiler) -> None:
+    """Age the last document's layout out of Typst's memo cache (call with _lock held)."""
+    for _ in range(CACHE_GENERATIONS):
+        compiler.compiler.compile(input=b"", root=str(compiler.fonts), format="svg")
+
+
 def warm_up() -> None:
     """Load the fonts and make the compiler now (a worker may call this once at start-up)."""
     with _lock:
@@ -479,6 +491,8 @@ def render_pdf(doc: ExportDocument, variant: str = "screen") -> RenderedFile:
                 )
             except typst.TypstError as error:
                 raise RuntimeError(f"Typst could not typeset {doc.title!r}: {error}") from error
+            finally:
+                _forget(compiler)
     return RenderedFile(
         data=pdf,
         extension="pdf",
