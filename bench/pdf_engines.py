@@ -441,7 +441,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(text_table(ACCESS_HEADER, access_rows(results)))
     if set(engines) == set(ENGINES):
-        write_section(args.output, section_markdown(args, results, busy))
+        write_section(args.output, section_markdown(args, results, busy), SECTION)
         print(f"\nWrote {args.output}")
     return 0
 
