@@ -25,6 +25,7 @@ import datetime
 import functools
 import json
 import logging
+import os
 import re
 import shutil
 import struct
@@ -88,7 +89,13 @@ def _font_directory() -> Path:
     """A private directory holding only the font files we embed (links, or copies where a
     file system has no symbolic links), removed when the process exits."""
     directory = Path(tempfile.mkdtemp(prefix="threatpress-fonts-"))
-    atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    owner = os.getpid()  # a forked child that exits must not take the parent's fonts away
+
+    def remove() -> None:
+        if os.getpid() == owner:
+            shutil.rmtree(directory, ignore_errors=True)
+
+    atexit.register(remove)
     for name in FONT_FILES:
         source = FONT_DIR / name
         if not source.is_file():
