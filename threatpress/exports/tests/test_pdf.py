@@ -479,6 +479,14 @@ def test_the_same_document_gives_the_same_bytes(demo):
     assert render_pdf(doc).data == demo["assessment"].data
 
 
+def test_the_rendered_file_says_what_it_is(demo):
+    file = render_pdf(demo["chapter"].doc, "print")
+    assert file.data == demo["chapter-print"].data
+    assert file.pages == demo["chapter-print"].pages
+    assert (file.extension, file.media_type) == ("pdf", "application/pdf")
+    assert file.engine.startswith("typst ")
+
+
 # --- Hostile text ---------------------------------------------------------------------------
 
 TYPST_SYNTAX = (
