@@ -246,6 +246,11 @@ def _long_date(value: datetime.date | datetime.datetime, language: str) -> str:
         return formats.date_format(value, "j F Y" if language == "en" else "DATE_FORMAT")
 
 
+def _or_dash(title: str) -> str:
+    """A title Typst can use: PDF/UA-1 refuses an empty heading or document title."""
+    return title if displayable(title).strip() else "—"
+
+
 class _Data:
     """Converts an ExportDocument to the JSON the template reads, and collects the images."""
 
@@ -314,7 +319,8 @@ class _Data:
             if isinstance(block, Paragraph | ListBlock):
                 result.extend(self.text_blocks([block], notes))
             elif isinstance(block, Heading):
-                result.append({"k": "h", "text": block.text})
+                if block.text.strip():  # PDF/UA-1 refuses an empty heading
+                    result.append({"k": "h", "text": block.text})
             elif isinstance(block, Quote):
                 result.append({"k": "quote", "text": block.text, "attribution": block.attribution})
             elif isinstance(block, Figure):
@@ -326,7 +332,18 @@ class _Data:
         extension = "jpg" if image.extension == "jpg" else "png"
         path = f"/images/{image.sha256}.{extension}"  # named by us, never by the content
         self.images[path] = image.data
-        return {"k": "figure", "path": path, "alt": figure.alt, "caption": figure.caption}
+        # PDF/UA-1 refuses an image without alt text: the caption stands in, else the word.
+        alt = figure.alt.strip() or figure.caption.strip() or self.doc.labels["figure"]
+        # A tall figure is narrowed so that it is at most as high as the text is wide.
+        ratio = image.width / image.height if image.width > 0 and image.height > 0 else 1
+        width = max(20, min(100, round(100 * ratio)))
+        return {
+            "k": "figure",
+            "path": path,
+            "alt": alt,
+            "caption": figure.caption,
+            "width": width,  # per cent of the text width
+        }
 
     def term(self, term: Term | None, scale: list[Term]) -> dict | None:
         if term is None:
@@ -348,14 +365,14 @@ class _Data:
             "scope": doc.scope,
             "variant": self.variant,
             "language": doc.language,
-            "title": doc.title,
+            "title": _or_dash(doc.title),
             "organisation": doc.organisation,
             "url": ascii_url(doc.url),
             "keywords": doc.keywords,
             "labels": doc.labels,
             "edition": {
                 "anchor": edition.anchor,
-                "title": edition.title,
+                "title": _or_dash(edition.title),
                 "year": edition.year,
                 "url": ascii_url(edition.url),
                 "published": _long_date(edition.published_at, doc.language),
@@ -369,13 +386,13 @@ class _Data:
                 {
                     "anchor": chapter.anchor,
                     "number": chapter.number,
-                    "title": chapter.title,
+                    "title": _or_dash(chapter.title),
                     "url": ascii_url(chapter.url),
                     "introduction": self.text_blocks(chapter.introduction),
                     "assessments": [
                         {
                             "anchor": a.anchor,
-                            "title": a.title,
+                            "title": _or_dash(a.title),
                             "summary": a.summary,
                             "url": ascii_url(a.url),
                             "body": self.body(a),

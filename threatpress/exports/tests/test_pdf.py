@@ -611,3 +611,16 @@ def test_characters_without_a_glyph_are_replaced_not_dropped_or_fatal():
 def test_an_unknown_variant_is_refused():
     with pytest.raises(ValueError, match="variant"):
         render_pdf(hostile_document("x"), "glossy")
+
+
+def test_empty_titles_and_alt_text_do_not_stop_the_pdf():
+    """PDF/UA-1 refuses empty headings, an empty title and images without alt text."""
+    doc = hostile_document("x")
+    assessment = doc.chapters[0].assessments[0]
+    doc.title = assessment.title = " "
+    tall = ImageFile(tiny_png(), "png", 20, 400)
+    assessment.body = [Heading(""), Figure(tall, alt="", caption="A caption")]
+    rendered = Rendered(doc, render_pdf(doc).data)
+    alts = [str(e["/Alt"]) for e in struct_elements(rendered.reader) if e["/S"] == "/Figure"]
+    assert alts == ["A caption"]
+    assert rendered.reader.metadata.title == "—"
