@@ -17,6 +17,7 @@ from .test_admin import log_in
 VILNIUS = zoneinfo.ZoneInfo("Europe/Vilnius")  # the demo site's time zone (settings.TIME_ZONE)
 EDITION = "/en/reports/2027/"
 ASSESSMENT = "/en/reports/2027/cyber-and-sabotage/sabotage-by-proxy-will-continue/"
+EDITION_PDF = EDITION + "national-threat-assessment-2027.pdf"
 LEAD_TIME = datetime.timedelta(seconds=15)
 
 
@@ -83,9 +84,10 @@ def test_publisher_schedules_the_next_edition_and_watches_it_go_live(page: Page,
     )
     expect(page.locator("[data-release-state]")).to_contain_text("Scheduled")
 
-    # Embargoed until the second it was set for...
+    # Embargoed until the second it was set for, its PDF too (the worker prepares it meanwhile)...
     assert status(page, server, EDITION) == 404
     assert status(page, server, ASSESSMENT) == 404
+    assert status(page, server, EDITION_PDF) == 404
     # ...then public within seconds, as a whole.
     deadline = time.monotonic() + LEAD_TIME.total_seconds() + 20
     while status(page, server, ASSESSMENT) != 200:
@@ -93,6 +95,8 @@ def test_publisher_schedules_the_next_edition_and_watches_it_go_live(page: Page,
         time.sleep(0.1)
     delay = datetime.datetime.now(datetime.UTC) - go_live
     assert status(page, server, EDITION) == 200
+    # The PDF was prepared before the embargo lifted: served at once, not "being prepared".
+    assert status(page, server, EDITION_PDF) == 200
     (ARTIFACTS / "release-delay.txt").write_text(
         f"scheduled {go_live.isoformat()} public after {delay.total_seconds():.2f} s\n"
     )

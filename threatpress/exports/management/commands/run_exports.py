@@ -18,6 +18,9 @@ class Command(BaseCommand):
         stop = threading.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: stop.set())
+        from threatpress.exports.pdf import warm_up
+
+        warm_up()  # fonts and the typesetter loaded once, before the first reader waits
         if verbosity >= 1:
             self.stdout.write(f"Exports: checking every {interval:g} s.")
         builder.run(interval=interval, stop=stop)
