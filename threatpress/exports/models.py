@@ -60,6 +60,8 @@ class ExportFile(models.Model):
     export = models.ForeignKey(Export, on_delete=models.CASCADE, related_name="files")
     fingerprint = models.CharField(max_length=64)
     content_hash = models.CharField(max_length=64)
+    # Read and written through export_storage() at the time of use (the field's own storage is
+    # fixed when the model loads, and settings may point the alias elsewhere later).
     file = models.FileField(storage=export_storage, max_length=200)
     size = models.PositiveBigIntegerField()
     pages = models.PositiveIntegerField(null=True, blank=True)

@@ -13,7 +13,7 @@ from threatpress.reports.models import AssessmentPage, ChapterPage, EditionPage
 
 from .builder import organisation_for_request
 from .formats import file_name, format_for_file_name
-from .models import Export, ExportFile
+from .models import Export, ExportFile, export_storage
 from .ranges import file_response
 from .snapshot import live_plan, scope_of
 
@@ -76,7 +76,7 @@ def serve_export(request: HttpRequest, page_path: str, filename: str) -> HttpRes
     )
     response = file_response(
         request,
-        file.file.open("rb"),
+        export_storage().open(file.file.name, "rb"),
         size=file.size,
         etag=file.content_hash,
         last_modified=file.built_at.timestamp(),

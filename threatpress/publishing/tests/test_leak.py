@@ -24,6 +24,8 @@ from wagtail.models import Locale, Page
 from wagtail_footnotes.models import Footnote
 
 from threatpress.conftest import as_drafts, build_edition
+from threatpress.exports import builder
+from threatpress.exports.models import ExportFile
 from threatpress.publishing import scheduler
 from threatpress.publishing.release import edition_pages, schedule_release
 from threatpress.reports.models import AssessmentPage, ChapterPage, EditionPage
@@ -114,6 +116,17 @@ def embargoed_edition(reports) -> dict[str, list[str]]:
         kind = "chapters" if isinstance(page, ChapterPage) else "assessments"
         pages[kind].append(page.get_url())
     pages["print"] = ["/en/reports/2027/print/"]
+    # The files of the edition, a chapter and an assessment (prepared before the release).
+    assessment = pages["assessments"][0]
+    slug = assessment.rstrip("/").rsplit("/", 1)[1]
+    pages["exports"] = [
+        "/en/reports/2027/national-threat-assessment-2027.pdf",
+        "/en/reports/2027/national-threat-assessment-2027-print.pdf",
+        "/en/reports/2027/national-threat-assessment-2027.mp3",
+        f"/en/reports/2027/chapter-{MARKER}/chapter-{MARKER}-2027.pdf",
+        f"{assessment}{slug}-2027.pdf",
+        f"{assessment}{slug}-2027.mp3",
+    ]
     # Document files are never served from /media/, only through Wagtail's document view.
     pages["never"] = [document.file.url]
     pages["translation"] = [lithuanian.get_url()]
@@ -188,12 +201,20 @@ def site(site_tree, settings, tmp_path):
     return embargoed_edition(site_tree.reports)
 
 
-def test_an_embargoed_edition_leaks_nowhere_and_appears_everywhere_at_go_live(client, site):
+def test_an_embargoed_edition_leaks_nowhere_and_appears_everywhere_at_go_live(
+    client,
+    site,
+    engines,
+):
     publisher = get_user_model().objects.create_superuser("publisher", password="p" * 20)
     edition = EditionPage.objects.get(year=2027, locale__language_code="en")
     tomorrow = timezone.now() + datetime.timedelta(days=1)
     schedule_release(edition, tomorrow, publisher)
     scheduler.tick()  # the scheduler runs all day; nothing is due yet
+    # The export worker prepares the edition's files (the stand-in engine writes the text
+    # uncompressed, so the marker can be looked for in them) and the public edition's files.
+    assert builder.build_due() > 0
+    assert ExportFile.objects.filter(prepared=True).exists()
 
     embargoed = [url for kind, urls in site.items() if kind != "never" for url in urls]
     before = crawl(client, GUESSES + embargoed + site["never"])
@@ -207,12 +228,14 @@ def test_an_embargoed_edition_leaks_nowhere_and_appears_everywhere_at_go_live(cl
 
     with time_machine.travel(tomorrow + datetime.timedelta(seconds=1), tick=False):
         assert scheduler.tick() == len(edition_pages(edition))
+    built = len(engines)
     after = crawl(client, GUESSES + embargoed + site["never"])
+    assert len(engines) == built  # the files were ready at the instant: nothing was built
     assert after[site["never"][0]][0] == 404  # document files only ever go through their view
     for url in embargoed:
         status = after[url][0]
         assert status == 200, f"{url} answered {status} after go-live"
-    for kind in ("edition", "routes", "chapters", "assessments", "translation"):
+    for kind in ("edition", "routes", "chapters", "assessments", "translation", "exports"):
         for url in site[kind]:
             if url.endswith("/scale/"):
                 continue  # the probability scale carries no text of ours
