@@ -11,7 +11,7 @@ from wagtail.models import Page
 from .builder import organisation_for_request, organisation_of, site_of
 from .formats import Format, file_name, formats_for
 from .models import ExportFile
-from .snapshot import live_plan, scope_of
+from .snapshot import live_plan, plan_from_contents, scope_of
 
 
 @dataclass
@@ -51,15 +51,17 @@ def human_duration(seconds: float) -> str:
     return _("%(m)d min %(s)d s") % {"m": minutes, "s": rest}
 
 
-def downloads_for(page: Page, edition, request=None) -> dict[str, Download]:
+def downloads_for(page: Page, edition, request=None, contents=None) -> dict[str, Download]:
     """The page's downloads by format key, with "_" for "-" (templates read `downloads.pdf_print`).
+    Pass the edition's `contents` (reports.contents.edition_contents) when you have them.
     In a preview nothing is offered yet; a format this
     machine cannot make (audio without a voice) is left out, so no dead player is shown."""
     scope = scope_of(page, edition.depth)
     formats = formats_for(scope)
     if request is not None and getattr(request, "is_preview", False):
         return {_key(fmt): Download(fmt, "preview") for fmt in formats}
-    plan = live_plan(page, edition)
+    # A page being served has its edition's public contents loaded already: no query then.
+    plan = plan_from_contents(page, edition, contents) if contents else live_plan(page, edition)
     if plan is None:
         return {}
     organisation = (

@@ -176,6 +176,16 @@ def live_plan(page: Page, edition: Page | None = None) -> Plan | None:
     return _plan(page, edition, rows, {row.pk: row.live_revision_id for row in rows}, {})
 
 
+def plan_from_contents(page: Page, edition: Page, contents) -> Plan | None:
+    """live_plan without a query, for a page being served: its edition's public chapters and
+    assessments are already loaded (reports.contents.edition_contents, with live revisions)."""
+    rows = [edition]
+    for entry in contents:
+        rows.append(entry.page)
+        rows.extend(entry.assessments)
+    return _plan(page, edition, rows, {row.pk: row.live_revision_id for row in rows}, {})
+
+
 def scheduled_revisions(pages) -> dict[int, Revision]:
     """The revision scheduled to go live for each of these pages that has one."""
     page_type = ContentType.objects.get_for_model(Page)

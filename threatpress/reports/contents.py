@@ -11,7 +11,18 @@ from threatpress.publishing.visibility import public_pages
 from .models import AssessmentPage, ChapterPage, EditionPage, ReportsIndexPage
 
 # What a listing shows of a page: its title and its URL (pages carry ~40 columns otherwise).
-LISTING_FIELDS = ("id", "title", "slug", "path", "depth", "url_path", "locale_id", "live")
+# (The live revision identifies what a page's PDF and audio must contain: exports/snapshot.py.)
+LISTING_FIELDS = (
+    "id",
+    "title",
+    "slug",
+    "path",
+    "depth",
+    "url_path",
+    "locale_id",
+    "live",
+    "live_revision_id",
+)
 
 
 @dataclass

@@ -232,11 +232,18 @@ class EditionPage(RoutablePageMixin, BasePage):
     def landing(self, request):
         from threatpress.exports.downloads import downloads_for
 
-        return self._render_route(
+        from .contents import edition_contents, is_preview
+
+        contents = edition_contents(self, drafts=is_preview(request))
+        return self.render(
             request,
-            "pages/reports/edition_page.html",
-            downloads=downloads_for(self, self, request),
-            listen_label=_("Listen to the whole edition"),
+            template="pages/reports/edition_page.html",
+            context_overrides={
+                "edition": self,
+                "contents": contents,
+                "downloads": downloads_for(self, self, request, contents),
+                "listen_label": _("Listen to the whole edition"),
+            },
         )
 
     @path("summary/", name="summary")
@@ -357,7 +364,7 @@ class ChapterPage(BasePage):
         context["edition"] = edition
         context["contents"] = contents
         context["chapter_entry"] = next((c for c in contents if c.page.pk == self.pk), None)
-        context["downloads"] = downloads_for(self, edition, request)
+        context["downloads"] = downloads_for(self, edition, request, contents)
         return context
 
 
@@ -449,7 +456,7 @@ class AssessmentPage(BasePage):
             probability_steps=_steps(list(edition.scale), self.probability, cumulative=True),
             horizon_steps=_steps(list(edition.horizons), self.horizon, cumulative=False),
             region_list=list(self.regions.all()),
-            downloads=downloads_for(self, edition, request),
+            downloads=downloads_for(self, edition, request, contents),
             **neighbours(contents, self),
         )
         return context
