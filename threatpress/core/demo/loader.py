@@ -13,7 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.images import ImageFile
 from django.utils.text import slugify
@@ -88,7 +90,12 @@ def ensure_home(locale: Locale, report: LoadReport) -> HomePage:
         publish(home)
     report.add(created, "home page")
     site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True)
-    site.hostname, site.port, site.root_page = "localhost", 80, home
+    # The address the demo is served at (`make run` sets it from HOST and PORT), so that canonical
+    # links, printed link targets and the "read online" line of a PDF point where it really is.
+    served_at = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+    site.hostname = served_at.hostname or "localhost"
+    site.port = served_at.port or (443 if served_at.scheme == "https" else 80)
+    site.root_page = home
     site.site_name = "National Threat Assessment"
     site.save()
     return home

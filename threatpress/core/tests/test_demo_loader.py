@@ -102,3 +102,15 @@ def test_information_pages_keep_their_sub_headings(client, demo):
     html = client.get("/en/cookies/").content.decode()
     assert "<h2" in html and ">How we ask</h2>" in html
     assert "&lt;h2" not in html
+
+
+def test_the_demo_site_is_where_it_is_served(settings, client):
+    # `make run HOST=… PORT=…` passes its address on; links that leave the page (canonical,
+    # printed link targets, a PDF's "read online") must point there, not at localhost.
+    settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8123"
+    settings.ALLOWED_HOSTS = ["127.0.0.1"]
+    call_command("load_demo", "--no-readership", stdout=StringIO())
+    site = Site.objects.get(is_default_site=True)
+    assert (site.hostname, site.port) == ("127.0.0.1", 8123)
+    html = client.get(CRISIS, HTTP_HOST="127.0.0.1:8123").content.decode()
+    assert f'<link rel="canonical" href="http://127.0.0.1:8123{CRISIS}">' in html
