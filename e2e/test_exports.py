@@ -12,10 +12,13 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from .conftest import ARTIFACTS, CRISIS_PATH
+from .conftest import ARTIFACTS, CRISIS_PATH, PUBLISHER, watch_csp
+from .test_admin import log_in
+from .test_pages_in_browser import WCAG_AA
 
 EDITION = "/en/reports/2026/"
 EDITION_PDF = EDITION + "national-threat-assessment-2026.pdf"
+EDITION_PRINT_PDF = EDITION + "national-threat-assessment-2026-print.pdf"
 ASSESSMENT_SLUG = CRISIS_PATH.rstrip("/").rsplit("/", 1)[1]
 ASSESSMENT_MP3 = f"{CRISIS_PATH}{ASSESSMENT_SLUG}-2026.mp3"
 # The worker builds the demo's PDFs in seconds; its audio (espeak-ng) takes longer on 2 cores.
@@ -36,6 +39,7 @@ def wait_for(page: Page, server: str, path: str) -> None:
 
 def test_the_edition_pdf_is_offered_and_is_the_edition(page: Page, server: str):
     wait_for(page, server, EDITION_PDF)
+    wait_for(page, server, EDITION_PRINT_PDF)
     page.goto(EDITION)
     link = page.get_by_role(
         "link", name=re.compile(r"^Download PDF \(PDF, [\d.]+ [KM]B, \d+ pages\)$")
@@ -56,7 +60,8 @@ def test_the_edition_pdf_is_offered_and_is_the_edition(page: Page, server: str):
     text = "".join(p.extract_text() for p in reader.pages)
     assert "Russia has lost its main lever in the South Caucasus" in text
     # The printing edition sits beside it.
-    expect(page.get_by_role("link", name=re.compile(r"^PDF for printing"))).to_be_visible()
+    printing = page.get_by_role("link", name=re.compile(r"^PDF for printing"))
+    expect(printing).to_have_attribute("href", EDITION_PRINT_PDF)
 
 
 def test_the_player_plays_the_assessment_and_seeks_with_range_requests(page: Page, server: str):
@@ -106,3 +111,24 @@ def test_the_archive_offers_pdf_and_listen_beside_read(page: Page, server: str):
     expect(item.get_by_role("link", name=re.compile(r"^PDF 2026"))).to_have_attribute(
         "href", EDITION_PDF
     )
+
+
+def test_a_publisher_sees_each_files_state_and_asks_for_a_rebuild(
+    page: Page, server: str, screenshot_dir
+):
+    wait_for(page, server, EDITION_PDF)
+    violations = watch_csp(page)
+    log_in(page, PUBLISHER)
+    menu = page.get_by_role("navigation", name="Main menu")
+    menu.get_by_role("link", name="Exports").click()
+    expect(page.get_by_role("heading", name="National Threat Assessment 2026")).to_be_visible()
+    table = page.get_by_role("table", name="Exports of National Threat Assessment 2026")
+    edition_pdf = table.get_by_role("row").filter(has_text="PDF for printing").first
+    expect(edition_pdf).to_contain_text("Ready")
+    expect(edition_pdf).to_contain_text("typst")
+    results = Axe().run(page, context={"include": [[".exports-screen"]]}, options=WCAG_AA)
+    assert results.violations_count == 0, results.generate_report()
+    page.screenshot(path=str(screenshot_dir / "admin-exports-1280.png"))
+    edition_pdf.get_by_role("button", name=re.compile("^Rebuild")).click()
+    expect(page.get_by_text(re.compile("will be made again"))).to_be_visible()
+    assert violations == []
