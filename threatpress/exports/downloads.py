@@ -45,7 +45,11 @@ def human_size(size: int) -> str:
 
 
 def human_duration(seconds: float) -> str:
+    """ "45 s", "4 min 10 s", "1 h 18 min"."""
     minutes, rest = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return _("%(h)d h %(m)d min") % {"h": hours, "m": minutes}
     if minutes == 0:
         return _("%(s)d s") % {"s": rest}
     return _("%(m)d min %(s)d s") % {"m": minutes, "s": rest}

@@ -308,3 +308,22 @@ def test_files_no_one_can_ask_for_are_collected(client, edition):
     removed = builder.collect_garbage(now=later)
     assert removed == 6  # the old assessment pdf + mp3, chapter pdf, edition pdf + print + mp3
     assert client.get(ASSESSMENT_PDF).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("seconds", "shown"), [(45.4, "45 s"), (250, "4 min 10 s"), (4684, "1 h 18 min")]
+)
+def test_durations_read_as_people_say_them(seconds, shown):
+    from threatpress.exports.downloads import human_duration
+
+    assert human_duration(seconds) == shown
+
+
+def test_an_edition_neither_public_nor_scheduled_says_when_its_files_come(
+    client, site_tree, engines, people
+):
+    draft = build_edition(site_tree.reports, 2027)
+    as_drafts(draft)
+    client.force_login(people["publisher"])
+    screen = client.get(reverse("threatpress_exports")).content.decode()
+    assert "its files are made when it is scheduled for release or published" in screen
