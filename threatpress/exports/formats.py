@@ -21,11 +21,12 @@ class Format:
     suffix: str  # added to the file's base name: "" or "-print"
     extension: str
     media_type: str
-    renderer: str  # dotted path of a callable (ExportDocument) -> RenderedFile
+    renderer: str  # dotted path of a callable (ExportDocument, **options) -> RenderedFile
     availability: str = ""  # dotted path of a callable (language) -> Availability
+    options: tuple[tuple[str, str], ...] = ()  # keyword arguments for the renderer
 
     def render(self, doc: ExportDocument) -> RenderedFile:
-        return import_string(self.renderer)(doc)
+        return import_string(self.renderer)(doc, **dict(self.options))
 
     def unavailable_reason(self, language: str) -> str:
         """Why this format cannot be made here for `language`, or "" when it can."""
@@ -50,18 +51,6 @@ class Format:
         return result.reason if result.ok else ""
 
 
-def _render_screen_pdf(doc: ExportDocument) -> RenderedFile:
-    from .pdf import render_pdf
-
-    return render_pdf(doc, variant="screen")
-
-
-def _render_print_pdf(doc: ExportDocument) -> RenderedFile:
-    from .pdf import render_pdf
-
-    return render_pdf(doc, variant="print")
-
-
 FORMATS: dict[str, Format] = {
     f.key: f
     for f in (
@@ -73,7 +62,8 @@ FORMATS: dict[str, Format] = {
             suffix="",
             extension="pdf",
             media_type="application/pdf",
-            renderer="threatpress.exports.formats._render_screen_pdf",
+            renderer="threatpress.exports.pdf.render_pdf",
+            options=(("variant", "screen"),),
         ),
         Format(
             key="pdf-print",
@@ -83,7 +73,8 @@ FORMATS: dict[str, Format] = {
             suffix="-print",
             extension="pdf",
             media_type="application/pdf",
-            renderer="threatpress.exports.formats._render_print_pdf",
+            renderer="threatpress.exports.pdf.render_pdf",
+            options=(("variant", "print"),),
         ),
         Format(
             key="audio",

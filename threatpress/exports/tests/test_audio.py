@@ -32,18 +32,17 @@ from threatpress.exports.document import (
 )
 from threatpress.exports.engines import EngineUnavailable
 from threatpress.exports.inline import Inline, ListBlock, Paragraph
-from threatpress.exports.speech import Segment, lt_noun, speakable, speech_script
+from threatpress.exports.speech import (
+    ENGLISH_LABELS,
+    Segment,
+    lt_noun,
+    speakable,
+    speech_script,
+)
 from threatpress.reports.models import AssessmentPage
 
-LABELS = {
-    "chapter": "Chapter",
-    "foreword": "Foreword",
-    "figure": "Figure",
-    "probability": "Probability",
-    "time_horizon": "Time horizon",
-    "published": "Published",
-    "information_up_to": "Information up to",
-}
+# A document's labels as an English edition has them (the speech script reads some aloud).
+LABELS = dict(ENGLISH_LABELS)
 NATO_URL = "https://www.nato.int/cps/en/natohq/official_texts_17120.htm"
 
 
