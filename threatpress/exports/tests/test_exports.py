@@ -327,3 +327,52 @@ def test_an_edition_neither_public_nor_scheduled_says_when_its_files_come(
     client.force_login(people["publisher"])
     screen = client.get(reverse("threatpress_exports")).content.decode()
     assert "its files are made when it is scheduled for release or published" in screen
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_loop_builds_after_a_publish_and_outlives_a_broken_engine(
+    client, engines, monkeypatch
+):
+    """`run_exports`'s loop, in a thread with its own database connection, as scripts/serve runs
+    it: a failing build is recorded and the loop goes on to the next file."""
+    import threading
+    import time
+
+    from threatpress.conftest import build_site
+    from threatpress.exports.formats import Format
+    from threatpress.exports.tests.conftest import publish_all
+    from threatpress.exports.tests.standin import fake_render
+
+    def audio_breaks(self, doc):
+        if self.kind == "audio":
+            raise RuntimeError("no voice today")
+        return fake_render(self, doc)
+
+    monkeypatch.setattr(Format, "render", audio_breaks)
+    tree = build_site()
+    edition = build_edition(tree.reports, 2026, chapters=1, per_chapter=1)
+    publish_all(edition)
+    stop = threading.Event()
+    worker = threading.Thread(target=builder.run, kwargs={"interval": 0.2, "stop": stop})
+    worker.start()
+    try:
+        url = "/en/reports/2026/chapter-1/judgment-1-1/judgment-1-1-2026.pdf"
+        deadline = time.monotonic() + 30  # a correctness test, not a benchmark
+        while client.get(url).status_code != 200:
+            assert time.monotonic() < deadline, "the worker never built the PDF"
+            time.sleep(0.1)
+        page = AssessmentPage.objects.get(slug="judgment-1-1")
+        page.summary = "Published while the worker runs."
+        page.save_revision().publish()
+        while True:
+            response = client.get(url)
+            if response.status_code == 200 and "Published while" in json.dumps(body(response)):
+                break
+            assert time.monotonic() < deadline, "the worker never rebuilt the PDF"
+            time.sleep(0.1)
+    finally:
+        stop.set()
+        worker.join(timeout=10)
+    assert not worker.is_alive()
+    failed = Export.objects.filter(fmt="audio", state=Export.FAILED)
+    assert failed.exists() and "no voice today" in failed.first().message
