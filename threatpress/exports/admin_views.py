@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -18,7 +19,8 @@ from threatpress.reports.models import EditionPage
 
 from .builder import organisation_of, site_of
 from .formats import FORMATS, formats_for
-from .models import Export, ExportFile
+from .models import Export, ExportFile, export_storage
+from .ranges import file_response
 from .snapshot import live_plans, release_plans
 
 
@@ -82,6 +84,28 @@ def rows_for(edition: EditionPage) -> list[Row]:
             cells.append(cell)
         rows.append(Row(page_id, titles.get(page_id, ""), plan.root.depth - edition.depth, cells))
     return rows
+
+
+def download_file(request, file_id: int):
+    """A built file for its publishers, public or not: a prepared edition can be proofread
+    before its release. Never cached, never indexed."""
+    file = get_object_or_404(ExportFile.objects.select_related("export__page"), pk=file_id)
+    page = file.export.page
+    fmt = FORMATS.get(file.export.fmt)
+    if fmt is None or not _may_rebuild(request.user, page):
+        raise PermissionDenied
+    response = file_response(
+        request,
+        export_storage().open(file.file.name, "rb"),
+        size=file.size,
+        etag=file.content_hash,
+        last_modified=file.built_at.timestamp(),
+        media_type=fmt.media_type,
+        filename=f"{page.slug}-{file.content_hash[:8]}.{fmt.extension}",
+    )
+    patch_cache_control(response, private=True, no_store=True, max_age=0)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 class ExportsIndexView(WagtailAdminTemplateMixin, TemplateView):

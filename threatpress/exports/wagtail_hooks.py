@@ -3,12 +3,15 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from .admin_views import ExportsIndexView, editions_for
+from .admin_views import ExportsIndexView, download_file, editions_for
 
 
 @hooks.register("register_admin_urls")
 def export_urls():
-    return [path("exports/", ExportsIndexView.as_view(), name="threatpress_exports")]
+    return [
+        path("exports/", ExportsIndexView.as_view(), name="threatpress_exports"),
+        path("exports/file/<int:file_id>/", download_file, name="threatpress_export_file"),
+    ]
 
 
 class ExportsMenuItem(MenuItem):

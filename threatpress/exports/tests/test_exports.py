@@ -376,3 +376,28 @@ def test_the_worker_loop_builds_after_a_publish_and_outlives_a_broken_engine(
     assert not worker.is_alive()
     failed = Export.objects.filter(fmt="audio", state=Export.FAILED)
     assert failed.exists() and "no voice today" in failed.first().message
+
+
+def test_publishers_can_proofread_a_prepared_file_before_the_release(
+    client, site_tree, engines, people
+):
+    draft = build_edition(site_tree.reports, 2027)
+    as_drafts(draft)
+    when = (timezone.now() + datetime.timedelta(hours=1)).replace(microsecond=0)
+    schedule_release(EditionPage.objects.get(pk=draft.pk), when, people["publisher"])
+    builder.build_due()
+    prepared = ExportFile.objects.get(prepared=True, export__page=draft, export__fmt="pdf")
+    assert client.get("/en/reports/2027/national-threat-assessment-2027.pdf").status_code == 404
+
+    url = reverse("threatpress_export_file", args=[prepared.pk])
+    client.force_login(people["author"])
+    refused = client.get(url)  # Wagtail sends a refused editor to the dashboard
+    assert (refused.status_code, refused["Location"]) == (302, "/admin/")
+    client.force_login(people["publisher"])
+    screen = client.get(reverse("threatpress_exports")).content.decode()
+    assert f'href="{url}"' in screen and "Prepared for the release" in screen
+    response = client.get(url)
+    assert response.status_code == 200
+    assert body(response)["title"] == "National Threat Assessment 2027"
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
