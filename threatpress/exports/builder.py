@@ -67,38 +67,30 @@ class Job:
 
 
 def site_of(page: Page) -> Site | None:
-    return Site.objects.filter(root_page__in=page.get_ancestors(inclusive=True)).first() or (
-        Site.objects.filter(is_default_site=True).first()
-    )
+    """The page's site (Wagtail's own lookup, which knows translated home pages), or the
+    default site for a page no site routes to."""
+    return page.get_site() or Site.objects.filter(is_default_site=True).first()
 
 
-def organisation_of(site: Site | None) -> str:
+def organisation_of(site: Site | None = None, request=None) -> str:
+    """Who publishes: the name printed on files and part of their fingerprint. With a request,
+    through the per-request settings cache the page templates already fill."""
     from threatpress.core.models import SiteIdentity
 
+    if request is not None:
+        site = Site.find_for_request(request)
     if site is None:
         return ""
-    return SiteIdentity.for_site(site).organisation or site.site_name or ""
+    identity = SiteIdentity.for_request(request) if request else SiteIdentity.for_site(site)
+    return identity.organisation or site.site_name or ""
 
 
-def organisation_for_request(request) -> str:
-    """As organisation_of, through the per-request cache the page templates already fill."""
-    from threatpress.core.models import SiteIdentity
-
-    site = Site.find_for_request(request)
-    if site is None:
-        return ""
-    return SiteIdentity.for_request(request).organisation or site.site_name or ""
-
-
-def _plans(include_release: bool = True) -> Iterable[tuple[Plan, str]]:
-    for edition in EditionPage.objects.all().only("id", "path", "depth", "url_path", "live"):
-        site = site_of(edition)
-        organisation = organisation_of(site)
-        for plan in live_plans(edition):
-            yield plan, organisation
-        if include_release:
-            for plan in release_plans(edition):
-                yield plan, organisation
+def _plans() -> Iterable[tuple[Plan, str]]:
+    editions = EditionPage.objects.only("id", "path", "depth", "url_path", "live", "locale_id")
+    for edition in editions:
+        organisation = organisation_of(site_of(edition))
+        yield from ((plan, organisation) for plan in live_plans(edition))
+        yield from ((plan, organisation) for plan in release_plans(edition))
 
 
 def _exports_for(keys: set[tuple[int, str]]) -> dict[tuple[int, str], Export]:

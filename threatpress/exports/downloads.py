@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.models import Page
 
-from .builder import organisation_for_request, organisation_of, site_of
+from .builder import organisation_of, site_of
 from .formats import Format, file_name, formats_for
 from .models import ExportFile
 from .snapshot import live_plan, plan_from_contents, scope_of
@@ -69,9 +69,7 @@ def downloads_for(page: Page, edition, request=None, contents=None) -> dict[str,
     if plan is None:
         return {}
     organisation = (
-        organisation_for_request(request)
-        if request is not None
-        else organisation_of(site_of(edition))
+        organisation_of(request=request) if request else organisation_of(site_of(edition))
     )
     fingerprints = {fmt.key: plan.fingerprint(fmt.key, organisation) for fmt in formats}
     files = {

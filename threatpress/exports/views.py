@@ -11,7 +11,7 @@ from wagtail.models import Locale, Page, Site
 from threatpress.readership.counting import record_download
 from threatpress.reports.models import AssessmentPage, ChapterPage, EditionPage
 
-from .builder import organisation_for_request
+from .builder import organisation_of
 from .formats import file_name, format_for_file_name
 from .models import Export, ExportFile, export_storage
 from .ranges import file_response
@@ -57,7 +57,7 @@ def serve_export(request: HttpRequest, page_path: str, filename: str) -> HttpRes
     canonical = file_name(page, scope, edition.year, fmt)
     if filename != canonical:  # an older name (the title changed): the current file
         return HttpResponseRedirect(page.get_url(request) + canonical)
-    fingerprint = plan.fingerprint(fmt.key, organisation_for_request(request))
+    fingerprint = plan.fingerprint(fmt.key, organisation_of(request=request))
     file = (
         ExportFile.objects.filter(
             export__page_id=page.pk, export__fmt=fmt.key, fingerprint=fingerprint
