@@ -19,9 +19,9 @@ from threatpress.reports.models import EditionPage
 
 from .builder import organisation_of, site_of
 from .formats import FORMATS, formats_for
-from .models import Export, ExportFile, export_storage
-from .ranges import file_response
+from .models import Export, ExportFile
 from .snapshot import live_plans, release_plans
+from .views import send_file
 
 
 @dataclass
@@ -94,15 +94,7 @@ def download_file(request, file_id: int):
     fmt = FORMATS.get(file.export.fmt)
     if fmt is None or not _may_rebuild(request.user, page):
         raise PermissionDenied
-    response = file_response(
-        request,
-        export_storage().open(file.file.name, "rb"),
-        size=file.size,
-        etag=file.content_hash,
-        last_modified=file.built_at.timestamp(),
-        media_type=fmt.media_type,
-        filename=f"{page.slug}-{file.content_hash[:8]}.{fmt.extension}",
-    )
+    response = send_file(request, file, fmt, f"{page.slug}-{file.content_hash[:8]}.{fmt.extension}")
     patch_cache_control(response, private=True, no_store=True, max_age=0)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

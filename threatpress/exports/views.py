@@ -12,8 +12,8 @@ from threatpress.readership.counting import record_download
 from threatpress.reports.models import AssessmentPage, ChapterPage, EditionPage
 
 from .builder import organisation_of
-from .formats import file_name, format_for_file_name
-from .models import Export, ExportFile, export_storage
+from .formats import Format, file_name, format_for_file_name
+from .models import ExportFile, export_storage
 from .ranges import file_response
 from .snapshot import live_plan, scope_of
 
@@ -44,12 +44,10 @@ def serve_export(request: HttpRequest, page_path: str, filename: str) -> HttpRes
     page = _page_at(request, page_path)
     if not isinstance(page, EXPORTABLE):
         raise Http404
-    plan = live_plan(page)  # None unless the page is public
+    edition = page if isinstance(page, EditionPage) else EditionPage.objects.ancestor_of(page).get()
+    plan = live_plan(page, edition)  # None unless the page is public
     if plan is None:
         raise Http404
-    edition = (
-        page if isinstance(page, EditionPage) else EditionPage.objects.get(pk=plan.edition_row.pk)
-    )
     scope = scope_of(page, edition.depth)
     fmt = format_for_file_name(filename, scope)
     if fmt is None:
@@ -58,13 +56,9 @@ def serve_export(request: HttpRequest, page_path: str, filename: str) -> HttpRes
     if filename != canonical:  # an older name (the title changed): the current file
         return HttpResponseRedirect(page.get_url(request) + canonical)
     fingerprint = plan.fingerprint(fmt.key, organisation_of(request=request))
-    file = (
-        ExportFile.objects.filter(
-            export__page_id=page.pk, export__fmt=fmt.key, fingerprint=fingerprint
-        )
-        .select_related("export")
-        .first()
-    )
+    file = ExportFile.objects.filter(
+        export__page_id=page.pk, export__fmt=fmt.key, fingerprint=fingerprint
+    ).first()
     if file is None:
         return _not_ready(request, page, fmt)
     record_download(
@@ -74,22 +68,27 @@ def serve_export(request: HttpRequest, page_path: str, filename: str) -> HttpRes
         page.locale.language_code,
         request=request,
     )
-    response = file_response(
+    response = send_file(request, file, fmt, canonical)
+    patch_cache_control(response, public=True, no_cache=True)
+    return response
+
+
+def send_file(request: HttpRequest, file: ExportFile, fmt: Format, filename: str) -> HttpResponse:
+    """A built file from the export storage, answering conditional and range requests."""
+    return file_response(
         request,
         export_storage().open(file.file.name, "rb"),
         size=file.size,
         etag=file.content_hash,
         last_modified=file.built_at.timestamp(),
         media_type=fmt.media_type,
-        filename=canonical,
+        filename=filename,
     )
-    patch_cache_control(response, public=True, no_cache=True)
-    return response
 
 
-def _not_ready(request: HttpRequest, page: Page, fmt) -> HttpResponse:
-    export = Export.objects.filter(page_id=page.pk, fmt=fmt.key).first()
-    if export is not None and export.state == Export.UNAVAILABLE:
+def _not_ready(request: HttpRequest, page: Page, fmt: Format) -> HttpResponse:
+    # A format this machine cannot make does not exist, as the page shows no player for it.
+    if fmt.unavailable_reason(page.locale.language_code):
         raise Http404
     response = render(
         request,
