@@ -21,7 +21,7 @@ from wagtail.models import Page
 
 from threatpress.publishing.visibility import is_public, is_public_file
 
-from .inline import Inline, ListBlock, Paragraph, parse_richtext
+from .inline import FootnoteNumberer, Inline, ListBlock, Paragraph, parse_richtext
 
 Scope = Literal["edition", "chapter", "assessment"]
 
@@ -237,9 +237,12 @@ class _Converter:
             return self.absolute(reference)
         return ""
 
-    def richtext(self, value, numbers: dict[str, int] | None = None) -> list[Paragraph | ListBlock]:
-        lookup = (lambda uuid: numbers.get(uuid, 0)) if numbers is not None else (lambda u: 0)
-        return parse_richtext(str(getattr(value, "source", value) or ""), self.resolve_link, lookup)
+    def richtext(
+        self, value, number_footnote: FootnoteNumberer = lambda uuid: 0
+    ) -> list[Paragraph | ListBlock]:
+        """A stored rich-text value (a field's string or a block's RichText) as blocks."""
+        source = str(getattr(value, "source", value) or "")
+        return parse_richtext(source, self.resolve_link, number_footnote)
 
     def assessment(self, page, edition) -> AssessmentDoc:
         notes = {str(note.uuid): note for note in page.footnotes.all()}
@@ -253,8 +256,7 @@ class _Converter:
         body: list[Block] = []
         for block in page.body:
             if block.block_type == "paragraph":
-                source = str(getattr(block.value, "source", block.value))
-                body.extend(parse_richtext(source, self.resolve_link, number))
+                body.extend(self.richtext(block.value, number))
             elif block.block_type == "heading":
                 body.append(Heading(str(block.value)))
             elif block.block_type == "quote":

@@ -28,27 +28,21 @@ class Format:
     def render(self, doc: ExportDocument) -> RenderedFile:
         return import_string(self.renderer)(doc, **dict(self.options))
 
+    def _check(self, language: str):
+        """The engine's Availability for `language` (ok, reason), or None for a format whose
+        engine is always there."""
+        return import_string(self.availability)(language) if self.availability else None
+
     def unavailable_reason(self, language: str) -> str:
         """Why this format cannot be made here for `language`, or "" when it can."""
-        if not self.availability:
-            return ""
-        try:
-            check = import_string(self.availability)
-        except ImportError as missing:
-            return f"The {self.key} engine is not installed ({missing})."
-        result = check(language)
-        return "" if result.ok else result.reason
+        result = self._check(language)
+        return result.reason if result is not None and not result.ok else ""
 
     def note(self, language: str) -> str:
         """What the admin should know when the format can be made, but not as configured
         (e.g. "Piper is configured for English but is not installed; espeak-ng speaks")."""
-        if not self.availability:
-            return ""
-        try:
-            result = import_string(self.availability)(language)
-        except ImportError:
-            return ""
-        return result.reason if result.ok else ""
+        result = self._check(language)
+        return result.reason if result is not None and result.ok else ""
 
 
 FORMATS: dict[str, Format] = {

@@ -232,11 +232,3 @@ def release_plans(edition: Page) -> list[Plan]:
     }
     plans = (_plan(row, edition, visible, revisions, scheduled) for row in visible)
     return [plan for plan in plans if plan is not None and plan.is_release]
-
-
-def release_plan(page: Page) -> Plan | None:
-    """The release plan of one page (see release_plans), or None."""
-    edition = _edition_of(page)
-    if edition is None:
-        return None
-    return next((plan for plan in release_plans(edition) if plan.root.pk == page.pk), None)
