@@ -217,9 +217,15 @@ def build(job: Job) -> ExportFile | None:
                 "prepared": job.prepared,
             },
         )
-        fields = {"message": "", "failed_fingerprint": "", "attempts": 0, "retry_after": None}
+        fields = {
+            "state": Export.READY,  # the last build worked (the admin reads which file from files)
+            "message": "",
+            "failed_fingerprint": "",
+            "attempts": 0,
+            "retry_after": None,
+        }
         if not job.prepared:
-            fields.update(state=Export.READY, rebuild_requested_at=None)
+            fields["rebuild_requested_at"] = None
         _update_export(export, **fields)
     return file
 

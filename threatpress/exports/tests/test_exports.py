@@ -401,3 +401,24 @@ def test_publishers_can_proofread_a_prepared_file_before_the_release(
     assert body(response)["title"] == "National Threat Assessment 2027"
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
     assert response["X-Robots-Tag"] == "noindex, nofollow"
+
+
+def test_a_prepared_file_built_after_a_failure_shows_as_prepared(
+    client, site_tree, engines, people, monkeypatch
+):
+    from threatpress.exports.formats import Format
+    from threatpress.exports.tests.standin import fake_render
+
+    draft = build_edition(site_tree.reports, 2027, chapters=1, per_chapter=1)
+    as_drafts(draft)
+    when = (timezone.now() + datetime.timedelta(hours=1)).replace(microsecond=0)
+    schedule_release(EditionPage.objects.get(pk=draft.pk), when, people["publisher"])
+    monkeypatch.setattr(Format, "render", lambda self, doc: 1 / 0)
+    builder.build_due()
+    assert Export.objects.get(page=draft, fmt="pdf").state == Export.FAILED
+    monkeypatch.setattr(Format, "render", fake_render)
+    builder.build_due(force=True)  # an operator runs build_exports --force after a fix
+    client.force_login(people["publisher"])
+    screen = client.get(reverse("threatpress_exports")).content.decode()
+    assert "Failed" not in screen
+    assert "Prepared for the release" in screen
