@@ -54,6 +54,13 @@ def build_edition(reports, year: int, chapters: int = 2, per_chapter: int = 3):
     return edition
 
 
+def publish_all(root: Page) -> None:
+    """Publish `root` and every page below it through a revision, as the admin does (so each
+    has a live revision, which exports identify their text by)."""
+    for page in Page.objects.descendant_of(root, inclusive=True).specific():
+        page.save_revision().publish()
+
+
 def as_drafts(root: Page) -> None:
     """Make `root` and every page below it written but never published: each page gets a
     revision of its current content and is not live (as an edition is before its release)."""

@@ -221,29 +221,26 @@ class EditionPage(RoutablePageMixin, BasePage):
     def horizons(self) -> dict[str, TimeHorizon]:
         return {h.key: h for h in self.time_horizons.all()}
 
-    def _render_route(self, request, template: str, **extra) -> TemplateResponse:
-        from .contents import edition_contents, is_preview
-
-        contents = edition_contents(self, drafts=is_preview(request))
-        context = {"edition": self, "contents": contents, **extra}
-        return self.render(request, template=template, context_overrides=context)
-
-    @path("")
-    def landing(self, request):
+    def _render_route(
+        self, request, template: str, with_downloads: bool = False, **extra
+    ) -> TemplateResponse:
         from threatpress.exports.downloads import downloads_for
 
         from .contents import edition_contents, is_preview
 
         contents = edition_contents(self, drafts=is_preview(request))
-        return self.render(
+        context = {"edition": self, "contents": contents, **extra}
+        if with_downloads:
+            context["downloads"] = downloads_for(self, self, request, contents)
+        return self.render(request, template=template, context_overrides=context)
+
+    @path("")
+    def landing(self, request):
+        return self._render_route(
             request,
-            template="pages/reports/edition_page.html",
-            context_overrides={
-                "edition": self,
-                "contents": contents,
-                "downloads": downloads_for(self, self, request, contents),
-                "listen_label": _("Listen to the whole edition"),
-            },
+            "pages/reports/edition_page.html",
+            with_downloads=True,
+            listen_label=_("Listen to the whole edition"),
         )
 
     @path("summary/", name="summary")

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from wagtail.models import Page
 
-from threatpress.conftest import build_edition
+from threatpress.conftest import build_edition, publish_all
 
 from .standin import empty_export_storage
 
@@ -15,12 +14,6 @@ def no_files_left():
     empty_export_storage()
     yield
     empty_export_storage()
-
-
-def publish_all(root: Page) -> None:
-    """Publish every page through a revision, as the admin does."""
-    for page in Page.objects.descendant_of(root, inclusive=True).specific():
-        page.save_revision().publish()
 
 
 @pytest.fixture

@@ -338,9 +338,8 @@ def test_the_worker_loop_builds_after_a_publish_and_outlives_a_broken_engine(
     import threading
     import time
 
-    from threatpress.conftest import build_site
+    from threatpress.conftest import build_site, publish_all
     from threatpress.exports.formats import Format
-    from threatpress.exports.tests.conftest import publish_all
     from threatpress.exports.tests.standin import fake_render
 
     def audio_breaks(self, doc):

@@ -23,7 +23,7 @@ from django.utils import timezone
 from wagtail.models import Locale, Page
 from wagtail_footnotes.models import Footnote
 
-from threatpress.conftest import as_drafts, build_edition
+from threatpress.conftest import as_drafts, build_edition, publish_all
 from threatpress.exports import builder
 from threatpress.exports.models import ExportFile
 from threatpress.publishing import scheduler
@@ -195,9 +195,7 @@ def leaks(fetched: dict[str, tuple[int, bytes, str]]) -> list[str]:
 @pytest.fixture
 def site(site_tree, settings, tmp_path):
     use_disk_storage(settings, tmp_path)
-    public = build_edition(site_tree.reports, 2026)
-    for page in Page.objects.descendant_of(public, inclusive=True).specific():
-        page.save_revision().publish()
+    publish_all(build_edition(site_tree.reports, 2026))
     return embargoed_edition(site_tree.reports)
 
 
