@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 from wagtail.models import Page, Site
 
@@ -283,20 +283,24 @@ def run(interval: float = DEFAULT_INTERVAL, stop: threading.Event | None = None)
     """
     stop = stop or threading.Event()
     last_collection = 0.0
-    while not stop.is_set():
-        more = False
-        try:
-            jobs = due_jobs()
-            if jobs:
-                build(jobs[0])
-            more = len(jobs) > 1
-            if time.monotonic() - last_collection > KEEP_SUPERSEDED.total_seconds() / 4:
-                collect_garbage()
-                last_collection = time.monotonic()
-        except Exception:  # a database hiccup must not end the worker
-            logger.exception("export pass failed")
-        if not more:
-            stop.wait(interval)
+    try:
+        while not stop.is_set():
+            more = False
+            try:
+                close_old_connections()  # as the scheduler: recover from a dropped connection
+                jobs = due_jobs()
+                if jobs:
+                    build(jobs[0])
+                more = len(jobs) > 1
+                if time.monotonic() - last_collection > KEEP_SUPERSEDED.total_seconds() / 4:
+                    collect_garbage()
+                    last_collection = time.monotonic()
+            except Exception:  # a database hiccup must not end the worker
+                logger.exception("export pass failed")
+            if not more:
+                stop.wait(interval)
+    finally:
+        connection.close()  # this thread's connection, so the database can be dropped or moved
 
 
 __all__ = ["FORMATS", "Job", "build", "build_due", "collect_garbage", "due_jobs", "run"]
