@@ -69,23 +69,30 @@ def as_drafts(root: Page) -> None:
         Page.objects.filter(pk=page.pk).update(live=False, has_unpublished_changes=True)
 
 
-def translate_tree(root: Page, language: str = "lt", marker: str = "LT") -> Page:
-    """Copy `root`, the pages above it and every page below it into `language`, as an editor
-    does with "Translate", and publish the copies. Each copy's title starts with `marker`, so a
-    test can tell the translation from its original. Returns the copy of `root`."""
+def translate_tree(
+    root: Page, language: str = "lt", marker: str = "LT", descendants: bool = True
+) -> Page:
+    """Copy `root`, the pages above it and (unless told not to) every page below it into
+    `language`, as an editor does with "Translate"; mark the copies as translated and publish
+    them. Each copy's title starts with `marker`, so a test can tell the translation from its
+    original. Returns the copy of `root`."""
     locale = Locale.objects.get(language_code=language)
     for ancestor in Page.objects.ancestor_of(root).filter(depth__gt=1).specific():
         if not ancestor.has_translation(locale):
             _publish_copy(ancestor.copy_for_translation(locale), marker)
-    for page in Page.objects.descendant_of(root, inclusive=True).order_by("path").specific():
+    pages = Page.objects.descendant_of(root, inclusive=True) if descendants else [root]
+    for page in pages.order_by("path").specific() if descendants else pages:
         if not page.has_translation(locale):
             _publish_copy(page.copy_for_translation(locale), marker)
     return root.get_translation(locale)
 
 
 def _publish_copy(copy: Page, marker: str) -> None:
+    from threatpress.translations.state import mark_translated
+
     copy.title = f"{marker} {copy.title}"
     copy.save_revision().publish()
+    mark_translated(copy, None)
 
 
 @pytest.fixture

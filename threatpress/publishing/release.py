@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page, Revision
 
 from threatpress.reports.models import EditionPage
+from threatpress.translations.state import TranslationStatus, blocking
 
 
 class ReleaseError(Exception):
@@ -32,6 +33,9 @@ class ReleasePlan:
     to_schedule: list[Page] = field(default_factory=list)  # not live, or with changes waiting
     already_live: list[Page] = field(default_factory=list)  # public once the edition is
     in_review: list[Page] = field(default_factory=list)  # a workflow is still running
+    # Translations not yet translated, or behind a change to their original: the languages
+    # would say different things on release day.
+    untranslated: list[TranslationStatus] = field(default_factory=list)
     scheduled_for: datetime | None = None  # the go-live time already set, if any
 
     @property
@@ -54,7 +58,9 @@ def _scheduled_revision(page: Page) -> Revision | None:
 
 def plan_release(edition: EditionPage) -> ReleasePlan:
     plan = ReleasePlan(edition=edition)
-    for page in edition_pages(edition):
+    pages = edition_pages(edition)
+    plan.untranslated = blocking(pages)
+    for page in pages:
         if page.workflow_in_progress:
             plan.in_review.append(page)
         elif page.live and not page.has_unpublished_changes:
@@ -88,6 +94,18 @@ def schedule_release(edition: EditionPage, go_live_at: datetime, user: AbstractB
         titles = ", ".join(f"“{page.title}”" for page in plan.in_review[:5])
         raise ReleaseError(
             _("Still in review: %(titles)s. Finish or cancel the review first.")
+            % {"titles": titles}
+        )
+    if plan.untranslated:
+        titles = ", ".join(
+            f"“{status.page.get_admin_display_title()}” ({status.page.locale.get_display_name()})"
+            for status in plan.untranslated[:5]
+        )
+        raise ReleaseError(
+            _(
+                "Not translated, or the original changed since: %(titles)s. Every language is "
+                "released together: finish the translations and mark them as translated first."
+            )
             % {"titles": titles}
         )
     for page in plan.to_schedule:

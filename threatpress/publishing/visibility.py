@@ -1,6 +1,8 @@
 """The one place that decides whether content is public.
 
-A page is public when it is live, every page above it is live, and no view restriction covers it.
+A page is public when it is live, every page above it is live, no view restriction covers it,
+and neither it nor a page above it is a translation still waiting for its translator (a copy
+Wagtail made in another language holds the original's text until then; translations/models.py).
 An image or document is public when a public page uses it (Wagtail's reference index records
 every use, in rich text and StreamField alike). Every public surface (pages, listings, the
 summary and archive, media files and documents, later search, feeds, sitemaps and exports) asks
@@ -12,7 +14,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Exists, Model, OuterRef, QuerySet
+from django.db.models import CharField, Exists, Model, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast, Length, Substr
 from wagtail.models import Page, PageViewRestriction, ReferenceIndex
 
@@ -42,18 +44,41 @@ def _unpublished_above() -> Exists:
     )
 
 
+def _untranslated_here_or_above() -> Exists:
+    """True for a page that is, or sits below, a translation not yet marked as translated."""
+    from threatpress.translations.models import TranslationState
+
+    return Exists(
+        TranslationState.objects.filter(
+            translated=False, page__path=Substr(OuterRef("path"), 1, Length("page__path"))
+        )
+    )
+
+
 def public_pages(queryset: P) -> P:
     """Restrict a page queryset to what an anonymous reader may see."""
-    return queryset.live().exclude(_restricted_here_or_above()).exclude(_unpublished_above())
+    return (
+        queryset.live()
+        .exclude(_restricted_here_or_above())
+        .exclude(_unpublished_above())
+        .exclude(_untranslated_here_or_above())
+    )
 
 
-def has_unpublished_ancestor(page: Page) -> bool:
-    """True when a page above this one (below the tree root) is not live.
+def hidden_by_tree(page: Page) -> bool:
+    """True when a page above this one (below the tree root) is not live, or when this page or
+    one above it is a translation not yet marked as translated.
 
     Wagtail routes through a draft parent to a live child, so without this check an assessment
     could be read at its URL while its edition or chapter is still unpublished.
     """
-    return Page.objects.ancestor_of(page).filter(depth__gt=1, live=False).exists()
+    unpublished_above = Q(depth__gt=1, live=False) & ~Q(pk=page.pk)
+    untranslated = Q(translation_state__translated=False)
+    return (
+        Page.objects.ancestor_of(page, inclusive=True)
+        .filter(unpublished_above | untranslated)
+        .exists()
+    )
 
 
 def is_public(page: Page) -> bool:

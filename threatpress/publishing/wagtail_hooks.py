@@ -17,13 +17,13 @@ from .preview_link_admin import (
     may_manage,
 )
 from .release import can_release
-from .visibility import has_unpublished_ancestor, is_public_file
+from .visibility import hidden_by_tree, is_public_file
 
 
 @hooks.register("before_serve_page")
 def refuse_pages_under_unpublished_parents(page, request, serve_args, serve_kwargs):
     """A live page under a draft edition or chapter is not public: answer 404, as for a draft."""
-    if has_unpublished_ancestor(page):
+    if hidden_by_tree(page):
         raise Http404
 
 

@@ -41,8 +41,22 @@ class HomePage(BasePage):
     """The site's front page: the current edition up front, the archive one click away."""
 
     intro = models.TextField(_("introduction"), blank=True)
+    # The site's name in this home page's language, shown in the header, the footer and page
+    # titles; blank uses the site identity's (Settings › Site identity).
+    organisation = models.CharField(_("organisation in this language"), max_length=200, blank=True)
+    tagline = models.CharField(_("tagline in this language"), max_length=200, blank=True)
+    footer_note = RichTextField(
+        _("footer note in this language"), blank=True, features=["bold", "italic", "link"]
+    )
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
+    settings_panels = [
+        *Page.settings_panels,
+        MultiFieldPanel(
+            [FieldPanel("organisation"), FieldPanel("tagline"), FieldPanel("footer_note")],
+            heading=_("Site identity in this language"),
+        ),
+    ]
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["reports.ReportsIndexPage", "core.InformationPage"]
     template = "pages/reports/home_page.html"

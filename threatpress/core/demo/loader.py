@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.images import ImageFile
+from django.utils import translation
 from django.utils.text import slugify
 from wagtail.images.models import Image
 from wagtail.models import Locale, Page, Site
@@ -34,6 +35,7 @@ from threatpress.reports.models import (
     HomePage,
     ReportsIndexPage,
 )
+from threatpress.translations.state import mark_translated
 
 from .charts import bar_chart_png
 
@@ -58,7 +60,21 @@ def read_toml(name: str) -> dict:
 
 
 def edition_files() -> list[Path]:
-    return sorted(CONTENT_DIR.glob("edition_*.toml"))
+    """The editions in the default language: `edition_<year>.toml` (translations carry the
+    language before the suffix: `edition_<year>.lt.toml`)."""
+    return sorted(path for path in CONTENT_DIR.glob("edition_*.toml") if path.suffixes == [".toml"])
+
+
+def translation_file(name: str, language: str) -> Path | None:
+    """`edition_2026.toml` in `language`: `edition_2026.lt.toml`, if the demo has one."""
+    path = CONTENT_DIR / name.replace(".toml", f".{language}.toml")
+    return path if path.exists() else None
+
+
+def other_languages() -> list[str]:
+    return [
+        code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES if code != settings.LANGUAGE_CODE
+    ]
 
 
 def publish(page: Page, when: datetime | None = None) -> None:
@@ -253,6 +269,8 @@ def load_edition(
         report.add(False, f"edition {year}")
         return existing
     if existing is not None:
+        for translated in existing.get_translations():
+            translated.delete()
         existing.delete()
     published_at = datetime.fromisoformat(data["published_at"])
     # A draft edition (the one still being written) is saved as revisions and never published:
@@ -331,8 +349,169 @@ def load_demo(refresh: bool = False, readership: bool = True) -> LoadReport:
     index = ensure_reports_index(home, report)
     regions = ensure_regions(locale, report)
     ensure_information_pages(home, report)
-    for path in edition_files():
-        load_edition(path, index, locale, regions, report, refresh)
+    editions = [
+        load_edition(path, index, locale, regions, report, refresh) for path in edition_files()
+    ]
+    for code in other_languages():
+        other = Locale.objects.get(language_code=code)
+        ensure_translated_standing_pages(home, index, other, report)
+        translated_regions = ensure_translated_regions(regions, other, report)
+        for path, edition in zip(edition_files(), editions, strict=True):
+            source = translation_file(path.name, code)
+            if source is not None:
+                load_edition_translation(edition, source, other, translated_regions, report)
     if readership:
         ensure_readership_demo(report)
     return report
+
+
+# --- Translations -------------------------------------------------------------------------------
+# The demo's translated pages are made as an editor makes them: Wagtail's "Translate" copies the
+# original into the other language, the translator's text replaces the original's, and the copy
+# is marked as translated from the original's current revision (translations/state.py).
+
+# The pages the loader writes itself (no TOML file): home and archive, by language.
+STANDING_TEXT = {
+    "lt": {
+        "home": {
+            "title": "Nacionalinis grėsmių vertinimas",
+            "intro": (
+                "Kasmet Valstybinė vertinimų tarnyba visuomenei paaiškina, kurias grėsmes mūsų "
+                "šaliai laiko rimčiausiomis, kiek jos tikėtinos ir kokiu laikotarpiu."
+            ),
+            "organisation": "Valstybinė vertinimų tarnyba",
+            "tagline": "Nacionalinis grėsmių vertinimas",
+            "footer_note": (
+                "<p>Demonstracinis turinys, parašytas ThreatPress projektui. Valstybinė "
+                "vertinimų tarnyba yra išgalvota; jos aprašomi įvykiai – tikri.</p>"
+            ),
+        },
+        "reports": {
+            "title": "Ataskaitos",
+            "slug": "ataskaitos",
+            "intro": "Visi Nacionalinio grėsmių vertinimo leidimai, naujausi – pirmi.",
+        },
+    }
+}
+
+
+def _translate(original: Page, locale: Locale, fields: dict, when=None, draft=False) -> Page:
+    """The translation of `original` in `locale` with `fields` set, published (or, for an edition
+    not yet released, saved as a draft) and marked as translated. An existing translation is
+    left as it is: it may hold an editor's work."""
+    existing = original.get_translations().filter(locale=locale).first()
+    if existing is not None:
+        return existing.specific
+    copy = original.copy_for_translation(locale)
+    for name, value in fields.items():
+        setattr(copy, name, value)
+    if draft:
+        copy.save_revision()
+    else:
+        copy.save()
+        publish(copy, when)
+    mark_translated(copy, None)
+    return copy
+
+
+def ensure_translated_standing_pages(
+    home: HomePage, index: ReportsIndexPage, locale: Locale, report: LoadReport
+) -> tuple[HomePage, ReportsIndexPage]:
+    code = locale.language_code
+    text = STANDING_TEXT.get(code, {})
+    created = not home.has_translation(locale)
+    home_lt = _translate(home, locale, text.get("home", {}))
+    report.add(created, f"home page ({code})")
+    created = not index.has_translation(locale)
+    index_lt = _translate(index, locale, text.get("reports", {}))
+    report.add(created, f"reports archive ({code})")
+    path = translation_file("pages.toml", code)
+    if path is not None:
+        originals = {page.slug: page for page in InformationPage.objects.child_of(home)}
+        for item in tomllib.loads(path.read_text(encoding="utf-8"))["pages"]:
+            original = originals.get(item["key"])
+            if original is None:
+                continue
+            created = not original.has_translation(locale)
+            fields = {
+                "title": item["title"],
+                "slug": item["slug"],
+                "intro": item.get("intro", ""),
+                "body": information_blocks(item["body"]),
+            }
+            _translate(original, locale, fields)
+            report.add(created, f"page {item['slug']} ({code})")
+    return home_lt, index_lt
+
+
+def ensure_translated_regions(
+    regions: dict[str, Region], locale: Locale, report: LoadReport
+) -> dict[str, Region]:
+    """The regions in `locale`, keyed by their name in the default language."""
+    path = translation_file("regions.toml", locale.language_code)
+    names = {}
+    if path is not None:
+        names = {item["key"]: item["name"] for item in read_toml(path.name)["regions"]}
+    translated = {}
+    for name, region in regions.items():
+        existing = region.get_translations().filter(locale=locale).first()
+        if existing is None:
+            existing = region.copy_for_translation(locale)
+            existing.name = names.get(name, region.name)
+            existing.slug = slugify(existing.name) or region.slug
+            existing.save()
+            report.add(True, f"region {existing.name} ({locale.language_code})")
+        translated[name] = existing
+    return translated
+
+
+def load_edition_translation(
+    edition: EditionPage, path: Path, locale: Locale, regions: dict[str, Region], report: LoadReport
+) -> None:
+    if edition.has_translation(locale):
+        report.add(False, f"edition {edition.year} ({locale.language_code})")
+        return
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    draft = not edition.live
+    when = edition.first_published_at
+    # The scale's words in this language (the copy would bring the original's).
+    scale = EditionPage()
+    with translation.override(locale.language_code):
+        scale.add_default_scale()
+    fields = {
+        "title": data["title"],
+        "search_description": data.get("search_description", ""),
+        "foreword": data.get("foreword", "").strip(),
+        "foreword_signed_by": data.get("foreword_signed_by", ""),
+        "probability_terms": list(scale.probability_terms.all()),
+        "time_horizons": list(scale.time_horizons.all()),
+    }
+    _translate(edition, locale, fields, when, draft)
+    chapters = {page.slug: page.specific for page in edition.get_children()}
+    for chapter_data in data["chapters"]:
+        chapter = chapters[chapter_data["key"]]
+        fields = {
+            "title": chapter_data["title"],
+            "slug": chapter_data["slug"],
+            "introduction": chapter_data.get("introduction", "").strip(),
+        }
+        _translate(chapter, locale, fields, when, draft)
+        assessments = {page.slug: page.specific for page in chapter.get_children()}
+        for item in chapter_data["assessments"]:
+            original = assessments[item["key"]]
+            translated = build_assessment(
+                {**item, "regions": [r.name for r in original.regions.all()]},
+                edition.year,
+                locale,
+                {name: regions[name] for name in regions},
+            )
+            fields = {
+                "title": translated.title,
+                "slug": translated.slug,
+                "summary": translated.summary,
+                "body": translated.body,
+                "footnotes": translated.footnotes.all(),
+                "regions": translated.regions.all(),
+            }
+            _translate(original, locale, fields, when, draft)
+    report.add(True, f"edition {edition.year} ({locale.language_code})")

@@ -4,10 +4,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from threatpress.core.models import InformationPage, SiteIdentity
 from threatpress.reports.models import AssessmentPage, ChapterPage, EditionPage
+from threatpress.translations.state import TRANSLATED, status_of
 
 pytestmark = pytest.mark.django_db
 
@@ -20,9 +21,9 @@ def demo(db):
 
 
 def test_demo_has_the_current_edition_and_two_earlier_ones(demo):
-    years = sorted(EditionPage.objects.live().values_list("year", flat=True))
-    assert years == [2024, 2025, 2026]
-    current = EditionPage.objects.get(year=2026)
+    english = EditionPage.objects.live().filter(locale__language_code="en")
+    assert sorted(english.values_list("year", flat=True)) == [2024, 2025, 2026]
+    current = english.get(year=2026)
     assert ChapterPage.objects.child_of(current).live().count() >= 6
     assert AssessmentPage.objects.descendant_of(current).live().count() >= 18
     assert "probability" in current.foreword.lower()
@@ -36,6 +37,41 @@ def test_demo_crisis_regions_assessment_covers_the_model_page(client, demo):
         assert fact in text, fact
     assert "Sources and notes" in text
     assert "<figure" in text
+
+
+CRISIS_LT = "/lt/ataskaitos/2026/kriziniai-regionai/rusija-neteko-pagrindinio-sverto-pietu-kaukaze/"
+
+
+def test_the_current_edition_exists_in_lithuanian_page_for_page(demo):
+    english = EditionPage.objects.get(year=2026, locale__language_code="en")
+    lithuanian = english.get_translation(Locale.objects.get(language_code="lt"))
+    assert lithuanian.live and lithuanian.title == "Nacionalinis grėsmių vertinimas 2026"
+    originals = AssessmentPage.objects.descendant_of(english).live()
+    translated = AssessmentPage.objects.descendant_of(lithuanian).live()
+    assert originals.count() == translated.count() >= 18
+    assert set(originals.values_list("translation_key", flat=True)) == set(
+        translated.values_list("translation_key", flat=True)
+    )
+    for page in translated:
+        assert status_of(page).state == TRANSLATED, page.slug
+        assert all(region.locale_id == lithuanian.locale_id for region in page.regions.all())
+    # The scale is in Lithuanian too.
+    assert "tikėtina" in [term.label.lower() for term in lithuanian.probability_terms.all()]
+    # The edition still being written has its translation, waiting for the same release.
+    draft = EditionPage.objects.get(year=2027, locale__language_code="lt")
+    assert not draft.live and status_of(draft).state == TRANSLATED
+
+
+def test_the_lithuanian_crisis_regions_assessment_reads_in_lithuanian(client, demo):
+    response = client.get(CRISIS_LT)
+    assert response.status_code == 200
+    text = response.content.decode()
+    for fact in ("Kalnų Karabach", "2023 m. rugsėj", "Armėnij", "Azerbaidžan"):
+        assert fact in text, fact
+    assert "<figure" in text
+    assert '<html lang="lt"' in text
+    # The site's own name is in the reader's language too (set on the Lithuanian home page).
+    assert "Valstybinė vertinimų tarnyba" in text and "State Assessment Office" not in text
 
 
 def test_every_demo_assessment_renders_with_a_summary_and_body(client, demo):

@@ -23,12 +23,13 @@ from django.utils import timezone
 from wagtail.models import Locale, Page
 from wagtail_footnotes.models import Footnote
 
-from threatpress.conftest import as_drafts, build_edition, publish_all
+from threatpress.conftest import as_drafts, build_edition, publish_all, translate_tree
 from threatpress.exports import builder
 from threatpress.exports.models import ExportFile
 from threatpress.publishing import scheduler
 from threatpress.publishing.release import edition_pages, schedule_release
 from threatpress.reports.models import AssessmentPage, ChapterPage, EditionPage
+from threatpress.translations.state import mark_translated
 
 from .media import figure_block, make_document, make_image, use_disk_storage
 
@@ -96,12 +97,13 @@ def embargoed_edition(reports) -> dict[str, list[str]]:
         page.save()
     edition.save()
     as_drafts(edition)  # written and revised, never published
-    # A translation started for the Lithuanian edition.
+    # The Lithuanian edition, translated (the home and archive already are, and public).
+    translate_tree(edition.get_parent(), "lt", descendants=False)
     lithuanian = EditionPage.objects.get(pk=edition.pk).copy_for_translation(
-        Locale.objects.get(language_code="lt"), copy_parents=True
+        Locale.objects.get(language_code="lt")
     )
     lithuanian.save_revision()
-    # (Its parents are created as aliases of the public English home and archive.)
+    mark_translated(lithuanian, None)
     # Editors preview the pages, which creates the image's renditions on disk.
     rendition_urls = [image.get_rendition(spec).url for spec in ("width-800", "width-1600")]
 

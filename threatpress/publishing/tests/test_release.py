@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Locale, Page, PageLogEntry, Workflow
 
-from threatpress.conftest import as_drafts, build_edition
+from threatpress.conftest import as_drafts, build_edition, translate_tree
 from threatpress.publishing import scheduler
 from threatpress.publishing.release import (
     ReleaseError,
@@ -21,6 +21,7 @@ from threatpress.publishing.release import (
 )
 from threatpress.publishing.roles import WORKFLOW_NAME
 from threatpress.reports.models import AssessmentPage, EditionPage
+from threatpress.translations.state import mark_translated
 
 pytestmark = pytest.mark.django_db
 MARKER = "Embargoed-2027-judgment"
@@ -94,16 +95,24 @@ def test_translations_of_the_edition_are_released_in_the_same_instant(
     client, site_tree, draft_edition, people
 ):
     lithuanian = Locale.objects.get(language_code="lt")
-    translation = draft_edition.copy_for_translation(lithuanian, copy_parents=True)
+    translate_tree(site_tree.reports, "lt", descendants=False)
+    translation = draft_edition.copy_for_translation(lithuanian)
+    translation.title = "Nacionalinis grėsmių vertinimas 2027"
     translation.save_revision()
     assert any(page.locale == lithuanian for page in edition_pages(draft_edition))
 
     when = in_an_hour()
+    with pytest.raises(ReleaseError, match="Nacionalinis grėsmių vertinimas 2027"):
+        schedule_release(draft_edition, when, people["publisher"])  # not translated yet
+    mark_translated(translation, people["publisher"])
     schedule_release(draft_edition, when, people["publisher"])
+    assert read(client, "/lt/reports/2027/")[0] == 404
     with time_machine.travel(when + datetime.timedelta(seconds=1), tick=False):
         scheduler.tick()
     assert Page.objects.get(pk=translation.pk).live
     assert Page.objects.get(pk=draft_edition.pk).live
+    status, body = read(client, "/lt/reports/2027/")
+    assert status == 200 and "Nacionalinis grėsmių vertinimas 2027" in body
 
 
 def test_a_release_in_the_past_or_of_a_public_edition_is_refused(edition, draft_edition, people):

@@ -1,0 +1,111 @@
+"""The same page in the other languages: for the language switcher and `hreflang` links.
+
+A page's translation is offered only when it is public. When it has none, the switcher leads to
+the nearest page above it that has one (the edition's home, else the site's home) and says so;
+such a fallback is never announced as an `hreflang` alternate, since it is another page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.http import HttpRequest
+from django.urls import translate_url
+from django.utils import translation
+from django.utils.translation import gettext
+from wagtail.models import Locale, Page
+
+from threatpress.publishing.visibility import public_pages
+
+
+@dataclass(frozen=True)
+class Alternate:
+    code: str
+    name: str  # in its own language: "Lietuvių", "English"
+    url: str
+    current: bool = False
+    same_page: bool = True  # False: the page has no translation; this leads further up
+    note: str = ""  # why the link leads elsewhere, in the link's language
+
+
+def _languages() -> list[tuple[str, str]]:
+    return list(settings.WAGTAIL_CONTENT_LANGUAGES)
+
+
+def _route_suffix(request: HttpRequest, page: Page) -> str:
+    """What follows the page's own address in this request: "summary/" on an edition's
+    key-judgments route, "" on the page itself. Routes have the same name in every language."""
+    base = page.get_url(request) or ""
+    path = request.path
+    return path[len(base) :] if base and path.startswith(base) and path != base else ""
+
+
+def _fallback_note(code: str) -> str:
+    with translation.override(code):
+        return gettext("this page is not translated: the edition’s front page")
+
+
+def _home_note(code: str) -> str:
+    with translation.override(code):
+        return gettext("this page is not translated: the home page")
+
+
+def for_page(request: HttpRequest, page: Page) -> list[Alternate]:
+    codes = dict(Locale.objects.values_list("pk", "language_code"))
+    current = codes.get(page.locale_id)
+    wanted = {pk: code for pk, code in codes.items() if code != current}
+    translations = {
+        codes[found.locale_id]: found
+        for found in public_pages(
+            Page.objects.filter(translation_key=page.translation_key, locale_id__in=wanted)
+        )
+    }
+    suffix = _route_suffix(request, page)
+    missing = [pk for pk, code in wanted.items() if code not in translations]
+    fallbacks = _fallbacks(page, missing, codes) if missing else {}
+    alternates = []
+    for code, name in _languages():
+        if code == current:
+            alternates.append(Alternate(code, name, request.path, current=True))
+        elif code in translations:
+            url = (translations[code].get_url(request) or "") + suffix
+            alternates.append(Alternate(code, name, url))
+        elif code in fallbacks:
+            target, note = fallbacks[code]
+            url = target.get_url(request) or ""
+            alternates.append(Alternate(code, name, url, same_page=False, note=note))
+    return alternates
+
+
+def _fallbacks(page: Page, locale_ids: list[int], codes: dict[int, str]) -> dict:
+    """For each language, the nearest public page above `page` that exists in it: the front
+    page of the edition the page belongs to, else the home page. One query."""
+    from threatpress.reports.models import EditionPage
+
+    edition_type = ContentType.objects.get_for_model(EditionPage)
+    above = Page.objects.ancestor_of(page).filter(Q(depth=2) | Q(content_type=edition_type))
+    candidates = public_pages(
+        Page.objects.filter(
+            translation_key__in=above.values("translation_key"), locale_id__in=locale_ids
+        )
+    ).order_by("-depth")
+    found: dict[str, tuple[Page, str]] = {}
+    for other in candidates:
+        code = codes[other.locale_id]
+        if code not in found:
+            is_edition = other.content_type_id == edition_type.pk
+            found[code] = (other, _fallback_note(code) if is_edition else _home_note(code))
+    return found
+
+
+def for_path(request: HttpRequest) -> list[Alternate]:
+    """Outside the page tree (the consent page, an error page): the same address in the other
+    languages, which Django's URL patterns answer in each."""
+    current = translation.get_language()
+    return [
+        Alternate(code, name, translate_url(request.path, code), current=code == current)
+        for code, name in _languages()
+    ]

@@ -1,0 +1,21 @@
+from django import template
+
+from threatpress.translations import alternates
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def language_alternates(context) -> list[alternates.Alternate]:
+    """The switcher's entries for this page (or this address, outside the page tree)."""
+    request = context.get("request")
+    if request is None:
+        return []
+    page = context.get("page")
+    if (
+        page is not None
+        and getattr(page, "translation_key", None)
+        and not getattr(request, "is_preview", False)
+    ):
+        return alternates.for_page(request, page)
+    return alternates.for_path(request)
