@@ -8,16 +8,15 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from wagtail.models import Locale, Page, Site
 
+from threatpress.core.identity import IDENTITY_TEXT, site_identity
 from threatpress.publishing.visibility import public_pages
 
 STANDING_PAGES = ("accessibility_page", "cookies_page", "about_page")
-# Set per language on each home page; the site identity's values otherwise.
-IDENTITY_TEXT = ("organisation", "tagline", "footer_note")
 
 
 def _site_links(request: HttpRequest) -> dict[str, str | None]:
     from threatpress.core.models import SiteIdentity
-    from threatpress.reports.models import HomePage, ReportsIndexPage
+    from threatpress.reports.models import ReportsIndexPage
 
     links: dict[str, str | None] = dict.fromkeys(
         ("home", "reports", *STANDING_PAGES, *IDENTITY_TEXT)
@@ -49,12 +48,8 @@ def _site_links(request: HttpRequest) -> dict[str, str | None]:
             links[name] = page.get_url(request)
             if name == "home":
                 home = page
-    for name in IDENTITY_TEXT:
-        links[name] = getattr(identity, name)
+    links.update(site_identity(request=request, locale_id=locale.pk))
     if home is not None:
-        home_text = HomePage.objects.filter(pk=home.pk).values(*IDENTITY_TEXT).first() or {}
-        for name in IDENTITY_TEXT:
-            links[name] = home_text.get(name) or links[name]
         reports = public_pages(ReportsIndexPage.objects.child_of(home)).only("url_path").first()
         links["reports"] = reports.get_url(request) if reports else None
     return links

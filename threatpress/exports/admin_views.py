@@ -52,7 +52,7 @@ def _may_rebuild(user, page: Page) -> bool:
 
 
 def rows_for(edition: EditionPage) -> list[Row]:
-    organisation = organisation_of(site_of(edition))
+    organisation = organisation_of(site_of(edition), locale_id=edition.locale_id)
     live = {plan.root.pk: plan for plan in live_plans(edition)}
     release = {plan.root.pk: plan for plan in release_plans(edition)}
     page_ids = list(dict.fromkeys([*live, *release]))

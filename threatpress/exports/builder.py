@@ -72,23 +72,18 @@ def site_of(page: Page) -> Site | None:
     return page.get_site() or Site.objects.filter(is_default_site=True).first()
 
 
-def organisation_of(site: Site | None = None, request=None) -> str:
-    """Who publishes: the name printed on files and part of their fingerprint. With a request,
-    through the per-request settings cache the page templates already fill."""
-    from threatpress.core.models import SiteIdentity
+def organisation_of(site: Site | None = None, request=None, locale_id: int | None = None) -> str:
+    """Who publishes, in the language of `locale_id`: the name printed on files and part of
+    their fingerprint (core/identity.py). With a request, the one the page's header shows."""
+    from threatpress.core.identity import site_identity
 
-    if request is not None:
-        site = Site.find_for_request(request)
-    if site is None:
-        return ""
-    identity = SiteIdentity.for_request(request) if request else SiteIdentity.for_site(site)
-    return identity.organisation or site.site_name or ""
+    return site_identity(site=site, request=request, locale_id=locale_id)["organisation"]
 
 
 def _plans() -> Iterable[tuple[Plan, str]]:
     editions = EditionPage.objects.only("id", "path", "depth", "url_path", "live", "locale_id")
     for edition in editions:
-        organisation = organisation_of(site_of(edition))
+        organisation = organisation_of(site_of(edition), locale_id=edition.locale_id)
         yield from ((plan, organisation) for plan in live_plans(edition))
         yield from ((plan, organisation) for plan in release_plans(edition))
 
@@ -173,7 +168,7 @@ def build(job: Job) -> ExportFile | None:
         doc = build_document(
             plan.scope,
             plan.load(),
-            organisation=organisation_of(site),
+            organisation=organisation_of(site, locale_id=plan.edition_row.locale_id),
             root_url=site.root_url if site else "",
         )
         rendered = job.fmt.render(doc)

@@ -69,7 +69,9 @@ def downloads_for(page: Page, edition, request=None, contents=None) -> dict[str,
     if plan is None:
         return {}
     organisation = (
-        organisation_of(request=request) if request else organisation_of(site_of(edition))
+        organisation_of(request=request, locale_id=edition.locale_id)
+        if request
+        else organisation_of(site_of(edition), locale_id=edition.locale_id)
     )
     fingerprints = {fmt.key: plan.fingerprint(fmt.key, organisation) for fmt in formats}
     files = {

@@ -55,7 +55,9 @@ def serve_export(request: HttpRequest, page_path: str, filename: str) -> HttpRes
     canonical = file_name(page, scope, edition.year, fmt)
     if filename != canonical:  # an older name (the title changed): the current file
         return HttpResponseRedirect(page.get_url(request) + canonical)
-    fingerprint = plan.fingerprint(fmt.key, organisation_of(request=request))
+    fingerprint = plan.fingerprint(
+        fmt.key, organisation_of(request=request, locale_id=edition.locale_id)
+    )
     file = ExportFile.objects.filter(
         export__page_id=page.pk, export__fmt=fmt.key, fingerprint=fingerprint
     ).first()
