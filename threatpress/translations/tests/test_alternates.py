@@ -88,3 +88,19 @@ def test_an_unpublished_translation_is_not_offered(client, bilingual):
 def test_pages_outside_the_tree_switch_by_address(client, bilingual):
     english = switcher(client, "/en/consent/")
     assert english["links"]["lt"]["href"] == "/lt/consent/"
+
+
+def test_a_third_language_is_a_settings_change(client, bilingual, settings):
+    languages = [("en", "English"), ("lt", "Lietuvių"), ("de", "Deutsch")]
+    settings.LANGUAGES = languages
+    settings.WAGTAIL_CONTENT_LANGUAGES = languages
+    Locale.objects.get_or_create(language_code="de")
+    # Before any German page is public the switcher offers German nowhere.
+    assert "de" not in switcher(client, "/en/reports/2026/")["links"]
+    translate_tree(bilingual, "de", marker="DE")
+    english = switcher(client, "/en/reports/2026/chapter-1/")
+    assert english["links"]["de"]["href"] == "/de/reports/2026/chapter-1/"
+    assert english["links"]["de"]["text"] == "Deutsch"
+    german = switcher(client, "/de/reports/2026/chapter-1/")
+    assert german["lang"] == "de"
+    assert set(german["alternates"]) == {"en", "lt", "de"}
