@@ -55,7 +55,7 @@ $(VAR)/.static: $(VENV)/.synced $(STATIC_SOURCES) | $(VAR)/secret_key
 run: audio-deps $(VENV)/.synced $(VAR)/secret_key $(VAR)/.static ## Install, migrate, load the demo and serve at http://$(HOST):$(PORT)
 	@$(PROD_ENV) $(MANAGE) setup_site
 	@echo
-	@echo "  Site:   http://$(HOST):$(PORT)/"
+	@echo "  Site:   http://$(HOST):$(PORT)/  (English: /en/, Lithuanian: /lt/)"
 	@echo "  Admin:  http://$(HOST):$(PORT)/admin/"
 	@echo
 	@$(PROD_ENV) VENV=$(VENV) exec scripts/serve "$(HOST):$(PORT)"
