@@ -386,6 +386,7 @@ class _Data:
                 {
                     "anchor": chapter.anchor,
                     "number": chapter.number,
+                    "label": doc.labels["chapter_number"] % {"number": chapter.number},
                     "title": _or_dash(chapter.title),
                     "url": ascii_url(chapter.url),
                     "introduction": self.text_blocks(chapter.introduction),

@@ -12,8 +12,9 @@ import pytest
 from django.conf import settings
 from django.utils import formats, translation
 
-from threatpress.exports.downloads import human_size
+from threatpress.exports.downloads import human_duration, human_size
 from threatpress.readership.charts import number
+from threatpress.reports.scale import band_label
 
 NBSP = "\u00a0"
 DAY = datetime.date(2026, 3, 10)
@@ -48,6 +49,35 @@ def test_counts_group_thousands_as_the_language_writes_them(language, expected):
 def test_file_sizes_use_the_languages_decimal_mark(language, expected):
     with translation.override(language):
         assert human_size(1_250_000) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "seconds", "expected"),
+    [
+        ("en", 45, "45 s"),
+        ("en", 250, "4 min 10 s"),
+        ("en", 4700, "1 h 18 min"),
+        ("lt", 45, "45 s"),
+        ("lt", 250, "4 min. 10 s"),
+        ("lt", 720, "12 min. 0 s"),
+        ("lt", 4700, "1 val. 18 min."),
+    ],
+)
+def test_durations_are_abbreviated_as_the_language_does(language, seconds, expected):
+    with translation.override(language):
+        assert human_duration(seconds) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "bands"),
+    [
+        ("en", ["<25%", "25–50%", ">75%"]),
+        ("lt", [f"<25{NBSP}%", f"25–50{NBSP}%", f">75{NBSP}%"]),
+    ],
+)
+def test_probability_bands_write_the_percent_sign_as_the_language_does(language, bands):
+    with translation.override(language):
+        assert [band_label(0, 25), band_label(25, 50), band_label(75, 100)] == bands
 
 
 def test_every_language_of_the_site_has_a_format_module():
