@@ -58,10 +58,14 @@ $(MO_FILES) &: $(PO_FILES) $(VENV)/.synced
 .PHONY: install
 install: $(READY) ## Create .venv with the locked dependencies and compile the translations
 
+# The catalogues there are, or LANGS=xx to start a new one.
+LANGS ?= $(notdir $(wildcard threatpress/locale/*))
+
 .PHONY: messages
-messages: $(READY) ## Update the Lithuanian catalogue from the code and templates (then translate it)
-	$(MANAGE) makemessages -l lt $(I18N_IGNORE) --add-location=file --no-obsolete -v0
-	@echo "Updated threatpress/locale/lt/LC_MESSAGES/django.po: translate the new entries."
+messages: $(READY) ## Update the catalogues from the code and templates (then translate them)
+	$(MANAGE) makemessages $(addprefix -l ,$(LANGS)) $(I18N_IGNORE) --add-location=file \
+	  --no-obsolete -v0
+	@echo "Updated $(LANGS:%=threatpress/locale/%/LC_MESSAGES/django.po): translate new entries."
 
 $(VAR)/secret_key:
 	@mkdir -p $(VAR) && umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
