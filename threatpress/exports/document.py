@@ -193,7 +193,7 @@ def labels() -> dict[str, str]:
         "meaning": _("Meaning"),
         "concerns": _("Concerns:"),
         "sources": _("Sources and notes"),
-        "published": _("Published"),
+        "published": pgettext("date of an edition", "Published"),
         "information_up_to": _("Information up to"),
         "page": _("Page"),
         "figure": _("Figure"),

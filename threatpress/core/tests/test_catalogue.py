@@ -14,6 +14,7 @@ from pathlib import Path
 
 import polib
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.utils import translation
@@ -64,6 +65,45 @@ def test_lithuanian_plural_forms_are_djangos():
     ours = polib.pofile(str(LOCALE_DIR / "lt/LC_MESSAGES/django.po")).metadata["Plural-Forms"]
     django = polib.pofile(str(DJANGO_LT / "django.po")).metadata["Plural-Forms"]
     assert ours == django
+
+
+# Our catalogue (LOCALE_PATHS) comes before Django's and Wagtail's own for every msgid it has, in
+# their screens too. These replace their wording on purpose (the same meaning, better or more
+# consistent Lithuanian); any other clash needs a context (pgettext) in our code.
+REPLACED_ON_PURPOSE = {
+    "Created",  # Sukurta
+    "description",  # aprašymas (Wagtail: apibūdinimas)
+    "File",  # Failas (Wagtail: Byla, an old word for it)
+    "For search engines",  # Paieškos sistemoms (Wagtail: Paieškos varikliams)
+    "Home",  # Pradžia (Wagtail's admin: Namai, "a house")
+    "Image",  # Paveikslėlis
+    "name",  # pavadinimas, of a group or a region (Django's auth: vardas, a person's)
+    "Previous",  # Ankstesnis (Wagtail: Buvęs, "former")
+    "slug",  # adreso trumpinys, as Wagtail's own but lower case like its other field names
+}
+
+
+def test_our_catalogue_changes_no_django_or_wagtail_wording_by_accident():
+    ours = polib.pofile(str(LOCALE_DIR / "lt/LC_MESSAGES/django.po"))
+    theirs: dict[str, set[str]] = {}
+    for app in [Path(translation.__file__).parent.parent.parent / "conf"] + [
+        Path(config.path) for config in apps.get_app_configs()
+    ]:
+        path = app / "locale/lt/LC_MESSAGES/django.po"
+        if not path.is_file() or path.is_relative_to(ROOT / "threatpress"):
+            continue
+        for entry in polib.pofile(str(path)).translated_entries():
+            if not entry.msgctxt and not entry.msgid_plural:
+                theirs.setdefault(entry.msgid, set()).add(entry.msgstr)
+    clashes = [
+        f"  {e.msgid!r}: ours {e.msgstr!r}, theirs {sorted(theirs[e.msgid])}"
+        for e in ours
+        if not e.msgctxt
+        and e.msgid in theirs
+        and theirs[e.msgid] != {e.msgstr}
+        and e.msgid not in REPLACED_ON_PURPOSE
+    ]
+    assert not clashes, "Give these a context (pgettext), or list them:\n" + "\n".join(clashes)
 
 
 @pytest.mark.parametrize("path", shipped_catalogues(), ids=lambda p: p.parent.parent.name)
