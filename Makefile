@@ -39,20 +39,45 @@ $(VENV)/.synced: uv.lock pyproject.toml | $(UV)
 	fi
 	@touch $@
 
+# Translations (docs/i18n.md): the .po catalogues are source, the .mo files build output.
+PO_FILES := $(shell find threatpress -path '*/locale/*/LC_MESSAGES/*.po' 2>/dev/null)
+MO_FILES := $(PO_FILES:.po=.mo)
+I18N_IGNORE := --ignore=.venv --ignore=.uv --ignore=node_modules --ignore=static_collected \
+	--ignore=var --ignore=artifacts
+# What every target that runs the code needs: the dependencies and the compiled translations.
+READY := $(VENV)/.synced $(MO_FILES)
+
+$(MO_FILES) &: $(PO_FILES) $(VENV)/.synced
+	@command -v msgfmt >/dev/null || scripts/ensure-system-packages gettext \
+	  || { echo "ERROR: msgfmt (Debian's gettext) compiles the translations; without it the" >&2; \
+	       echo "       site would show English everywhere. Install gettext, then run make again." >&2; \
+	       exit 1; }
+	@$(MANAGE) compilemessages $(I18N_IGNORE) -v0
+	@touch $(MO_FILES)
+
 .PHONY: install
-install: $(VENV)/.synced ## Create .venv with the locked dependencies
+install: $(READY) ## Create .venv with the locked dependencies and compile the translations
+
+# The catalogues there are, or LANGS=xx to start a new one.
+LANGS ?= $(notdir $(wildcard threatpress/locale/*))
+
+.PHONY: messages
+messages: $(READY) ## Update the catalogues from the code and templates (then translate them)
+	$(MANAGE) makemessages $(addprefix -l ,$(LANGS)) $(I18N_IGNORE) --add-location=file \
+	  --no-obsolete -v0
+	@echo "Updated $(LANGS:%=threatpress/locale/%/LC_MESSAGES/django.po): translate new entries."
 
 $(VAR)/secret_key:
 	@mkdir -p $(VAR) && umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
 STATIC_SOURCES := $(shell find threatpress -path '*/static/*' -type f 2>/dev/null)
-$(VAR)/.static: $(VENV)/.synced $(STATIC_SOURCES) | $(VAR)/secret_key
+$(VAR)/.static: $(READY) $(STATIC_SOURCES) | $(VAR)/secret_key
 	@echo "Collecting static files (hashed and compressed)..."
 	@$(PROD_ENV) $(MANAGE) collectstatic --noinput --clear -v0
 	@touch $@
 
 .PHONY: run
-run: audio-deps $(VENV)/.synced $(VAR)/secret_key $(VAR)/.static ## Install, migrate, load the demo and serve at http://$(HOST):$(PORT)
+run: audio-deps $(READY) $(VAR)/secret_key $(VAR)/.static ## Install, migrate, load the demo and serve at http://$(HOST):$(PORT)
 	@$(PROD_ENV) $(MANAGE) setup_site
 	@echo
 	@echo "  Site:   http://$(HOST):$(PORT)/  (English: /en/, Lithuanian: /lt/)"
@@ -61,17 +86,17 @@ run: audio-deps $(VENV)/.synced $(VAR)/secret_key $(VAR)/.static ## Install, mig
 	@$(PROD_ENV) VENV=$(VENV) exec scripts/serve "$(HOST):$(PORT)"
 
 .PHONY: dev
-dev: $(VENV)/.synced ## Django's development server with DEBUG on
+dev: $(READY) ## Django's development server with DEBUG on
 	@$(MANAGE) setup_site
 	@$(MANAGE) runserver "$(HOST):$(PORT)"
 
 .PHONY: manage
-manage: $(VENV)/.synced ## Run a management command: make manage ARGS='...'
+manage: $(READY) ## Run a management command: make manage ARGS='...'
 	@$(MANAGE) $(ARGS)
 
 .PHONY: system-deps
-system-deps: ## Install Debian's chromium (browser tests), espeak-ng and ffmpeg (audio; needs root or sudo)
-	@scripts/ensure-system-packages chromium espeak-ng ffmpeg
+system-deps: ## Install Debian's chromium (browser tests), espeak-ng and ffmpeg (audio), gettext (needs root or sudo)
+	@scripts/ensure-system-packages chromium espeak-ng ffmpeg gettext
 
 .PHONY: audio-deps
 audio-deps: ## Install espeak-ng and ffmpeg for the audio files if possible; without them audio is off
@@ -79,7 +104,7 @@ audio-deps: ## Install espeak-ng and ffmpeg for the audio files if possible; wit
 	  || echo "Continuing without audio: the admin says why (docs/audio.md)."
 
 .PHONY: lint
-lint: $(VENV)/.synced ## ruff, Django's checks, migrations and lock file up to date
+lint: $(READY) ## ruff, Django's checks, migrations and lock file up to date
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=threatpress.settings.test $(MANAGE) check --fail-level WARNING
@@ -98,15 +123,15 @@ test: lint system-deps ## Lint, then the whole test suite (unit, integration, br
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 .PHONY: test-fast
-test-fast: $(VENV)/.synced ## The suite without the browser tests
+test-fast: $(READY) ## The suite without the browser tests
 	$(VENV)/bin/pytest -m "not e2e" $(PYTEST_ARGS)
 
 .PHONY: test-postgres
-test-postgres: $(VENV)/.synced ## The suite (without browser tests) on a temporary PostgreSQL 15
+test-postgres: $(READY) ## The suite (without browser tests) on a temporary PostgreSQL 15
 	scripts/with-postgres $(VENV)/bin/pytest -m "not e2e" $(PYTEST_ARGS)
 
 .PHONY: bench
-bench: $(VENV)/.synced ## Render and audio benchmarks, written to docs/benchmarks.md
+bench: $(READY) ## Render and audio benchmarks, written to docs/benchmarks.md
 	$(PY) bench/render.py
 	$(PY) bench/scheduler_delay.py
 	$(PY) bench/release_delay.py
@@ -115,4 +140,4 @@ bench: $(VENV)/.synced ## Render and audio benchmarks, written to docs/benchmark
 
 .PHONY: clean
 clean: ## Remove the virtualenv, database, media and collected static files
-	rm -rf $(VENV) .uv $(VAR) static_collected .pytest_cache .ruff_cache artifacts
+	rm -rf $(VENV) .uv $(VAR) static_collected .pytest_cache .ruff_cache artifacts $(MO_FILES)

@@ -28,6 +28,13 @@ FOOTER = ("Cookie settings", "Cookie policy", "Published with ThreatPress")
 DIALOG = ("Cookies on this site", "Allow all cookies", "Reject all")
 SETTINGS_FORM = ("Save my choices", "Allow all cookies", "Reject all")
 CRUMBS = ("Home",)
+SKIP_LINK_LT = ("Pereiti prie pagrindinio turinio",)
+FOOTER_LT = (
+    "Slapukų nustatymai",
+    "Paskelbta naudojant atvirojo kodo programinę įrangą ThreatPress",
+)
+DIALOG_LT = ("Slapukai šioje svetainėje", "Leisti visus slapukus", "Atmesti visus")
+SETTINGS_LT = ("Išsaugoti pasirinkimą", "Leisti visus slapukus", "Atmesti visus")
 EN = (*SKIP_LINK, *NAV, *FOOTER, *DIALOG)
 ASSESSMENT_CONTROLS = (
     # The actions (the PDF's note says "being prepared" or gives its size, as the worker goes).
@@ -65,8 +72,9 @@ PAGES = {
     "not-found": Paper("/en/reports/2026/no-such-chapter/", EN),
     # The demo has no Lithuanian page yet: /lt/ is the 404 page, /lt/consent/ the settings, and
     # without a Lithuanian home the header and footer have no links but the cookie settings.
-    "lt-not-found": Paper("/lt/", (*SKIP_LINK, "Cookie settings", *FOOTER[2:], *DIALOG)),
-    "lt-consent-settings": Paper("/lt/consent/", (*SKIP_LINK, *FOOTER[2:], *SETTINGS_FORM)),
+    # Their chrome is in Lithuanian.
+    "lt-not-found": Paper("/lt/", (*SKIP_LINK_LT, *FOOTER_LT, *DIALOG_LT)),
+    "lt-consent-settings": Paper("/lt/consent/", (*SKIP_LINK_LT, *FOOTER_LT[1:], *SETTINGS_LT)),
 }
 
 # Print media stylesheets do not hold up the load event; images outside the viewport are loaded

@@ -79,7 +79,7 @@ def test_publisher_schedules_the_next_edition_and_watches_it_go_live(page: Page,
     local = go_live.astimezone(VILNIUS)
     page.get_by_label("Release at").fill(local.strftime("%Y-%m-%dT%H:%M:%S"))
     page.get_by_role("button", name="Schedule release").click()
-    expect(page.get_by_text(re.compile(r"\d+ page\(s\) scheduled for"))).to_contain_text(
+    expect(page.get_by_text(re.compile(r"\d+ pages? scheduled for"))).to_contain_text(
         local.strftime("%Y-%m-%d %H:%M:%S") + " (Europe/Vilnius)"
     )
     expect(page.locator("[data-release-state]")).to_contain_text("Scheduled")

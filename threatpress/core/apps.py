@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import pgettext_lazy
 
 
 class CoreConfig(AppConfig):
     name = "threatpress.core"
     label = "core"
+    verbose_name = pgettext_lazy("app", "Site")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

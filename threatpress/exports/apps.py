@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ExportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "threatpress.exports"
-    verbose_name = "Exports (PDF and audio)"
+    verbose_name = _("Exports (PDF and audio)")

@@ -16,6 +16,7 @@ from typing import Literal
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from wagtail.documents import get_document_model
 from wagtail.models import Page
 
@@ -171,11 +172,15 @@ def anchor_of(page: Page) -> str:
 
 
 def labels() -> dict[str, str]:
-    """Words an engine prints or speaks around the content, in the active language."""
+    """Words an engine prints or speaks around the content, in the active language (the
+    document's: build_document calls this inside `translation.override(<its language>)`)."""
     return {
         "contents": _("Contents"),
         "foreword": _("Foreword"),
-        "chapter": _("Chapter"),
+        "chapter": _("Chapter"),  # spoken before the number: "Chapter 2"
+        "chapter_number": _(
+            "Chapter %(number)s"
+        ),  # printed: "Chapter 2", in Lithuanian "2 skyrius"
         "key_judgments": _("Key judgments"),
         "how_to_read": _("How to read the judgments"),
         "probability_scale": _("Probability scale"),
@@ -184,15 +189,16 @@ def labels() -> dict[str, str]:
         "time_horizon": _("Time horizon"),
         "term": _("Term"),
         "horizon": _("Horizon"),
-        "period": _("Period"),
+        "period": pgettext("span of a time horizon", "Period"),
         "meaning": _("Meaning"),
         "concerns": _("Concerns:"),
         "sources": _("Sources and notes"),
-        "published": _("Published"),
+        "published": pgettext("date of an edition", "Published"),
         "information_up_to": _("Information up to"),
         "page": _("Page"),
         "figure": _("Figure"),
         "read_online": _("Read online"),
+        "quote": _("Quote"),
     }
 
 

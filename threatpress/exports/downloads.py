@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.models import Page
@@ -39,13 +40,15 @@ class Download:
 
 
 def human_size(size: int) -> str:
+    """ "1.2 MB", "840 KB" (in Lithuanian "1,2 MB": the active language's decimal mark)."""
     if size >= 1024 * 1024:
-        return _("%(n)s MB") % {"n": f"{size / 1024 / 1024:.1f}"}
+        # Rounded here: number_format cuts a float off at the decimal place, it does not round.
+        return _("%(n)s MB") % {"n": number_format(round(size / 1024 / 1024, 1), 1)}
     return _("%(n)s KB") % {"n": max(1, round(size / 1024))}
 
 
 def human_duration(seconds: float) -> str:
-    """ "45 s", "4 min 10 s", "1 h 18 min"."""
+    """ "45 s", "4 min 10 s", "1 h 18 min" (in Lithuanian "4 min. 10 s", "1 val. 18 min.")."""
     minutes, rest = divmod(round(seconds), 60)
     hours, minutes = divmod(minutes, 60)
     if hours:

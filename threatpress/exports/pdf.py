@@ -242,8 +242,8 @@ def _long_date(value: datetime.date | datetime.datetime, language: str) -> str:
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
     with translation.override(language):
-        # English as the site prints it; other languages in their own grammar.
-        return formats.date_format(value, "j F Y" if language == "en" else "DATE_FORMAT")
+        # The language's DATE_FORMAT (threatpress/formats), as the web pages print it.
+        return formats.date_format(value, "DATE_FORMAT")
 
 
 def _or_dash(title: str) -> str:
@@ -386,6 +386,7 @@ class _Data:
                 {
                     "anchor": chapter.anchor,
                     "number": chapter.number,
+                    "label": doc.labels["chapter_number"] % {"number": chapter.number},
                     "title": _or_dash(chapter.title),
                     "url": ascii_url(chapter.url),
                     "introduction": self.text_blocks(chapter.introduction),

@@ -7,10 +7,10 @@ badly or not at all (%, –, <, >, &) become words, Lithuanian units agree with 
 carries the pause that follows it. The synthesiser (audio.py) caches audio per segment, so the
 same paragraph reads the same, and costs nothing, in an assessment's file and the edition's.
 
-The words used here are per language rather than gettext strings: they depend on the grammar of
-the number next to them, which a message catalogue cannot express. Labels that also appear in
-print (Chapter, Figure, Probability...) come from the document; where a label has no Lithuanian
-translation yet, the Lithuanian word below is spoken instead of the English one.
+The fixed words the voice says around the content (Chapter, Foreword, Probability, Quote...) are
+the document's labels: interface text, translated in the message catalogue like the PDF's
+(document.labels()). The words below are not: they read numbers and symbols aloud and depend on
+the grammar of the number next to them, which a message catalogue cannot express.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from django.utils import dateformat, timezone, translation
+from django.utils import formats, timezone, translation
 
 from .document import (
     AssessmentDoc,
@@ -46,7 +46,7 @@ class Segment:
     pause: float = PAUSE_PARAGRAPH
 
 
-# Spoken words per language. "labels" stand in for document labels that have no translation.
+# Words for reading numbers and symbols aloud, per language.
 WORDS: dict[str, dict[str, str]] = {
     "en": {
         "to": "to",
@@ -56,7 +56,6 @@ WORDS: dict[str, dict[str, str]] = {
         "at_most": "at most",
         "at_least": "at least",
         "and": "and",
-        "quote": "Quote",
     },
     "lt": {
         "to": "iki",
@@ -66,27 +65,8 @@ WORDS: dict[str, dict[str, str]] = {
         "at_most": "ne daugiau kaip",
         "at_least": "ne mažiau kaip",
         "and": "ir",
-        "quote": "Citata",
-        # Labels, used while the document's own are untranslated.
-        "chapter": "Skyrius",
-        "foreword": "Pratarmė",
-        "figure": "Paveikslas",
-        "probability": "Tikimybė",
-        "time_horizon": "Laikotarpis",
-        "published": "Paskelbta",
-        "information_up_to": "Informacija iki",
     },
 }
-ENGLISH_LABELS = {
-    "chapter": "Chapter",
-    "foreword": "Foreword",
-    "figure": "Figure",
-    "probability": "Probability",
-    "time_horizon": "Time horizon",
-    "published": "Published",
-    "information_up_to": "Information up to",
-}
-DATE_FORMATS = {"en": "j F Y", "lt": r"Y \m. E j \d."}
 
 # Lithuanian nouns after a number: nominative singular, nominative plural, genitive plural,
 # genitive singular (for decimals, and for 1 after "nuo"/"iki").
@@ -268,15 +248,10 @@ class _Script:
     def __init__(self, doc: ExportDocument):
         self.doc = doc
         self.language = doc.language
-        self.words = WORDS.get(doc.language, WORDS["en"])
         self.segments: list[Segment] = []
 
     def label(self, key: str) -> str:
-        text = self.doc.labels.get(key, "")
-        untranslated = not text or (self.language != "en" and text == ENGLISH_LABELS.get(key))
-        if untranslated and key in self.words:
-            return self.words[key]
-        return text or ENGLISH_LABELS.get(key, key)
+        return self.doc.labels[key]
 
     def say(self, text: str, pause: float = PAUSE_PARAGRAPH, full_stop: bool = False) -> None:
         spoken = speakable(text, self.language)
@@ -296,7 +271,7 @@ class _Script:
 
     def date(self, value: datetime.date) -> str:
         with translation.override(self.language):
-            return dateformat.format(value, DATE_FORMATS.get(self.language, "DATE_FORMAT"))
+            return formats.date_format(value, "DATE_FORMAT")
 
     def blocks(self, blocks) -> None:
         for block in blocks:
@@ -310,7 +285,7 @@ class _Script:
             elif isinstance(block, Heading):
                 self.sentence(block.text, PAUSE_HEADING)
             elif isinstance(block, Quote):
-                self.sentence(f"{self.words['quote']}: {block.text}", PAUSE_ITEM)
+                self.sentence(f"{self.label('quote')}: {block.text}", PAUSE_ITEM)
                 if block.attribution:
                     self.sentence(block.attribution)
                 self.rest(PAUSE_PARAGRAPH)

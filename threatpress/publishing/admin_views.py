@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Locale
@@ -100,7 +100,12 @@ class ReleaseEditionView(WagtailAdminTemplateMixin, FormView):
             else:
                 messages.success(
                     request,
-                    _("Release cancelled: %(count)d page(s) unscheduled.") % {"count": count},
+                    ngettext(
+                        "Release cancelled: %(count)d page unscheduled.",
+                        "Release cancelled: %(count)d pages unscheduled.",
+                        count,
+                    )
+                    % {"count": count},
                 )
             return redirect(self._url())
         return super().post(request, *args, **kwargs)
@@ -115,7 +120,11 @@ class ReleaseEditionView(WagtailAdminTemplateMixin, FormView):
         local = timezone.localtime(when)
         messages.success(
             self.request,
-            _("%(title)s: %(count)d page(s) scheduled for %(when)s (%(zone)s).")
+            ngettext(
+                "%(title)s: %(count)d page scheduled for %(when)s (%(zone)s).",
+                "%(title)s: %(count)d pages scheduled for %(when)s (%(zone)s).",
+                count,
+            )
             % {
                 "title": self.edition.title,
                 "count": count,

@@ -57,7 +57,7 @@ def daily_bar_chart(points: list[tuple[date, int]], *, chart_id: str, label: str
                 _num(TOP + plot_h - height),
                 _num(bar_w),
                 _num(height),
-                f"{date_format(day, 'j M Y')}: {number(value)}",
+                f"{date_format(day, 'SHORT_DATE_FORMAT')}: {number(value)}",
             )
         )
     grid = []
@@ -71,7 +71,7 @@ def daily_bar_chart(points: list[tuple[date, int]], *, chart_id: str, label: str
             _num(LEFT + index * slot + slot / 2),
             # The outer labels align inwards so that they stay inside the picture.
             "start" if index == 0 and last_index else "end" if index == last_index else "middle",
-            date_format(points[index][0], "j M"),
+            date_format(points[index][0], "MONTH_DAY_FORMAT"),
         )
         for index in ticks
     ]
@@ -80,8 +80,8 @@ def daily_bar_chart(points: list[tuple[date, int]], *, chart_id: str, label: str
     busiest_day, busiest = max(points, key=lambda point: (point[1], point[0]))
     title = _("%(label)s per day, %(first)s to %(last)s") % {
         "label": label.capitalize(),
-        "first": date_format(first, "j M Y"),
-        "last": date_format(last, "j M Y"),
+        "first": date_format(first, "SHORT_DATE_FORMAT"),
+        "last": date_format(last, "SHORT_DATE_FORMAT"),
     }
     description = ngettext(
         "%(total)s in %(days)d day; most on %(day)s (%(most)s).",
@@ -90,7 +90,7 @@ def daily_bar_chart(points: list[tuple[date, int]], *, chart_id: str, label: str
     ) % {
         "total": number(total),
         "days": len(points),
-        "day": date_format(busiest_day, "j M Y"),
+        "day": date_format(busiest_day, "SHORT_DATE_FORMAT"),
         "most": number(busiest),
     }
     return format_html(

@@ -202,7 +202,14 @@ class EditionPage(RoutablePageMixin, BasePage):
             raise ValidationError(_("Each time horizon needs its own key."))
 
     def add_default_scale(self) -> None:
-        """Give a new edition the standard scale and horizons, for editors to adjust."""
+        """Give a new edition the standard scale and horizons, for editors to adjust, worded in
+        the edition's language (not the editor's: an English-speaking editor may start the
+        Lithuanian edition)."""
+        language = self.locale.language_code if self.locale_id else translation.get_language()
+        with translation.override(language):
+            self._add_default_scale()
+
+    def _add_default_scale(self) -> None:
         if not self.probability_terms.all():
             self.probability_terms = [
                 ProbabilityTerm(

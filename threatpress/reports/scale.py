@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -50,9 +51,10 @@ DEFAULT_TIME_HORIZONS = [
 
 
 def band_label(lower: int, upper: int) -> str:
-    """How a probability band reads: '<25%', '25–50%', '>75%'."""
+    """How a probability band reads in the active language: '<25%', '25–50%', '>75%' (in
+    Lithuanian the percent sign stands apart: '25–50 %')."""
     if lower <= 0:
-        return f"<{upper}%"
+        return gettext("<%(upper)d%%") % {"upper": upper}
     if upper >= 100:
-        return f">{lower}%"
-    return f"{lower}–{upper}%"
+        return gettext(">%(lower)d%%") % {"lower": lower}
+    return gettext("%(lower)d–%(upper)d%%") % {"lower": lower, "upper": upper}

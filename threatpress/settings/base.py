@@ -196,6 +196,8 @@ LANGUAGES = [("en", "English"), ("lt", "Lietuvių")]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [PROJECT_DIR / "locale"]
+# Our own date and number formats per language: threatpress/formats/<lang>/formats.py.
+FORMAT_MODULE_PATH = ["threatpress.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = os.environ.get("THREATPRESS_TIME_ZONE", "Europe/Vilnius")

@@ -14,7 +14,7 @@ import subprocess
 import time
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from threatpress.conftest import build_edition
 from threatpress.exports import audio, snapshot
@@ -29,11 +29,11 @@ from threatpress.exports.document import (
     Quote,
     Term,
     build_document,
+    labels,
 )
 from threatpress.exports.engines import EngineUnavailable
 from threatpress.exports.inline import Inline, ListBlock, Paragraph
 from threatpress.exports.speech import (
-    ENGLISH_LABELS,
     Segment,
     lt_noun,
     speakable,
@@ -41,8 +41,14 @@ from threatpress.exports.speech import (
 )
 from threatpress.reports.models import AssessmentPage
 
-# A document's labels as an English edition has them (the speech script reads some aloud).
-LABELS = dict(ENGLISH_LABELS)
+
+def labels_in(language: str) -> dict[str, str]:
+    """A document's labels as an edition in `language` has them (the script reads some aloud)."""
+    with translation.override(language):
+        return labels()
+
+
+LABELS = labels_in("en")
 NATO_URL = "https://www.nato.int/cps/en/natohq/official_texts_17120.htm"
 
 
@@ -186,9 +192,8 @@ def test_pauses_mark_headings_items_and_the_end_of_an_assessment():
 
 
 def test_lithuanian_assessment_writes_out_numbers_and_units_with_agreement():
-    doc = make_doc([lithuanian_assessment()], language="lt")
+    doc = make_doc([lithuanian_assessment()], language="lt", labels=labels_in("lt"))
     texts = spoken(doc)
-    # The document's labels are still English (untranslated): Lithuanian words are spoken.
     assert texts[0] == "Skyrius 2. Rusijos karinė grėsmė."
     assert "Tikimybė: Mažai tikėtina, mažiau nei 25 procentai." in texts
     assert "Laikotarpis: Trumpas laikotarpis, nuo 0 iki 6 mėnesių." in texts
@@ -229,7 +234,10 @@ def test_edition_reads_title_dates_foreword_then_chapters_without_the_scale():
 
 
 def test_lithuanian_edition_reads_dates_as_spoken():
-    texts = spoken(make_doc([lithuanian_assessment()], language="lt", scope="edition"))
+    doc = make_doc(
+        [lithuanian_assessment()], language="lt", scope="edition", labels=labels_in("lt")
+    )
+    texts = spoken(doc)
     assert "Paskelbta: 2026 metų kovo dešimtą dieną." in texts
     assert "Informacija iki: 2026 metų sausio penkioliktą dieną." in texts
     assert "Pratarmė." in texts

@@ -266,6 +266,43 @@ def test_lithuanian_letters_and_quotes_come_back_out(demo):
     assert "„lengvais pinigais“" in text
 
 
+# The fixed words the PDF prints around the content, by their key in document.labels().
+PRINTED_LABELS = (
+    "contents",
+    "foreword",
+    "how_to_read",
+    "probability_scale",
+    "time_horizons",
+    "probability",
+    "time_horizon",
+    "term",
+    "horizon",
+    "period",
+    "meaning",
+    "published",
+    "information_up_to",
+    "read_online",
+)
+
+
+def test_a_lithuanian_pdf_prints_its_fixed_words_in_lithuanian(demo):
+    """Every word of the template comes from the labels, in the document's language: no
+    English word of the interface is left in a Lithuanian PDF."""
+    with translation.override("en"):
+        english = labels()
+    with translation.override("lt"):
+        lithuanian = labels()
+    text = demo["edition-lt"].flat_text
+    for key in PRINTED_LABELS:
+        assert lithuanian[key] != english[key], key
+        assert flat(lithuanian[key]).lower() in text.lower(), key
+        assert flat(english[key]) not in text, key
+    chapter = lithuanian["chapter_number"] % {"number": 1}
+    assert chapter == "1 skyrius"
+    assert flat(chapter).upper() in text
+    assert flat(english["chapter_number"] % {"number": 1}).upper() not in text
+
+
 def test_typographic_quotes_and_dashes_come_back_out(demo):
     text = demo["edition"].flat_text
     assert "its “compatriot” policy" in text
@@ -309,7 +346,8 @@ def test_the_contents_page_numbers_are_where_the_chapters_start(demo):
         assert number == starts[chapter.title]
         opening = flat(rendered.text(number, number))
         assert chapter.title in opening
-        assert f"{rendered.doc.labels['chapter']} {chapter.number}".upper() in opening
+        label = rendered.doc.labels["chapter_number"] % {"number": chapter.number}
+        assert label.upper() in opening
 
 
 def test_internal_links_point_at_named_places_in_the_document(demo):

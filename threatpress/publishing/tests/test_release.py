@@ -185,7 +185,7 @@ def test_release_screen_publisher_schedules_in_the_site_time_zone(client, draft_
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "9 page(s) scheduled for" in page and "Europe/Vilnius" in page
+    assert "9 pages scheduled for" in page and "Europe/Vilnius" in page
     stored = {
         p.approved_schedule and p.get_latest_revision().approved_go_live_at
         for p in edition_pages(draft_edition)

@@ -2,6 +2,8 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
+from wagtail.models import Locale
 
 from threatpress.reports.models import EditionPage
 from threatpress.reports.scale import band_label
@@ -29,6 +31,23 @@ def test_new_edition_gets_the_standard_scale_and_horizons(site_tree):
         ("near", "6 months–2 years"),
         ("mid", "3–5 years"),
         ("long", "6–10 years"),
+    ]
+
+
+def test_a_lithuanian_edition_gets_its_scale_in_lithuanian_whoever_creates_it(site_tree):
+    """An editor who uses the admin in English may start the Lithuanian edition: its default
+    scale is worded in the edition's language, not the editor's."""
+    edition = EditionPageFactory.build(year=2031, locale=Locale.objects.get(language_code="lt"))
+    with translation.override("en"):
+        edition.add_default_scale()
+    labels = [t.label for t in edition.probability_terms.all()]
+    assert labels == ["Mažai tikėtina", "Galima", "Tikėtina", "Labai tikėtina"]
+    horizons = [(h.label, h.span) for h in edition.time_horizons.all()]
+    assert horizons == [
+        ("Trumpasis laikotarpis", "iki 6 mėn."),
+        ("Artimiausias laikotarpis", "6 mėn.–2 m."),
+        ("Vidutinis laikotarpis", "3–5 m."),
+        ("Ilgasis laikotarpis", "6–10 m."),
     ]
 
 
