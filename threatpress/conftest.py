@@ -95,6 +95,18 @@ def _publish_copy(copy: Page, marker: str) -> None:
     mark_translated(copy, None)
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request to /lt/ leaves Lithuanian active in
+    the thread, which would otherwise carry over to the next test's messages."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def people(site_tree) -> dict:
     """One user of each editorial role, the roles set up as `make run` sets them up."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils import translation
 from wagtail.models import Page
 from wagtail.signals import copy_for_translation_done
 
@@ -16,6 +17,42 @@ def copy_starts_untranslated(sender, source_obj, target_obj, **kwargs) -> None:
         TranslationState.objects.update_or_create(
             page=target_obj, defaults={"source": source_obj, "translated": False}
         )
+        reword_default_scale(source_obj, target_obj)
+
+
+def reword_default_scale(source: Page, copy: Page) -> None:
+    """An edition's copy brings the original's scale. Where the original kept our default words
+    ("Likely", "Near term"), give the copy the defaults of its own language, so translators
+    start from the standard wording; words an editor chose are left for the translator."""
+    from threatpress.reports.models import EditionPage
+    from threatpress.reports.scale import DEFAULT_PROBABILITY_TERMS, DEFAULT_TIME_HORIZONS
+
+    if not isinstance(copy, EditionPage):
+        return
+    fields = {"label", "description", "span"}
+
+    def words(defaults, language: str) -> dict[str, dict[str, str]]:
+        with translation.override(language):
+            return {
+                d.key: {f: str(getattr(d, f)) for f in fields if hasattr(d, f)} for d in defaults
+            }
+
+    source_language = source.locale.language_code
+    target_language = copy.locale.language_code
+    for rows, defaults in (
+        (copy.probability_terms.all(), DEFAULT_PROBABILITY_TERMS),
+        (copy.time_horizons.all(), DEFAULT_TIME_HORIZONS),
+    ):
+        original = words(defaults, source_language)
+        translated = words(defaults, target_language)
+        for row in rows:
+            changed = False
+            for name, value in original.get(row.key, {}).items():
+                if getattr(row, name) == value:
+                    setattr(row, name, translated[row.key][name])
+                    changed = True
+            if changed:
+                row.save()
 
 
 @receiver(post_save)

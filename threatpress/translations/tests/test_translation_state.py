@@ -142,3 +142,16 @@ def test_translation_screen_refuses_who_may_not_edit(client, public_edition, lit
     response = client.post(reverse("threatpress_translation", args=[copy.pk]))
     assert response.status_code in (302, 403)
     assert not TranslationState.objects.get(page=copy).translated
+
+
+def test_a_translated_edition_starts_with_the_scale_in_its_own_language(public_edition, lithuanian):
+    term = public_edition.probability_terms.get(key="likely")
+    term.description = "Our own wording, for the translator."
+    term.save()
+    translate_tree(public_edition.get_parent(), "lt", descendants=False)
+    copy = public_edition.copy_for_translation(lithuanian)
+    terms = {t.key: t for t in copy.probability_terms.all()}
+    assert terms["likely"].label == "Tikėtina"
+    assert terms["likely"].description == "Our own wording, for the translator."
+    assert terms["highly-likely"].label == "Labai tikėtina"
+    assert copy.time_horizons.get(key="near").label != "Near term"
