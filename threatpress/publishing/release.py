@@ -17,6 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from wagtail.models import Page, Revision
 
 from threatpress.reports.models import EditionPage
@@ -41,6 +42,11 @@ class ReleasePlan:
     @property
     def pages(self) -> list[Page]:
         return [*self.to_schedule, *self.already_live]
+
+
+def quoted(title: str) -> str:
+    """A title in the quotation marks of the active language (Lithuanian opens low: „…“)."""
+    return pgettext("a quoted title", "“%(title)s”") % {"title": title}
 
 
 def edition_pages(edition: EditionPage) -> list[Page]:
@@ -91,15 +97,15 @@ def schedule_release(edition: EditionPage, go_live_at: datetime, user: AbstractB
         raise ReleaseError(_("This edition is already public."))
     plan = plan_release(edition)
     if plan.in_review:
-        titles = ", ".join(f"“{page.title}”" for page in plan.in_review[:5])
+        titles = ", ".join(quoted(page.get_admin_display_title()) for page in plan.in_review[:5])
         raise ReleaseError(
             _("Still in review: %(titles)s. Finish or cancel the review first.")
             % {"titles": titles}
         )
     if plan.untranslated:
         titles = ", ".join(
-            f"“{status.page.get_admin_display_title()}” ({status.page.locale.get_display_name()})"
-            for status in plan.untranslated[:5]
+            f"{quoted(s.page.get_admin_display_title())} ({s.page.locale.get_display_name()})"
+            for s in plan.untranslated[:5]
         )
         raise ReleaseError(
             _(
