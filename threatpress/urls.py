@@ -58,6 +58,8 @@ urlpatterns += i18n_patterns(
         serve_export,
         name="export",
     ),
+    # Country and region pages (regions/views.py, docs/regions.md), before Wagtail's pages.
+    path("", include("threatpress.regions.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )
