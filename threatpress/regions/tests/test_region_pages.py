@@ -88,7 +88,9 @@ def test_region_page_lists_every_judgment_newest_edition_first(client, archive):
     assert item.select_one(".region-judgment__summary").get_text(strip=True)
     badges = [b.get_text(" ", strip=True) for b in item.select(".judgment-meta a")]
     assert badges == ["Likely (50–75%)", "Near term (6 months–2 years)"]
-    assert item.select_one(".judgment-meta a")["href"] == "/en/reports/2025/scale/#probability-likely"
+    assert (
+        item.select_one(".judgment-meta a")["href"] == "/en/reports/2025/scale/#probability-likely"
+    )
 
 
 def test_timeline_is_a_table_of_probability_by_year(client, archive):
@@ -97,7 +99,13 @@ def test_timeline_is_a_table_of_probability_by_year(client, archive):
         "Armenia: probability of each key judgment, by year"
     )
     heads = [" ".join(th.get_text().split()) for th in table.select("thead th")]
-    assert heads == ["Year", "Unlikely <25%", "Possible 25–50%", "Likely 50–75%", "Highly likely >75%"]
+    assert heads == [
+        "Year",
+        "Unlikely <25%",
+        "Possible 25–50%",
+        "Likely 50–75%",
+        "Highly likely >75%",
+    ]
     rows = {}
     for tr in table.select("tbody tr"):
         year = tr.th.get_text(strip=True)
@@ -153,9 +161,7 @@ def test_an_embargoed_edition_is_absent_until_its_release(client, archive, peopl
 
 
 def test_a_draft_of_a_live_page_changes_nothing_until_published(client, archive):
-    page = AssessmentPage.objects.descendant_of(archive["editions"][2026]).get(
-        slug="judgment-2-1"
-    )
+    page = AssessmentPage.objects.descendant_of(archive["editions"][2026]).get(slug="judgment-2-1")
     page.title = "Draft wording of the judgment."
     page.regions = [archive["nato"]]  # the draft drops Armenia and names NATO
     page.save_revision()
