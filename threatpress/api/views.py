@@ -541,7 +541,8 @@ class AssessmentsAPIViewSet(PageEndpoint):
     def body_text_of(self, page) -> str:
         html = HIDDEN_TEXT.sub("", self.body_of(page))
         text = unescape(strip_tags(html))
-        return re.sub(r"\n\s*\n+", "\n\n", re.sub(r"[ \t]+", " ", text)).strip()
+        # One paragraph, heading, caption or note a line, a blank line between them.
+        return "\n\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
 
 
 def public_regions() -> QuerySet:
