@@ -49,9 +49,10 @@ def test_region_pages_fit_a_320_px_screen(browser, server: str, name: str):
     page = context.new_page()
     page.goto(REGION_PAGES[name])
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    table_visible = page.locator("table.timeline__table").count() == 0 or page.locator(
-        "table.timeline__table"
-    ).is_visible()
+    table_visible = (
+        page.locator("table.timeline__table").count() == 0
+        or page.locator("table.timeline__table").is_visible()
+    )
     context.close()
     assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at 320px"
     assert table_visible
