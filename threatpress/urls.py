@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
+from threatpress.api import urls as api_urls
 from threatpress.consent.views import consent_view
 from threatpress.core import views as core_views
 from threatpress.exports.views import serve_export
@@ -25,6 +26,9 @@ urlpatterns = [
         name="footnotes-modal",
     ),
     path("healthz", core_views.healthz, name="healthz"),
+    # The public read-only JSON API (threatpress/api, docs/api.md). Outside the language prefix:
+    # one address per object, `?language=` filters.
+    path("api/v2/", include((api_urls.urlpatterns, "wagtailapi"), namespace="wagtailapi")),
     # The site's address for printed links (core/views.py, docs/print.md).
     path("print.css", core_views.print_stylesheet, name="print_stylesheet"),
     # Preview links for readers outside the CMS (publishing/preview_link_views.py).
@@ -58,6 +62,8 @@ urlpatterns += i18n_patterns(
         serve_export,
         name="export",
     ),
+    # Country and region pages (regions/views.py, docs/regions.md), before Wagtail's pages.
+    path("", include("threatpress.regions.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -473,11 +473,19 @@ class AssessmentPage(BasePage):
             time_horizon=edition.horizons.get(self.horizon),
             probability_steps=_steps(list(edition.scale), self.probability, cumulative=True),
             horizon_steps=_steps(list(edition.horizons), self.horizon, cumulative=False),
-            region_list=list(self.regions.all()),
+            region_list=_regions_in_language(self),
             downloads=downloads_for(self, edition, request, contents),
             **neighbours(contents, self),
         )
         return context
+
+
+def _regions_in_language(page: AssessmentPage) -> list:
+    """The page's countries and regions named in its language (a translated page may still carry
+    the original's tags), each linking to its region page. One or two queries."""
+    from threatpress.regions.judgments import localized
+
+    return localized(page.regions.all(), page.locale_id)
 
 
 def _steps(keys: list[str], chosen: str, cumulative: bool) -> list[bool]:

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "threatpress.readership",
     "threatpress.exports",
     "threatpress.translations",
+    "threatpress.api",
     "wagtail_footnotes",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.http import HttpRequest
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.translation import gettext
 from wagtail.models import Locale, Page
@@ -99,6 +99,73 @@ def _fallbacks(page: Page, locale_ids: list[int], codes: dict[int, str]) -> dict
             is_edition = other.content_type_id == edition_type.pk
             found[code] = (other, _fallback_note(code) if is_edition else _home_note(code))
     return found
+
+
+def _regions_note(code: str) -> str:
+    with translation.override(code):
+        return gettext("not about this country in this language: all countries and regions")
+
+
+def _regions_index_url(code: str) -> str:
+    with translation.override(code):
+        return reverse("regions:index")
+
+
+def for_regions_index(request: HttpRequest) -> list[Alternate]:
+    """The list of countries and regions in each language that has one (a language without a
+    public home page has none: it answers 404). Two queries."""
+    from threatpress.regions.judgments import languages_with_home
+
+    codes = dict(Locale.objects.values_list("pk", "language_code"))
+    offered = {codes[pk] for pk in languages_with_home() if pk in codes}
+    current = translation.get_language()
+    return [
+        Alternate(code, name, _regions_index_url(code), current=code == current)
+        for code, name in _languages()
+        if code == current or code in offered
+    ]
+
+
+def for_region(request: HttpRequest, region) -> list[Alternate]:
+    """A country's page in the other languages: the same region (by its translation key) where
+    a public judgment in that language concerns it, else that language's list of countries and
+    regions, if it has one. Three or four queries."""
+    from threatpress.regions.judgments import languages_with_home, languages_with_region
+    from threatpress.regions.models import Region
+
+    codes = dict(Locale.objects.values_list("pk", "language_code"))
+    with_region = languages_with_region(region)
+    translations = {
+        codes[other.locale_id]: other
+        for other in Region.objects.filter(translation_key=region.translation_key).exclude(
+            pk=region.pk
+        )
+        if other.locale_id in with_region and other.locale_id in codes
+    }
+    current = codes.get(region.locale_id)
+    with_index = None
+    alternates = []
+    for code, name in _languages():
+        if code == current:
+            alternates.append(Alternate(code, name, request.path, current=True))
+        elif code in translations:
+            with translation.override(code):
+                url = reverse("regions:detail", kwargs={"slug": translations[code].slug})
+            alternates.append(Alternate(code, name, url))
+        else:
+            if with_index is None:
+                with_index = {codes[pk] for pk in languages_with_home() if pk in codes}
+            if code in with_index:
+                alternates.append(
+                    Alternate(
+                        code,
+                        name,
+                        _regions_index_url(code),
+                        same_page=False,
+                        note=_regions_note(code),
+                    )
+                )
+    return alternates
 
 
 def for_path(request: HttpRequest) -> list[Alternate]:

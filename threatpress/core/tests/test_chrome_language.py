@@ -186,9 +186,22 @@ def routes(home: Page, language: str) -> list[Route]:
         Route("assessment", assessment.url),
         Route("information page with the cookie policy", information.url),
         Route("consent settings page", f"/{language}/consent/"),
+        Route("countries and regions", _in(language, "regions:index")),
+        Route("country page", _in(language, "regions:detail", slug=REGION_SLUGS[language])),
         Route("404 page", f"/{language}/no-such-page/", 404),
         Route("export being prepared (503)", assessment.url + pdf, 503),
     ]
+
+
+REGION_SLUGS = {"en": "ruritania", "lt": "ruritanija"}
+
+
+def _in(language: str, name: str, **kwargs) -> str:
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override(language):
+        return reverse(name, kwargs=kwargs)
 
 
 @pytest.fixture
@@ -213,6 +226,9 @@ def bilingual_site(edition, site_tree):
         assessment.regions.add(region)
         assessment.save_revision().publish()
     lithuanian = translate_tree(home, "lt")
+    copy = region.copy_for_translation(lithuanian.locale)
+    copy.name, copy.slug = "Ruritanija", REGION_SLUGS["lt"]
+    copy.save()
     return {"en": home, "lt": lithuanian}
 
 

@@ -28,6 +28,7 @@ from threatpress.exports import builder
 from threatpress.exports.models import ExportFile
 from threatpress.publishing import scheduler
 from threatpress.publishing.release import edition_pages, schedule_release
+from threatpress.regions.models import Region
 from threatpress.reports.models import AssessmentPage, ChapterPage, EditionPage
 from threatpress.translations.state import mark_translated
 
@@ -37,7 +38,7 @@ pytestmark = pytest.mark.django_db
 MARKER = f"zq{uuid.uuid4().hex[:12]}"
 LINK = re.compile(r"""(?:href|src|action|content)\s*=\s*["']([^"']+)["']|<loc>([^<]+)</loc>""")
 SRCSET = re.compile(r"""srcset\s*=\s*["']([^"']+)["']""")
-JSON_PATH = re.compile(r'"(/[^"\s]*)"')
+JSON_PATH = re.compile(r'"((?:http://testserver)?/[^"\s]*)"')
 MAX_URLS = 400
 
 # Surfaces a reader, a search engine or a curious journalist would try. Some do not exist yet;
@@ -66,6 +67,17 @@ GUESSES = [
     "/en/reports/2027/national-threat-assessment-2027.mp3",
     "/media/exports/",
     "/documents/",
+    # The public API (threatpress/api) and the country pages (threatpress/regions).
+    "/api/v2/editions/",
+    "/api/v2/editions/?year=2027",
+    "/api/v2/assessments/?limit=100",
+    "/api/v2/assessments/?year=2027",
+    f"/api/v2/assessments/?region=region-{MARKER}",
+    "/api/v2/regions/?limit=100",
+    "/api/v2/pages/?limit=100",
+    "/api/v2/pages/?limit=100&offset=100",
+    "/en/regions/",
+    "/lt/regionai/",
 ]
 
 
@@ -81,6 +93,14 @@ def embargoed_edition(reports) -> dict[str, list[str]]:
     chapter.title = f"Chapter {MARKER}"
     chapter.introduction = f"<p>Introduction {MARKER}.</p>"
     chapter.save()
+    # A country only the embargoed edition names, and one the public edition names too.
+    secret_region = Region.objects.create(name=f"Region {MARKER}", slug=f"region-{MARKER}")
+    shared_region = Region.objects.create(name="Armenia", slug="armenia")
+    for page in AssessmentPage.objects.descendant_of(reports).exclude(
+        pk__in=AssessmentPage.objects.descendant_of(edition)
+    ):
+        page.regions = [shared_region]
+        page.save_revision().publish()
     for page in AssessmentPage.objects.descendant_of(edition):
         note = str(uuid.uuid4())
         page.title = f"Judgment {page.slug} {MARKER} is a full sentence."
@@ -94,6 +114,7 @@ def embargoed_edition(reports) -> dict[str, list[str]]:
             figure_block(image),
         ]
         page.footnotes = [Footnote(uuid=note, text=f"<p>Source {MARKER}</p>", locale=page.locale)]
+        page.regions = [secret_region, shared_region]
         page.save()
     edition.save()
     as_drafts(edition)  # written and revised, never published
@@ -132,6 +153,7 @@ def embargoed_edition(reports) -> dict[str, list[str]]:
     # Document files are never served from /media/, only through Wagtail's document view.
     pages["never"] = [document.file.url]
     pages["translation"] = [lithuanian.get_url()]
+    pages["regions"] = [f"/en/regions/region-{MARKER}/"]
     return pages
 
 
@@ -235,7 +257,15 @@ def test_an_embargoed_edition_leaks_nowhere_and_appears_everywhere_at_go_live(
     for url in embargoed:
         status = after[url][0]
         assert status == 200, f"{url} answered {status} after go-live"
-    for kind in ("edition", "routes", "chapters", "assessments", "translation", "exports"):
+    for kind in (
+        "edition",
+        "routes",
+        "chapters",
+        "assessments",
+        "translation",
+        "exports",
+        "regions",
+    ):
         for url in site[kind]:
             if url.endswith("/scale/"):
                 continue  # the probability scale carries no text of ours
@@ -243,3 +273,9 @@ def test_an_embargoed_edition_leaks_nowhere_and_appears_everywhere_at_go_live(
     # Readers find the new edition by following links, not only by guessing its URLs.
     found_by_links = crawl(client, ["/"])
     assert site["assessments"][0] in found_by_links
+    # The country pages and the API have it too, and the shared country names it first.
+    assert MARKER.encode() in after["/en/regions/"][1]
+    assert MARKER.encode() in after["/api/v2/assessments/?year=2027"][1]
+    assert MARKER.encode() in after["/api/v2/regions/?limit=100"][1]
+    armenia = client.get("/en/regions/armenia/").content.decode()
+    assert armenia.index("2027") < armenia.index("2026")

@@ -11,6 +11,11 @@ def language_alternates(context) -> list[alternates.Alternate]:
     request = context.get("request")
     if request is None:
         return []
+    # A view outside the page tree that knows its own translations (a country's page, whose
+    # address differs by language) hands them over ready.
+    ready = context.get("page_alternates")
+    if ready is not None:
+        return ready
     page = context.get("page")
     if (
         page is not None
