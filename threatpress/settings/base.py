@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "threatpress.readership",
     "threatpress.exports",
     "threatpress.translations",
+    "threatpress.discovery",
+    "threatpress.citation",
     "wagtail_footnotes",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
