@@ -217,7 +217,7 @@ def bibtex(work: Work) -> Citation:
     else:
         entry = "techreport"
         with override(work.language):
-            report = gettext("Report")
+            report = pgettext("BibTeX type of a report", "Report")
         fields += [("institution", protected), ("type", _latex_value(report))]
     fields += [
         ("year", f"{{{work.published.year}}}"),

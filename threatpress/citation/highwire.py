@@ -35,13 +35,20 @@ def work_for(described: Description | None, accessed: date | None = None) -> Wor
     )
 
 
+def author(organisation: str) -> str:
+    """The organisation as one `citation_author`. Zotero splits a lone author tag at a comma
+    into two people ("Ministry of Defence, Republic of Example"); a closing semicolon marks the
+    list as already split, so the name stays one."""
+    return f"{organisation};" if "," in organisation else organisation
+
+
 def highwire(described: Description | None) -> list[tuple[str, str]]:
     work = work_for(described)
     if work is None:
         return []
     tags = [
         ("citation_title", work.title),
-        ("citation_author", work.organisation),
+        ("citation_author", author(work.organisation)),
         ("citation_publication_date", work.published.strftime("%Y/%m/%d")),
         ("citation_publisher", work.organisation),
         ("citation_technical_report_institution", work.organisation),

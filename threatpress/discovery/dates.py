@@ -54,3 +54,14 @@ def dates_for(pages: Iterable[Page]) -> dict[int, PageDates]:
             last_changed=_latest(became_public, own.get("last_published_at")),
         )
     return found
+
+
+def from_loaded(page: Page, ancestors: Iterable[Page]) -> PageDates:
+    """The same from pages a view has loaded already (a page's breadcrumbs), without a query.
+    Translations' marking times are not among them: for a page being served that only matters
+    in the rare case of a translation marked after it was last published."""
+    moments = [
+        p.first_published_at or p.last_published_at for p in [*ancestors, page] if p.depth >= 2
+    ]
+    became_public = _latest(*moments)
+    return PageDates(became_public, _latest(became_public, page.last_published_at))

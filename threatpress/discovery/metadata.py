@@ -23,16 +23,10 @@ from django.utils.translation import gettext
 from wagtail.models import Page
 
 from threatpress.core.identity import site_identity
-from threatpress.reports.models import (
-    AssessmentPage,
-    ChapterPage,
-    EditionPage,
-    HomePage,
-    ReportsIndexPage,
-)
+from threatpress.reports.models import AssessmentPage, ChapterPage, EditionPage
 
 from .addresses import absolute, canonical, route_suffix
-from .dates import dates_for
+from .dates import from_loaded
 
 DESCRIPTION_LENGTH = 300  # characters: what link previews show, about two sentences
 # Open Graph wants a territory; the site's English is British ("organisation").
@@ -84,21 +78,24 @@ class Description:
         return timezone.localdate(self.published) if self.published else None
 
 
-def _text(value: object, length: int = DESCRIPTION_LENGTH) -> str:
+def _from_rich_text(value: object) -> str:
+    """Rich text as a description: its words, up to about two sentences."""
     text = " ".join(strip_tags(str(value or "")).split())
-    return Truncator(text).chars(length)
+    return Truncator(text).chars(DESCRIPTION_LENGTH)
 
 
-def _description(page: Page, route: str, edition: EditionPage | None) -> str:
+def _description(page: Page, route: str) -> str:
+    """Plain-text fields as the editor wrote them (the template escapes them); rich text as
+    its words."""
     if page.search_description and not route:
-        return _text(page.search_description)
+        return page.search_description
     if isinstance(page, AssessmentPage):
-        return _text(page.summary)
+        return page.summary
     if isinstance(page, EditionPage):
         if route == "summary/":
             return gettext("Every judgment on one page")
         if route == "foreword/":
-            return _text(page.foreword)
+            return _from_rich_text(page.foreword)
         if route == "scale/":
             return gettext("Probability scale and time horizons")
         return gettext("Published %(date)s. Information up to %(cutoff)s.") % {
@@ -106,10 +103,14 @@ def _description(page: Page, route: str, edition: EditionPage | None) -> str:
             "cutoff": date_format(page.cutoff_date, "DATE_FORMAT"),
         }
     if isinstance(page, ChapterPage):
-        return _text(page.introduction)
-    if isinstance(page, HomePage | ReportsIndexPage) or hasattr(page, "intro"):
-        return _text(getattr(page, "intro", ""))
-    return ""
+        return _from_rich_text(page.introduction)
+    return getattr(page, "intro", "") or ""
+
+
+def _language(page: Page, alternates) -> str:
+    """The page's language: the switcher knows it already (no query), else the page's locale."""
+    current = next((a.code for a in alternates or [] if a.current), None)
+    return current or page.locale.language_code
 
 
 def describe(context) -> Description | None:
@@ -128,12 +129,14 @@ def describe(context) -> Description | None:
     found = Description(
         kind="edition" if is_edition else "assessment" if is_assessment else "page",
         title=title,
-        description=_description(page, route, edition),
+        description=_description(page, route),
         url=canonical(request, page),
-        language=page.locale.language_code,
+        language=_language(page, context.get("alternates")),
         organisation=organisation(request, page.locale_id),
         home_url=absolute(request, (context.get("site_links") or {}).get("home") or "/"),
-        og_type="article" if isinstance(edition, EditionPage) else "website",
+        og_type="article"
+        if isinstance(page, EditionPage | ChapterPage | AssessmentPage)
+        else "website",
         translations=[
             alternate.code
             for alternate in context.get("alternates") or []
@@ -141,7 +144,7 @@ def describe(context) -> Description | None:
         ],
     )
     if isinstance(edition, EditionPage) and (is_edition or is_assessment):
-        dates = dates_for([page])[page.pk]
+        dates = from_loaded(page, context.get("breadcrumbs") or [])
         found.published = edition.published_at
         found.modified = max(
             moment for moment in (edition.published_at, dates.last_changed) if moment

@@ -59,7 +59,7 @@ def bilingual(site_tree) -> Site2:
     identity = SiteIdentity.for_site(site)
     identity.organisation = ORGANISATION
     identity.save()
-    edition = build_edition(site_tree.reports, 2026)
+    edition = build_edition(site_tree.reports, 2026, chapters=2, per_chapter=2)
     publish_all(site_tree.home)
     translate_tree(edition, "lt")
     home_lt = site_tree.home.get_translation(Locale.objects.get(language_code="lt"))

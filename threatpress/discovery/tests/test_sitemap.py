@@ -174,3 +174,25 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_admin_and_pr
     assert reverse("preview_link_file", args=["t" * 32, "a.png"]).startswith(PREVIEW_PREFIXES[1])
     assert reverse("wagtailadmin_home") == "/admin/"
     assert client.post("/robots.txt").status_code == 405
+
+
+def test_queries_do_not_grow_with_the_site(client, bilingual):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from threatpress.conftest import build_edition, publish_all
+
+    def queries() -> dict[str, int]:
+        counts = {}
+        for path in ("/sitemap.xml", "/en/feed/", "/en/reports/2026/chapter-1/judgment-1-2/"):
+            client.get(path)  # warm Wagtail's and Django's per-process caches
+            with CaptureQueriesContext(connection) as context:
+                assert client.get(path).status_code == 200
+            counts[path] = len(context.captured_queries)
+        return counts
+
+    before = queries()
+    reports = bilingual.edition.get_parent()
+    publish_all(build_edition(reports, 2025, chapters=3, per_chapter=3))
+    after = queries()
+    assert after == before
