@@ -136,6 +136,7 @@ bench: $(READY) ## Render and audio benchmarks, written to docs/benchmarks.md
 	$(PY) bench/scheduler_delay.py
 	$(PY) bench/release_delay.py
 	$(PY) bench/readership.py
+	$(PY) bench/discovery.py
 	$(PY) bench/audio.py
 
 .PHONY: clean

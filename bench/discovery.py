@@ -147,6 +147,10 @@ def page_rows(cost: PageCost) -> list[tuple[str, ...]]:
     ]  # fmt: skip
 
 
+def queries(count: int) -> str:
+    return "no SQL query" if count == 0 else f"{count} SQL quer{'y' if count == 1 else 'ies'}"
+
+
 def section_markdown(args, run: Run, surfaces: list[Surface], cost: PageCost) -> str:
     sitemap = surfaces[0]
     diff = cost.with_metadata.median_ms - cost.without.median_ms
@@ -182,9 +186,9 @@ def section_markdown(args, run: Run, surfaces: list[Surface], cost: PageCost) ->
             "cheap enough to serve uncached; a cache in front may keep them for minutes, since "
             "nothing in them changes between releases but corrections. On an assessment page the "
             f"canonical link, Open Graph, JSON-LD, citation tags and the Cite this control cost "
-            f"about {diff:.1f} ms and {cost.queries_with - cost.queries_without} SQL queries "
-            "(when the page became public, and the organisation's name in the page's language "
-            "where the header has not asked for it yet).",
+            f"about {diff:.1f} ms and {queries(cost.queries_with - cost.queries_without)}: they "
+            "are made from what the page has loaded already (its ancestors, downloads and "
+            "language versions, the organisation's name the header asked for).",
             "",
         ]
     )
