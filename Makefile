@@ -137,6 +137,7 @@ bench: $(READY) ## Render and audio benchmarks, written to docs/benchmarks.md
 	$(PY) bench/release_delay.py
 	$(PY) bench/readership.py
 	$(PY) bench/regions_api.py
+	$(PY) bench/discovery.py
 	$(PY) bench/audio.py
 
 .PHONY: clean

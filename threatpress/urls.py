@@ -10,6 +10,9 @@ from wagtail.documents import urls as wagtaildocs_urls
 from threatpress.api import urls as api_urls
 from threatpress.consent.views import consent_view
 from threatpress.core import views as core_views
+from threatpress.discovery.feeds import feed
+from threatpress.discovery.sitemap import sitemap
+from threatpress.discovery.views import robots_txt
 from threatpress.exports.views import serve_export
 from threatpress.publishing.media_views import serve_media
 from threatpress.publishing.preview_link_views import serve_preview_file, serve_preview_link
@@ -29,6 +32,9 @@ urlpatterns = [
     # The public read-only JSON API (threatpress/api, docs/api.md). Outside the language prefix:
     # one address per object, `?language=` filters.
     path("api/v2/", include((api_urls.urlpatterns, "wagtailapi"), namespace="wagtailapi")),
+    # For crawlers: every public page in every language (discovery/, docs/discovery.md).
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, name="sitemap"),
     # The site's address for printed links (core/views.py, docs/print.md).
     path("print.css", core_views.print_stylesheet, name="print_stylesheet"),
     # Preview links for readers outside the CMS (publishing/preview_link_views.py).
@@ -54,6 +60,8 @@ if settings.THREATPRESS_SERVE_MEDIA:
 urlpatterns += i18n_patterns(
     # Before Wagtail's pages, so no page can take this address (docs/consent.md).
     path("consent/", consent_view, name="consent"),
+    # The language's Atom feed of new editions and assessments (docs/discovery.md).
+    path("feed/", feed, name="feed"),
     # A page's PDF or audio file, next to the page: /en/reports/2026/<name>-2026.pdf. Names end
     # in the year, so that no other address ending in .pdf resolves here (LocaleMiddleware would
     # otherwise redirect any unknown /x.pdf to /en/x.pdf).

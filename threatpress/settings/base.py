@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "threatpress.exports",
     "threatpress.translations",
     "threatpress.api",
+    "threatpress.discovery",
+    "threatpress.citation",
     "wagtail_footnotes",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",

@@ -2,11 +2,14 @@
 (Python's html.parser) and lists everything through which injected text could run code.
 
 The site's own markup passes: one deferred script from /static/, no inline script or style
-(the Content-Security-Policy forbids them anyway), no frames or plugins.
+(the Content-Security-Policy forbids them anyway), no frames or plugins. A JSON-LD data block
+(`<script type="application/ld+json">`, which no browser runs) passes when it holds valid JSON
+with no `<` in it, so that nothing inside can end the element.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -56,6 +59,7 @@ SAFE_DATA_URL = re.compile(r"data:image/(png|gif|jpeg|webp|avif)[;,]")
 # What the corpus's template payloads would print if the text were ever rendered as a template.
 TEMPLATE_RESULT = "9876542"
 OWN_SCRIPT_PREFIX = "/static/"
+DATA_BLOCK_TYPE = "application/ld+json"
 
 
 def normalise_url(value: str) -> str:
@@ -71,6 +75,7 @@ class _Finder(HTMLParser):
         self.text_parts: list[str] = []
         self.attribute_values: list[str] = []
         self._in_script = False
+        self._in_data_block = False
 
     def handle_starttag(self, tag, attrs):
         self._check(tag, attrs)
@@ -80,17 +85,29 @@ class _Finder(HTMLParser):
 
     def handle_endtag(self, tag):
         if tag == "script":
-            self._in_script = False
+            self._in_script = self._in_data_block = False
 
     def handle_data(self, data):
-        if self._in_script and data.strip():
+        if self._in_data_block:
+            self._check_data_block(data)
+        elif self._in_script and data.strip():
             self.findings.append(f"inline script: {data.strip()[:60]!r}")
         self.text_parts.append(data)
+
+    def _check_data_block(self, data: str) -> None:
+        try:
+            json.loads(data)
+        except ValueError:
+            self.findings.append(f"data block that is not JSON: {data.strip()[:60]!r}")
+        if "<" in data:
+            self.findings.append(f"data block with '<': {data.strip()[:60]!r}")
 
     def _check(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
         self.attribute_values.extend(values.values())
-        if tag == "script":
+        if tag == "script" and values.get("type") == DATA_BLOCK_TYPE and "src" not in values:
+            self._in_data_block = True
+        elif tag == "script":
             self._in_script = True
             if not values.get("src", "").startswith(OWN_SCRIPT_PREFIX):
                 self.findings.append(f"script element: {values}")

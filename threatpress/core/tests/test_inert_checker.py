@@ -30,10 +30,16 @@ LIVE = [
     "<style>body{display:none}</style>",
     '<p style="background:url(x)">x</p>',
     "<p>9876542</p>",
+    # A JSON-LD block is data only while nothing inside it can end it, and it is JSON.
+    '<script type="application/ld+json">{"a": "</script><script>alert(1)</script>"}</script>',
+    '<script type="application/ld+json">{"a": "<!--"}</script>',
+    '<script type="application/ld+json">alert(1)</script>',
+    '<script type="application/ld+json" src="https://evil.example/x.js"></script>',
 ]
 
 INERT = [
     '<script src="/static/js/site.js" defer></script>',
+    '<script type="application/ld+json">{"a": "\\u003C/script\\u003E"}</script>',
     "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>",
     '<p title="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">x</p>',
     '<meta name="description" content="javascript:alert(1) onload=alert(1)">',

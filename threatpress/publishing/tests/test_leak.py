@@ -36,7 +36,12 @@ from .media import figure_block, make_document, make_image, use_disk_storage
 
 pytestmark = pytest.mark.django_db
 MARKER = f"zq{uuid.uuid4().hex[:12]}"
-LINK = re.compile(r"""(?:href|src|action|content)\s*=\s*["']([^"']+)["']|<loc>([^<]+)</loc>""")
+# A meta tag's content is followed when it is an address (og:url, citation_pdf_url), not when it
+# is a date or a word ("2026/03/10", "article").
+LINK = re.compile(
+    r"""(?:href|src|action)\s*=\s*["']([^"']+)["']|content\s*=\s*["']((?:/|https?:)[^"']*)["']"""
+    r"""|<loc>([^<]+)</loc>"""
+)
 SRCSET = re.compile(r"""srcset\s*=\s*["']([^"']+)["']""")
 JSON_PATH = re.compile(r'"((?:http://testserver)?/[^"\s]*)"')
 MAX_URLS = 400
@@ -52,6 +57,7 @@ GUESSES = [
     "/en/sitemap.xml",
     "/feed/",
     "/en/feed/",
+    "/lt/feed/",
     "/en/feed.atom",
     "/en/feeds/atom.xml",
     f"/en/search/?q={MARKER}",
@@ -160,7 +166,7 @@ def embargoed_edition(reports) -> dict[str, list[str]]:
 def local_links(base: str, body: str) -> set[str]:
     found = set()
     for match in LINK.finditer(body):
-        found.add(match.group(1) or match.group(2))
+        found.add(match.group(1) or match.group(2) or match.group(3))
     for match in SRCSET.finditer(body):
         found.update(part.strip().split(" ")[0] for part in match.group(1).split(","))
     found.update(JSON_PATH.findall(body))

@@ -1,0 +1,62 @@
+// "Cite this": the copy buttons. Progressive enhancement: without this file the citations are
+// shown and can be selected by hand; the buttons stay hidden.
+(function () {
+  "use strict";
+
+  function announce(control, key) {
+    var status = control.querySelector("[data-cite-status]");
+    if (!status) return;
+    // Emptied first, so that the same words are announced again on a second copy.
+    status.textContent = "";
+    window.setTimeout(function () {
+      status.textContent = status.getAttribute(key) || "";
+    }, 50);
+  }
+
+  function select(element) {
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    var range = document.createRange();
+    range.selectNodeContents(element);
+    selection.addRange(range);
+  }
+
+  function write(element) {
+    var text = element.textContent;
+    // With the titles in italics where the target understands HTML (a word processor).
+    if (element.tagName !== "PRE" && window.ClipboardItem && navigator.clipboard.write) {
+      var item = new window.ClipboardItem({
+        "text/plain": new Blob([text], { type: "text/plain" }),
+        "text/html": new Blob([element.innerHTML], { type: "text/html" }),
+      });
+      return navigator.clipboard.write([item]).catch(function () {
+        return navigator.clipboard.writeText(text);
+      });
+    }
+    return navigator.clipboard.writeText(text);
+  }
+
+  document.querySelectorAll("[data-cite]").forEach(function (control) {
+    control.querySelectorAll("[data-cite-copy]").forEach(function (button) {
+      var element = document.getElementById(button.getAttribute("data-cite-copy"));
+      if (!element) return;
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        if (!navigator.clipboard || !window.isSecureContext) {
+          select(element);
+          announce(control, "data-selected");
+          return;
+        }
+        write(element).then(
+          function () {
+            announce(control, "data-copied");
+          },
+          function () {
+            select(element);
+            announce(control, "data-selected");
+          }
+        );
+      });
+    });
+  });
+})();
