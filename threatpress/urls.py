@@ -12,6 +12,7 @@ from threatpress.core import views as core_views
 from threatpress.exports.views import serve_export
 from threatpress.publishing.media_views import serve_media
 from threatpress.publishing.preview_link_views import serve_preview_file, serve_preview_link
+from threatpress.search.views import search_view
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -50,6 +51,8 @@ if settings.THREATPRESS_SERVE_MEDIA:
 urlpatterns += i18n_patterns(
     # Before Wagtail's pages, so no page can take this address (docs/consent.md).
     path("consent/", consent_view, name="consent"),
+    # The public search (docs/search.md); before Wagtail's pages, like the consent page.
+    path("search/", search_view, name="search"),
     # A page's PDF or audio file, next to the page: /en/reports/2026/<name>-2026.pdf. Names end
     # in the year, so that no other address ending in .pdf resolves here (LocaleMiddleware would
     # otherwise redirect any unknown /x.pdf to /en/x.pdf).
