@@ -6,3 +6,8 @@ class SearchConfig(AppConfig):
     name = "threatpress.search"
     label = "threatpress_search"  # "search" reads too much like Wagtail's own search app
     verbose_name = _("Search")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

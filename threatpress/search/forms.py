@@ -15,7 +15,7 @@ class FilterForm(forms.Form):
     region = forms.ChoiceField(label=_("Country or region"), required=False)
     probability = forms.ChoiceField(label=_("Probability"), required=False)
     sort = forms.ChoiceField(
-        label=_("Order"),
+        label=pgettext_lazy("search filter", "Order"),
         required=False,
         choices=[(RELEVANCE, _("Best match first")), (NEWEST, _("Newest edition first"))],
     )

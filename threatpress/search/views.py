@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import SafeString
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 from wagtail.models import Locale, Page
 
@@ -50,15 +51,13 @@ class Suggestion:
 
 
 def _kind(page: Page) -> str:
-    from django.utils.translation import gettext as _
-
     if isinstance(page, AssessmentPage):
-        return _("Assessment")
+        return pgettext("search result", "Assessment")
     if isinstance(page, ChapterPage):
-        return _("Chapter")
+        return pgettext("search result", "Chapter")
     if isinstance(page, EditionPage):
-        return _("Edition")
-    return _("Page")
+        return pgettext("search result", "Edition")
+    return pgettext("search result", "Page")
 
 
 def _results(request, hits: list[service.Hit], query: ParsedQuery, language: str) -> list:

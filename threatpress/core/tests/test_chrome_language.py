@@ -186,6 +186,8 @@ def routes(home: Page, language: str) -> list[Route]:
         Route("assessment", assessment.url),
         Route("information page with the cookie policy", information.url),
         Route("consent settings page", f"/{language}/consent/"),
+        Route("search results", f"/{language}/search/?q=paragraph&sort=newest"),
+        Route("search without results", f"/{language}/search/?q=zzqx+paragraph&year=2026"),
         Route("404 page", f"/{language}/no-such-page/", 404),
         Route("export being prepared (503)", assessment.url + pdf, 503),
     ]
