@@ -39,6 +39,7 @@ ALGORITHMS = {
 STEM_FIELDS = ("search_title_stems", "search_text_stems")
 # The footnote markers Wagtail-footnotes leaves in rich text ("[1a2b3c]"): not words of the text.
 FOOTNOTE_MARKER = re.compile(r"\[[0-9a-f]{6}\]")
+SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,;:!?])(?=\s|$)")
 
 _local = threading.local()  # a Stemmer object is not safe to share between threads
 
@@ -70,6 +71,12 @@ def stems_of(tokens: list[str], language: str) -> list[str]:
     stemmer = _stemmer(language)
     stemmed = stemmer.stemWords(lowered) if stemmer is not None else lowered
     return [fold(stem) for stem in stemmed]
+
+
+@lru_cache(maxsize=16384)
+def title_stems(title: str, language: str) -> frozenset[str]:
+    """The stems of a title (kept: the same titles are ranked search after search)."""
+    return frozenset(stems_of(words(title), language))
 
 
 def stem_text(text: str, language: str) -> str:
@@ -116,7 +123,9 @@ def indexed_text(page, *, title: bool, related: bool = True) -> str:
         for name, text in _field_texts(page, page.get_search_fields(), related)
         if (name == "title") == title
     ]
-    return FOOTNOTE_MARKER.sub(" ", " ".join(texts))
+    text = FOOTNOTE_MARKER.sub("", " ".join(texts))
+    # Fields and blocks are joined with a space; a caption's full stop then stood apart.
+    return SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
 
 
 def language_of(page) -> str:

@@ -136,7 +136,8 @@ def _suggestions(raw: str, query: ParsedQuery, locale: Locale, form: FilterForm,
         other_query = parse(raw, code)
         if not other_query:
             continue
-        total = service.count(other_query, other, service.Filters(), service.choices_for(other))
+        unfiltered = service.Choices(hidden=choices.hidden)
+        total = service.count(other_query, other, service.Filters(), unfiltered)
         if total:
             url = _search_url(code, {"q": other_query.text})
             found["languages"].append(Suggestion(names[code], url, total, language=code))
@@ -150,7 +151,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
     locale = Locale.objects.filter(language_code=language).first()
     raw = request.GET.get("q", "")
     query = parse(raw, language)
-    choices = service.choices_for(locale) if locale else service.Choices()
+    choices = service.choices_for(locale) if locale else service.Choices(hidden=[])
     form = FilterForm(request.GET, choices)
     filters, sort = form.filters(), form.ordering()
     searched = bool(query or filters)
