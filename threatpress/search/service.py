@@ -14,13 +14,6 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Q, QuerySet
-from modelsearch.backends.database.sqlite.query import MatchExpression
-from modelsearch.backends.database.sqlite.query import normalize as sqlite_normalize
-from modelsearch.backends.database.sqlite.sqlite import (
-    SQLiteFTSIndexEntry,
-    SQLiteSearchBackend,
-    SQLiteSearchQueryCompiler,
-)
 from modelsearch.utils import get_descendants_content_types_pks
 from wagtail.models import Locale, Page
 from wagtail.search.backends import get_search_backend
@@ -179,8 +172,12 @@ def matches(query: ParsedQuery, pages: QuerySet) -> list[tuple[int, str, str]]:
     """(pk, path, title) of every page of `pages` that holds the words, most relevant first, as
     Wagtail's database backend ranks them."""
     backend = get_search_backend()
-    if connection.vendor == "sqlite" and isinstance(backend, SQLiteSearchBackend):
-        return _sqlite_matches(query, pages)
+    if connection.vendor == "sqlite":
+        # Only importable where SQLite's full-text table exists.
+        from modelsearch.backends.database.sqlite.sqlite import SQLiteSearchBackend
+
+        if isinstance(backend, SQLiteSearchBackend):
+            return _sqlite_matches(query, pages)
     # The index's search checks that every filter of its queryset names an indexed field: the
     # visibility rule's path filters stay inside a primary-key filter it accepts.
     searchable = Page.objects.filter(pk__in=pages.values("pk")).only("pk", "path", "title")
@@ -193,7 +190,14 @@ def _sqlite_matches(query: ParsedQuery, pages: QuerySet) -> list[tuple[int, str,
     with a subquery that runs the full-text match again for that row (about a millisecond a
     row: half a second for a common word over 600 pages); here the match runs once, with the
     same expressions (its query compiler's), and the scores are joined in Python."""
-    compiler = SQLiteSearchQueryCompiler(Page.objects.all(), query.search_query(), "and")
+    from modelsearch.backends.database.sqlite.query import MatchExpression
+    from modelsearch.backends.database.sqlite.query import normalize as sqlite_normalize
+    from modelsearch.backends.database.sqlite.sqlite import (
+        SQLiteFTSIndexEntry,
+        SQLiteSearchQueryCompiler,
+    )
+
+    compiler = SQLiteSearchQueryCompiler(Page.objects.all(), query.search_query())
     match = MatchExpression(
         compiler.FTS_TABLE_FIELDS, compiler.build_search_query(sqlite_normalize(compiler.query))
     )
