@@ -140,6 +140,10 @@ bench: $(READY) ## Render and audio benchmarks, written to docs/benchmarks.md
 	$(PY) bench/discovery.py
 	$(PY) bench/audio.py
 
+.PHONY: bench-search
+bench-search: $(READY) ## Search latency on the demo and a 20-edition archive, SQLite and PostgreSQL (docs/benchmarks.md)
+	$(PY) bench/search.py
+
 .PHONY: clean
 clean: ## Remove the virtualenv, database, media and collected static files
 	rm -rf $(VENV) .uv $(VAR) static_collected .pytest_cache .ruff_cache artifacts $(MO_FILES)

@@ -16,6 +16,7 @@ from threatpress.discovery.views import robots_txt
 from threatpress.exports.views import serve_export
 from threatpress.publishing.media_views import serve_media
 from threatpress.publishing.preview_link_views import serve_preview_file, serve_preview_link
+from threatpress.search.views import search_view
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -62,6 +63,8 @@ urlpatterns += i18n_patterns(
     path("consent/", consent_view, name="consent"),
     # The language's Atom feed of new editions and assessments (docs/discovery.md).
     path("feed/", feed, name="feed"),
+    # The public search (docs/search.md); before Wagtail's pages, like the consent page.
+    path("search/", search_view, name="search"),
     # A page's PDF or audio file, next to the page: /en/reports/2026/<name>-2026.pdf. Names end
     # in the year, so that no other address ending in .pdf resolves here (LocaleMiddleware would
     # otherwise redirect any unknown /x.pdf to /en/x.pdf).

@@ -28,10 +28,26 @@ class BasePage(Page):
             heading=_("For search engines"),
         ),
     ]
-    search_fields = [*Page.search_fields]
+    # The page's words as stems of its language, beside the words themselves: the public search
+    # looks for a reader's stemmed words in these (threatpress/search/text.py).
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("search_title_stems", boost=2),
+        index.SearchField("search_text_stems"),
+    ]
 
     class Meta:
         abstract = True
+
+    def search_title_stems(self) -> str:
+        from threatpress.search.text import indexed_text, language_of, stem_text
+
+        return stem_text(indexed_text(self, title=True), language_of(self))
+
+    def search_text_stems(self) -> str:
+        from threatpress.search.text import indexed_text, language_of, stem_text
+
+        return stem_text(indexed_text(self, title=False), language_of(self))
 
     @classmethod
     def crumb_label(cls, page: Page) -> str:

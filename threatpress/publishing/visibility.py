@@ -104,3 +104,35 @@ def used_by_pages(obj: Model, pages: QuerySet) -> bool:
 def is_public_file(obj: Model | None) -> bool:
     """True when an image or document is used by a public page."""
     return obj is not None and used_by_pages(obj, public_pages(Page.objects.all()))
+
+
+def hidden_subtrees() -> list[str]:
+    """The paths of the pages that hide themselves and everything below them: pages below the
+    tree root that are not live, pages with a view restriction, and translations not yet marked
+    as translated. Only the topmost of them (no path in the list lies below another), so the
+    list stays short however many pages an unreleased edition has."""
+    from threatpress.translations.models import TranslationState
+
+    paths = set(Page.objects.filter(depth__gt=1, live=False).values_list("path", flat=True))
+    paths.update(PageViewRestriction.objects.values_list("page__path", flat=True))
+    paths.update(
+        TranslationState.objects.filter(translated=False).values_list("page__path", flat=True)
+    )
+    topmost: list[str] = []
+    for path in sorted(paths):  # a parent sorts before everything below it
+        if not topmost or not path.startswith(topmost[-1]):
+            topmost.append(path)
+    return topmost
+
+
+def public_pages_now(queryset: P, hidden: list[str] | None = None) -> P:
+    """The same rule as `public_pages()`, with the hidden subtrees looked up now (a few small
+    queries) and applied as path prefixes. For a large queryset read at once (the search over
+    every page of a language) this is much faster than one correlated subquery per page; the
+    answer is the state of the moment it is called, like a request's. A caller that asks
+    several times in one request may pass `hidden_subtrees()` once."""
+    excluded = Q()
+    for path in hidden_subtrees() if hidden is None else hidden:
+        excluded |= Q(path__startswith=path)
+    pages = queryset.live()
+    return pages.exclude(excluded) if excluded else pages

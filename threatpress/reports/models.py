@@ -428,6 +428,8 @@ class AssessmentPage(BasePage):
         *BasePage.search_fields,
         index.SearchField("summary"),
         index.SearchField("body"),
+        # "Belarus" finds the judgments tagged with it, whether or not their text names it.
+        index.RelatedFields("regions", [index.SearchField("name")]),
     ]
     parent_page_types = ["reports.ChapterPage"]
     subpage_types: list[str] = []

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "threatpress.api",
     "threatpress.discovery",
     "threatpress.citation",
+    "threatpress.search",
     "wagtail_footnotes",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -344,7 +345,12 @@ if THREATPRESS_AUDIO_ENGLISH_VOICE not in {"piper", "espeak"}:
 WAGTAIL_SITE_NAME = os.environ.get("THREATPRESS_SITE_NAME", "ThreatPress")
 OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME  # the account's label in the authenticator app
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database search: SQLite's FTS5, or PostgreSQL's full text search. Pages carry their
+# own Snowball stems in their language (threatpress/search/text.py), so PostgreSQL's `simple`
+# configuration (no stemming of its own, no stop words) sees the same words SQLite does.
+WAGTAILSEARCH_BACKENDS = {
+    "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}
+}
 
 # Uploads are hostile input (docs/security.md). No SVG: it is a document that can carry script.
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif"]

@@ -8,6 +8,7 @@ such a fallback is never announced as an `hreflang` alternate, since it is anoth
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -169,10 +170,15 @@ def for_region(request: HttpRequest, region) -> list[Alternate]:
 
 
 def for_path(request: HttpRequest) -> list[Alternate]:
-    """Outside the page tree (the consent page, an error page): the same address in the other
-    languages, which Django's URL patterns answer in each."""
+    """Outside the page tree (the consent page, an error page, the search): the same address in
+    the other languages, which Django's URL patterns answer in each. The search keeps the
+    reader's words (not its filters, whose values differ between languages)."""
     current = translation.get_language()
+    query = ""
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.url_name == "search" and request.GET.get("q"):
+        query = "?" + urlencode({"q": request.GET["q"]})
     return [
-        Alternate(code, name, translate_url(request.path, code), current=code == current)
+        Alternate(code, name, translate_url(request.path, code) + query, current=code == current)
         for code, name in _languages()
     ]

@@ -198,6 +198,8 @@ def routes(home: Page, language: str) -> list[Route]:
         Route("consent settings page", f"/{language}/consent/"),
         Route("countries and regions", _in(language, "regions:index")),
         Route("country page", _in(language, "regions:detail", slug=REGION_SLUGS[language])),
+        Route("search results", f"/{language}/search/?q=paragraph&sort=newest"),
+        Route("search without results", f"/{language}/search/?q=zzqx+paragraph&year=2026"),
         Route("404 page", f"/{language}/no-such-page/", 404),
         Route("export being prepared (503)", assessment.url + pdf, 503),
     ]

@@ -64,3 +64,30 @@ def test_live_pages_under_an_unpublished_chapter_are_not_served(client, edition)
     ChapterPage.objects.get(slug="chapter-1").unpublish(set_expired=False, commit=True)
     assert client.get("/en/reports/2026/chapter-1/judgment-1-1/").status_code == 404
     assert client.get("/en/reports/2026/chapter-2/judgment-2-1/").status_code == 200
+
+
+def test_public_pages_now_applies_the_same_rule(edition, site_tree):
+    """Every way of hiding a page, at once: the prefix form answers as the subquery form."""
+    from threatpress.conftest import as_drafts, build_edition, translate_tree
+    from threatpress.publishing.visibility import hidden_subtrees, public_pages_now
+
+    translate_tree(edition, "lt")
+    drafts = build_edition(site_tree.reports, 2027)
+    as_drafts(drafts)
+    AssessmentPage.objects.filter(path__startswith=drafts.path).update(live=True)  # signed off
+    AssessmentPage.objects.get(slug="judgment-1-2", path__startswith=edition.path).unpublish()
+    PageViewRestriction.objects.create(
+        page=ChapterPage.objects.get(slug="chapter-2", path__startswith=edition.path),
+        restriction_type=PageViewRestriction.PASSWORD,
+        password="secret",
+    )
+    lithuanian = ChapterPage.objects.get(slug="chapter-1", locale__language_code="lt", live=True)
+    lithuanian.translation_state.translated = False
+    lithuanian.translation_state.save()
+    every = Page.objects.all()
+    public = set(public_pages(every))
+    assert set(public_pages_now(every)) == public
+    slugs = {(page.locale_id, page.slug) for page in public if page.depth > 4}
+    assert len(slugs) == 7  # en: chapter-1, judgment-1-1, -1-3; lt: chapter-2 and its three
+    assert drafts.path in hidden_subtrees()
+    assert not any(p.startswith(drafts.path) and p != drafts.path for p in hidden_subtrees())

@@ -218,7 +218,8 @@ def switcher(client, url: str) -> tuple[dict, dict]:
         for item in soup.select(".language-switcher li > *")
     }
     alternates = {
-        link["hreflang"]: link["href"] for link in soup.select('head link[rel="alternate"][hreflang]')
+        link["hreflang"]: link["href"]
+        for link in soup.select('head link[rel="alternate"][hreflang]')
     }
     return links, alternates
 

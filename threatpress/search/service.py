@@ -1,0 +1,219 @@
+"""The search itself: which pages may be found, the filters, and the results of one query.
+
+Only public pages (publishing/visibility.py) in the reader's language are ever candidates; the
+index is asked which of them hold the reader's stemmed words. The index may hold text no reader
+may see (a draft's row, an embargoed edition): it is only consulted inside the set of public
+pages, and snippets are cut from the pages' rows, which for a public page are the published
+version.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.models import Q, QuerySet
+from modelsearch.utils import get_descendants_content_types_pks
+from wagtail.models import Locale, Page
+from wagtail.search.backends import get_search_backend
+
+from threatpress.core.models import InformationPage
+from threatpress.publishing.visibility import hidden_subtrees, public_pages_now
+from threatpress.regions.models import Region
+from threatpress.reports.models import AssessmentPage, ChapterPage, EditionPage, ProbabilityTerm
+from threatpress.reports.scale import band_label
+
+from .query import ParsedQuery
+from .text import title_stems
+
+RESULT_TYPES = (AssessmentPage, ChapterPage, EditionPage, InformationPage)
+RELEVANCE, NEWEST = "relevance", "newest"
+
+
+@dataclass(frozen=True)
+class Hit:
+    pk: int
+    path: str
+    year: int | None  # the edition's, None for a page outside the editions
+
+
+@dataclass
+class Choices:
+    """What the filters offer in one language: only what public pages have."""
+
+    years: dict[int, list[str]] = field(default_factory=dict)  # year → its editions' paths
+    chapters: dict[str, str] = field(default_factory=dict)  # slug → title (newest edition's)
+    chapter_paths: dict[str, list[str]] = field(default_factory=dict)
+    regions: dict[str, str] = field(default_factory=dict)  # slug → name
+    region_keys: dict[str, object] = field(default_factory=dict)  # slug → translation key
+    probabilities: dict[str, str] = field(default_factory=dict)  # key → "Likely (50–75%)"
+    edition_years: dict[str, int] = field(default_factory=dict)  # edition path → year
+    # The subtrees no reader may see, looked up once for the request (publishing/visibility.py).
+    hidden: list[str] = field(default_factory=hidden_subtrees)
+    _lengths: list[int] | None = field(default=None, repr=False)  # of the editions' paths
+
+    def public(self, queryset: QuerySet) -> QuerySet:
+        return public_pages_now(queryset, self.hidden)
+
+    def year_of(self, path: str) -> int:
+        """The year of the edition `path` belongs to; 0 outside the editions."""
+        if self._lengths is None:
+            self._lengths = sorted({len(edition) for edition in self.edition_years})
+        for length in self._lengths:
+            year = self.edition_years.get(path[:length])
+            if year:
+                return year
+        return 0
+
+
+@dataclass(frozen=True)
+class Filters:
+    year: int | None = None
+    chapter: str = ""
+    region: str = ""
+    probability: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.year or self.chapter or self.region or self.probability)
+
+
+def choices_for(locale: Locale, hidden: list[str] | None = None) -> Choices:
+    choices = Choices() if hidden is None else Choices(hidden=hidden)
+    editions = choices.public(EditionPage.objects.filter(locale=locale))
+    for path, year in editions.order_by("-year", "path").values_list("path", "year"):
+        choices.years.setdefault(year, []).append(path)
+        choices.edition_years[path] = year
+    if not choices.years:
+        return choices
+    chapters = choices.public(ChapterPage.objects.filter(locale=locale))
+    rows = chapters.values_list("slug", "title", "path")
+    for slug, title, path in sorted(rows, key=lambda c: (-choices.year_of(c[2]), c[2])):
+        choices.chapters.setdefault(slug, title)  # the newest edition's title
+        choices.chapter_paths.setdefault(slug, []).append(path)
+    assessments = choices.public(AssessmentPage.objects.filter(locale=locale))
+    tagged = AssessmentPage.regions.through.objects.filter(
+        assessmentpage__in=assessments.values("pk")
+    ).values("region__translation_key")
+    regions = Region.objects.filter(translation_key__in=tagged).values_list(
+        "translation_key", "locale_id", "slug", "name"
+    )
+    by_key: dict[object, tuple[str, str]] = {}
+    for key, locale_id, slug, name in regions:  # its name in the reader's language if it has one
+        if key not in by_key or locale_id == locale.pk:
+            by_key[key] = (slug, name)
+    for key, (slug, name) in sorted(by_key.items(), key=lambda item: item[1][1].casefold()):
+        choices.regions.setdefault(slug, name)
+        choices.region_keys.setdefault(slug, key)
+    terms = ProbabilityTerm.objects.filter(edition__in=editions.values("pk")).order_by(
+        "-edition__year", "sort_order"
+    )
+    newest: dict[str, tuple[int, int, str]] = {}
+    for key, label, lower, upper in terms.values_list("key", "label", "lower_bound", "upper_bound"):
+        newest.setdefault(key, (lower, upper, label))
+    for key, (lower, upper, label) in sorted(newest.items(), key=lambda item: item[1][:2]):
+        choices.probabilities[key] = f"{label} ({band_label(lower, upper)})"
+    return choices
+
+
+def candidates(locale: Locale, filters: Filters, choices: Choices) -> QuerySet:
+    """The public pages of `locale` that may be found, narrowed by the filters."""
+    types = ContentType.objects.get_for_models(*RESULT_TYPES).values()
+    pages = Page.objects.filter(locale=locale, content_type__in=types)
+    for prefixes in (
+        choices.years.get(filters.year, []) if filters.year else None,
+        choices.chapter_paths.get(filters.chapter, []) if filters.chapter else None,
+    ):
+        if prefixes is not None:
+            within = Q(pk__in=[])
+            for prefix in prefixes:
+                within |= Q(path__startswith=prefix)
+            pages = pages.filter(within)
+    if filters.region or filters.probability:
+        assessments = AssessmentPage.objects.filter(locale=locale)
+        if filters.region:
+            key = choices.region_keys.get(filters.region)
+            assessments = assessments.filter(regions__translation_key=key)
+        if filters.probability:
+            assessments = assessments.filter(probability=filters.probability)
+        pages = pages.filter(pk__in=assessments.values("pk"))
+    return choices.public(pages)
+
+
+def _hit(pk: int, path: str, choices: Choices) -> Hit:
+    return Hit(pk, path, choices.year_of(path) or None)
+
+
+def search(
+    query: ParsedQuery, locale: Locale, filters: Filters, choices: Choices, sort: str = RELEVANCE
+) -> list[Hit]:
+    """Every page found, best first (or newest edition first, best first within an edition).
+
+    Without words, the filters alone choose: every page they allow, newest edition first, in
+    the order of the editions' contents."""
+    pages = candidates(locale, filters, choices)
+    if not query:
+        hits = [_hit(pk, path, choices) for pk, path in pages.values_list("pk", "path")]
+        return sorted(hits, key=lambda h: (-(h.year or 0), h.path))
+    # A page whose title (for an assessment, the key judgment itself) holds more of the
+    # reader's words comes first; the index's relevance orders the rest.
+    wanted, language = query.stems, locale.language_code
+    ranked = sorted(
+        enumerate(matches(query, pages)),
+        key=lambda r: (-len(wanted.intersection(title_stems(r[1][2], language))), r[0]),
+    )
+    hits = [_hit(pk, path, choices) for _, (pk, path, _title) in ranked]
+    if sort == NEWEST:
+        hits.sort(key=lambda h: -(h.year or 0))  # stable: best first within each edition
+    return hits
+
+
+def matches(query: ParsedQuery, pages: QuerySet) -> list[tuple[int, str, str]]:
+    """(pk, path, title) of every page of `pages` that holds the words, most relevant first, as
+    Wagtail's database backend ranks them."""
+    backend = get_search_backend()
+    if connection.vendor == "sqlite":
+        # Only importable where SQLite's full-text table exists.
+        from modelsearch.backends.database.sqlite.sqlite import SQLiteSearchBackend
+
+        if isinstance(backend, SQLiteSearchBackend):
+            return _sqlite_matches(query, pages)
+    # The index's search checks that every filter of its queryset names an indexed field: the
+    # visibility rule's path filters stay inside a primary-key filter it accepts.
+    searchable = Page.objects.filter(pk__in=pages.values("pk")).only("pk", "path", "title")
+    results = backend.search(query.search_query(), searchable, operator="and")
+    return [(page.pk, page.path, page.title) for page in results]
+
+
+def _sqlite_matches(query: ParsedQuery, pages: QuerySet) -> list[tuple[int, str, str]]:
+    """The same as Wagtail's SQLite backend, in two queries. Its own search ranks each result
+    with a subquery that runs the full-text match again for that row (about a millisecond a
+    row: half a second for a common word over 600 pages); here the match runs once, with the
+    same expressions (its query compiler's), and the scores are joined in Python."""
+    from modelsearch.backends.database.sqlite.query import MatchExpression
+    from modelsearch.backends.database.sqlite.query import normalize as sqlite_normalize
+    from modelsearch.backends.database.sqlite.sqlite import (
+        SQLiteFTSIndexEntry,
+        SQLiteSearchQueryCompiler,
+    )
+
+    compiler = SQLiteSearchQueryCompiler(Page.objects.all(), query.search_query())
+    match = MatchExpression(
+        compiler.FTS_TABLE_FIELDS, compiler.build_search_query(sqlite_normalize(compiler.query))
+    )
+    scored = (
+        SQLiteFTSIndexEntry.objects.filter(match)
+        .filter(index_entry__content_type__in=get_descendants_content_types_pks(Page))
+        .annotate(score=compiler._build_rank_expression(compiler.get_search_vectors(), None))
+        .values_list("index_entry__object_id", "score")
+    )
+    scores = {int(pk): score for pk, score in scored}
+    if not scores:
+        return []
+    rows = [row for row in pages.values_list("pk", "path", "title") if row[0] in scores]
+    return sorted(rows, key=lambda row: (scores[row[0]], -row[0]))  # bm25: lower is better
+
+
+def count(query: ParsedQuery, locale: Locale, filters: Filters, choices: Choices) -> int:
+    pages = candidates(locale, filters, choices)
+    return len(matches(query, pages)) if query else pages.count()

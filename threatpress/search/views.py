@@ -1,0 +1,189 @@
+"""`/<language>/search/?q=…`: the public search of the reader's language (docs/search.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import translation
+from django.utils.safestring import SafeString
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_safe
+from wagtail.models import Locale, Page
+
+from threatpress.readership.counting import record_search
+from threatpress.reports.models import AssessmentPage, ChapterPage, EditionPage, ProbabilityTerm
+from threatpress.reports.scale import band_label
+
+from . import service
+from .forms import FilterForm
+from .query import ParsedQuery, parse
+from .snippets import highlight, snippet
+from .text import indexed_text
+
+PER_PAGE = 10
+MAX_WORD_SUGGESTIONS = 5
+
+
+@dataclass
+class Result:
+    page: Page
+    url: str
+    kind: str
+    title: SafeString
+    snippet: SafeString
+    year: int | None = None
+    chapter: str = ""
+    probability: str = ""
+
+
+@dataclass
+class Suggestion:
+    label: str
+    url: str
+    count: int
+    language: str = ""  # set when the link leads to another language's search
+
+
+def _kind(page: Page) -> str:
+    if isinstance(page, AssessmentPage):
+        return pgettext("search result", "Assessment")
+    if isinstance(page, ChapterPage):
+        return pgettext("search result", "Chapter")
+    if isinstance(page, EditionPage):
+        return pgettext("search result", "Edition")
+    return pgettext("search result", "Page")
+
+
+def _results(request, hits: list[service.Hit], query: ParsedQuery, language: str) -> list:
+    """The pages of `hits` as the results list shows them: title and snippet with the reader's
+    words marked, the edition's year, the chapter and the probability term."""
+    if not hits:
+        return []
+    pages = {page.pk: page for page in Page.objects.filter(pk__in=[h.pk for h in hits]).specific()}
+    # The chapter above each assessment, and the probability terms of the editions, at once.
+    chapter_paths = {
+        hit.path[: len(hit.path) - Page.steplen]
+        for hit in hits
+        if isinstance(pages.get(hit.pk), AssessmentPage)
+    }
+    chapters = dict(Page.objects.filter(path__in=chapter_paths).values_list("path", "title"))
+    edition_paths = {path[: len(path) - Page.steplen] for path in chapter_paths}
+    terms = {
+        (path, key): f"{label} ({band_label(lower, upper)})"
+        for path, key, label, lower, upper in ProbabilityTerm.objects.filter(
+            edition__path__in=edition_paths
+        ).values_list("edition__path", "key", "label", "lower_bound", "upper_bound")
+    }
+    stems = query.stems
+    results = []
+    for hit in hits:
+        page = pages.get(hit.pk)
+        if page is None:
+            continue
+        result = Result(
+            page=page,
+            url=page.get_url(request) or "",
+            kind=_kind(page),
+            title=highlight(page.title, stems, language),
+            snippet=snippet(indexed_text(page, title=False, related=False), stems, language),
+            year=hit.year,
+        )
+        if isinstance(page, AssessmentPage):
+            chapter_path = hit.path[: len(hit.path) - Page.steplen]
+            result.chapter = chapters.get(chapter_path, "")
+            edition_path = chapter_path[: len(chapter_path) - Page.steplen]
+            result.probability = terms.get((edition_path, page.probability), "")
+        results.append(result)
+    return results
+
+
+def _search_url(language: str, params: dict) -> str:
+    with translation.override(language):
+        url = reverse("search")
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return f"{url}?{query}" if query else url
+
+
+def _suggestions(raw: str, query: ParsedQuery, locale: Locale, form: FilterForm, choices):
+    """For a search that found nothing: the same words without the filters, each word alone,
+    and the same words in the other languages; only those that find something."""
+    found: dict[str, list[Suggestion]] = {"unfiltered": [], "words": [], "languages": []}
+    language = locale.language_code
+    filters = form.filters()
+    if filters:
+        total = service.count(query, locale, service.Filters(), choices)
+        if total:
+            url = _search_url(language, {"q": query.text})
+            found["unfiltered"].append(Suggestion(query.text, url, total))
+    words = query.words_alone()
+    if len(words) > 1:
+        for word in words[:MAX_WORD_SUGGESTIONS]:
+            total = service.count(parse(word, language), locale, service.Filters(), choices)
+            if total:
+                url = _search_url(language, {"q": word})
+                found["words"].append(Suggestion(word, url, total))
+    names = dict(settings.LANGUAGES)
+    for other in Locale.objects.exclude(pk=locale.pk):
+        code = other.language_code
+        if code not in names:
+            continue
+        other_query = parse(raw, code)
+        if not other_query:
+            continue
+        unfiltered = service.Choices(hidden=choices.hidden)
+        total = service.count(other_query, other, service.Filters(), unfiltered)
+        if total:
+            url = _search_url(code, {"q": other_query.text})
+            found["languages"].append(Suggestion(names[code], url, total, language=code))
+    return found
+
+
+@require_safe
+def search_view(request: HttpRequest) -> HttpResponse:
+    language = translation.get_language()
+    # A language with no pages yet has no locale: nothing to find, but a normal page.
+    locale = Locale.objects.filter(language_code=language).first()
+    raw = request.GET.get("q", "")
+    query = parse(raw, language)
+    choices = service.choices_for(locale) if locale else service.Choices(hidden=[])
+    form = FilterForm(request.GET, choices)
+    filters, sort = form.filters(), form.ordering()
+    searched = bool(query or filters)
+    hits = service.search(query, locale, filters, choices, sort) if searched and locale else []
+    paginator = Paginator(hits, PER_PAGE)
+    page_of_results = paginator.get_page(request.GET.get("page"))
+    results = _results(request, list(page_of_results.object_list), query, language)
+    params = {
+        "q": query.text,
+        "year": filters.year,
+        "chapter": filters.chapter,
+        "region": filters.region,
+        "probability": filters.probability,
+        "sort": sort if sort != service.RELEVANCE else "",
+    }
+    suggestions = None
+    if searched and not hits and locale:
+        suggestions = _suggestions(raw, query, locale, form, choices)
+    if query and page_of_results.number == 1:
+        record_search(query.text, language, len(hits), request=request)
+    context = {
+        "query": query,
+        "raw_query": raw,
+        "searched": searched,
+        "form": form,
+        "filters": filters,
+        "hits_count": len(hits),
+        "results": results,
+        "page_of_results": page_of_results,
+        "paginator": paginator,
+        "page_query": urlencode({k: v for k, v in params.items() if v not in (None, "")}),
+        "unfiltered_url": _search_url(language, {"q": query.text}) if filters else "",
+        "suggestions": suggestions,
+    }
+    return TemplateResponse(request, "search/results.html", context)
