@@ -144,6 +144,18 @@ def _suggestions(raw: str, query: ParsedQuery, locale: Locale, form: FilterForm,
     return found
 
 
+def page_links(current: int, last: int) -> list[int | None]:
+    """The page numbers the pagination shows: the first, the last, two either side of the
+    current one; None where numbers are left out."""
+    shown = sorted({1, last, *range(max(1, current - 2), min(last, current + 2) + 1)})
+    links: list[int | None] = []
+    for number in shown:
+        if links and number - (links[-1] or 0) > 1:
+            links.append(None)
+        links.append(number)
+    return links
+
+
 @require_safe
 def search_view(request: HttpRequest) -> HttpResponse:
     language = translation.get_language()
@@ -182,6 +194,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
         "results": results,
         "page_of_results": page_of_results,
         "paginator": paginator,
+        "page_links": page_links(page_of_results.number, paginator.num_pages),
         "page_query": urlencode({k: v for k, v in params.items() if v not in (None, "")}),
         "unfiltered_url": _search_url(language, {"q": query.text}) if filters else "",
         "suggestions": suggestions,
