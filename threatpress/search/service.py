@@ -9,11 +9,14 @@ version.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils import translation
 from modelsearch.utils import get_descendants_content_types_pks
 from wagtail.models import Locale, Page
 from wagtail.search.backends import get_search_backend
@@ -29,13 +32,12 @@ from .text import title_stems
 
 RESULT_TYPES = (AssessmentPage, ChapterPage, EditionPage, InformationPage)
 RELEVANCE, NEWEST = "relevance", "newest"
+CHOICES_SECONDS = 300  # a cached set of choices is also dropped after this long
 
 
-@dataclass(frozen=True)
-class Hit:
-    pk: int
-    path: str
-    year: int | None  # the edition's, None for a page outside the editions
+# A page found: (pk, path). Plain tuples: a common word finds hundreds of pages, and only
+# one screen of them is ever looked at more closely.
+Hit = tuple[int, str]
 
 
 @dataclass
@@ -78,8 +80,24 @@ class Filters:
         return bool(self.year or self.chapter or self.region or self.probability)
 
 
-def choices_for(locale: Locale, hidden: list[str] | None = None) -> Choices:
-    choices = Choices() if hidden is None else Choices(hidden=hidden)
+def choices_for(locale: Locale) -> Choices:
+    """The filters' choices in `locale`, kept for as long as nothing was published, withdrawn,
+    restricted or marked untranslated since: the key holds the hidden subtrees (which change
+    with every unpublished, restricted or untranslated page) and the last publication."""
+    hidden = hidden_subtrees()
+    last = Page.objects.aggregate(last=Max("last_published_at"), pages=Count("pk"))
+    version = (locale.pk, translation.get_language(), tuple(hidden), last["last"], last["pages"])
+    key = "threatpress-search-choices-" + hashlib.sha256(repr(version).encode()).hexdigest()
+    choices = cache.get(key)
+    if choices is None:
+        choices = _choices_for(locale, hidden)
+        cache.set(key, choices, CHOICES_SECONDS)
+    choices.hidden = hidden
+    return choices
+
+
+def _choices_for(locale: Locale, hidden: list[str]) -> Choices:
+    choices = Choices(hidden=hidden)
     editions = choices.public(EditionPage.objects.filter(locale=locale))
     for path, year in editions.order_by("-year", "path").values_list("path", "year"):
         choices.years.setdefault(year, []).append(path)
@@ -140,10 +158,6 @@ def candidates(locale: Locale, filters: Filters, choices: Choices) -> QuerySet:
     return choices.public(pages)
 
 
-def _hit(pk: int, path: str, choices: Choices) -> Hit:
-    return Hit(pk, path, choices.year_of(path) or None)
-
-
 def search(
     query: ParsedQuery, locale: Locale, filters: Filters, choices: Choices, sort: str = RELEVANCE
 ) -> list[Hit]:
@@ -153,8 +167,8 @@ def search(
     the order of the editions' contents."""
     pages = candidates(locale, filters, choices)
     if not query:
-        hits = [_hit(pk, path, choices) for pk, path in pages.values_list("pk", "path")]
-        return sorted(hits, key=lambda h: (-(h.year or 0), h.path))
+        hits = list(pages.values_list("pk", "path"))
+        return sorted(hits, key=lambda hit: (-choices.year_of(hit[1]), hit[1]))
     # A page whose title (for an assessment, the key judgment itself) holds more of the
     # reader's words comes first; the index's relevance orders the rest.
     wanted, language = query.stems, locale.language_code
@@ -162,9 +176,9 @@ def search(
         enumerate(matches(query, pages)),
         key=lambda r: (-len(wanted.intersection(title_stems(r[1][2], language))), r[0]),
     )
-    hits = [_hit(pk, path, choices) for _, (pk, path, _title) in ranked]
-    if sort == NEWEST:
-        hits.sort(key=lambda h: -(h.year or 0))  # stable: best first within each edition
+    hits = [(pk, path) for _, (pk, path, _title) in ranked]
+    if sort == NEWEST:  # stable: best first within each edition
+        hits.sort(key=lambda hit: -choices.year_of(hit[1]))
     return hits
 
 

@@ -60,17 +60,21 @@ def _kind(page: Page) -> str:
     return pgettext("search result", "Page")
 
 
-def _results(request, hits: list[service.Hit], query: ParsedQuery, language: str) -> list:
+def _results(
+    request, hits: list[service.Hit], query: ParsedQuery, language: str, choices: service.Choices
+) -> list:
     """The pages of `hits` as the results list shows them: title and snippet with the reader's
     words marked, the edition's year, the chapter and the probability term."""
     if not hits:
         return []
-    pages = {page.pk: page for page in Page.objects.filter(pk__in=[h.pk for h in hits]).specific()}
+    pages = {
+        page.pk: page for page in Page.objects.filter(pk__in=[pk for pk, _ in hits]).specific()
+    }
     # The chapter above each assessment, and the probability terms of the editions, at once.
     chapter_paths = {
-        hit.path[: len(hit.path) - Page.steplen]
-        for hit in hits
-        if isinstance(pages.get(hit.pk), AssessmentPage)
+        path[: len(path) - Page.steplen]
+        for pk, path in hits
+        if isinstance(pages.get(pk), AssessmentPage)
     }
     chapters = dict(Page.objects.filter(path__in=chapter_paths).values_list("path", "title"))
     edition_paths = {path[: len(path) - Page.steplen] for path in chapter_paths}
@@ -82,8 +86,8 @@ def _results(request, hits: list[service.Hit], query: ParsedQuery, language: str
     }
     stems = query.stems
     results = []
-    for hit in hits:
-        page = pages.get(hit.pk)
+    for pk, path in hits:
+        page = pages.get(pk)
         if page is None:
             continue
         result = Result(
@@ -92,10 +96,10 @@ def _results(request, hits: list[service.Hit], query: ParsedQuery, language: str
             kind=_kind(page),
             title=highlight(page.title, stems, language),
             snippet=snippet(indexed_text(page, title=False, related=False), stems, language),
-            year=hit.year,
+            year=choices.year_of(path) or None,
         )
         if isinstance(page, AssessmentPage):
-            chapter_path = hit.path[: len(hit.path) - Page.steplen]
+            chapter_path = path[: len(path) - Page.steplen]
             result.chapter = chapters.get(chapter_path, "")
             edition_path = chapter_path[: len(chapter_path) - Page.steplen]
             result.probability = terms.get((edition_path, page.probability), "")
@@ -170,7 +174,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
     hits = service.search(query, locale, filters, choices, sort) if searched and locale else []
     paginator = Paginator(hits, PER_PAGE)
     page_of_results = paginator.get_page(request.GET.get("page"))
-    results = _results(request, list(page_of_results.object_list), query, language)
+    results = _results(request, list(page_of_results.object_list), query, language, choices)
     params = {
         "q": query.text,
         "year": filters.year,
