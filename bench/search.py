@@ -371,6 +371,15 @@ def section_markdown(args, results: list[tuple[str, dict]], others: float | None
         f"The target is a p95 of at most {TARGET_P95_MS} ms: the worst p95 over all queries "
         f"together is {worst:.1f} ms, which {verdict} it."
     )
+    cpu = "; ".join(
+        f"{name} {data}: {statistics.median(row['cpu_median'] for row in result[key]):.1f} ms"
+        for name, result in results
+        for data, key in (("demo", "demo"), ("archive", "synthetic"))
+    )
+    lines.append(
+        f"Median CPU time of the serving process a search (the figure least disturbed by other "
+        f"work on the machine; PostgreSQL's own work is in its server): {cpu}."
+    )
     for name, result in results:
         archive = result["archive"]
         queries = [row["queries"] for row in result["synthetic"]]

@@ -113,7 +113,9 @@ def hidden_subtrees() -> list[str]:
     list stays short however many pages an unreleased edition has."""
     from threatpress.translations.models import TranslationState
 
-    paths = set(Page.objects.filter(depth__gt=1, live=False).values_list("path", flat=True))
+    paths = set(
+        Page.objects.filter(depth__gt=1, live=False).order_by().values_list("path", flat=True)
+    )
     paths.update(PageViewRestriction.objects.values_list("page__path", flat=True))
     paths.update(
         TranslationState.objects.filter(translated=False).values_list("page__path", flat=True)

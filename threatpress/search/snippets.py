@@ -4,10 +4,12 @@ ours."""
 
 from __future__ import annotations
 
+from itertools import islice
+
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .text import WORD, stems_of
+from .text import WORD, stems_of, words
 
 WINDOW = 32  # words in a snippet
 
@@ -17,7 +19,8 @@ def _tokens(text: str) -> list[tuple[int, int, str]]:
 
 
 def _render(text: str, tokens, first: int, last: int, hits: list[bool]) -> str:
-    """The words first..last of `text` (and what lies between them), hits marked."""
+    """The words first..last of `text` (and what lies between them), hits marked; `tokens`
+    holds (start, end, word) of at least those words."""
     pieces = []
     position = tokens[first][0]
     for i in range(first, last + 1):
@@ -25,8 +28,6 @@ def _render(text: str, tokens, first: int, last: int, hits: list[bool]) -> str:
         pieces.append(escape(text[position:start]))
         pieces.append(f"<mark>{escape(word)}</mark>" if hits[i] else escape(word))
         position = end
-    if last == len(tokens) - 1:
-        pieces.append(escape(text[position:].rstrip()))
     return "".join(pieces)
 
 
@@ -36,8 +37,9 @@ def highlight(text: str, stems: set[str], language: str) -> SafeString:
     if not tokens or not stems:
         return escape(text)
     hits = [stem in stems for stem in stems_of([t[2] for t in tokens], language)]
+    body = _render(text, tokens, 0, len(tokens) - 1, hits)
     return mark_safe(  # noqa: S308 (_render escapes every piece of the text)
-        escape(text[: tokens[0][0]]) + _render(text, tokens, 0, len(tokens) - 1, hits)
+        escape(text[: tokens[0][0]]) + body + escape(text[tokens[-1][1] :])
     )
 
 
@@ -45,35 +47,47 @@ def snippet(text: str, stems: set[str], language: str, window: int = WINDOW) -> 
     """The passage of `window` words of `text` that holds most of the different `stems` (then
     the most of them), with an ellipsis where it is cut; the start of the text if none is in
     it."""
-    tokens = _tokens(text)
-    if not tokens:
+    found = words(text)
+    if not found:
         return mark_safe("")
-    found = stems_of([t[2] for t in tokens], language) if stems else []
-    hits = [stem in stems for stem in found] if stems else [False] * len(tokens)
-    best_first = 0
-    if any(hits):
-        best = (-1, -1)
-        counts: dict[str, int] = {}
-        total = 0
-        for last in range(len(tokens)):
-            if hits[last]:
-                counts[found[last]] = counts.get(found[last], 0) + 1
-                total += 1
-            first = last - window + 1
-            if first > 0 and hits[first - 1]:
-                gone = found[first - 1]
-                counts[gone] -= 1
-                total -= 1
-                if not counts[gone]:
-                    del counts[gone]
-            score = (len(counts), total)
-            if score > best:
-                best, best_first = score, max(first, 0)
-        # Start a little before the first hit, so the passage reads as a sentence.
-        first_hit = next(i for i in range(best_first, len(tokens)) if hits[i])
-        best_first = max(0, min(best_first, first_hit - 4))
-    last = min(len(tokens), best_first + window) - 1
-    body = _render(text, tokens, best_first, last, hits)
-    before = "… " if best_first > 0 else ""
-    after = " …" if last < len(tokens) - 1 else ""
+    found_stems = stems_of(found, language) if stems else []
+    hits = [stem in stems for stem in found_stems]
+    first = _best_window(found_stems if any(hits) else [], hits, window)
+    last = min(len(found), first + window) - 1
+    # Offsets only for the words shown: the rest of the text was only counted.
+    shown = [(m.start(), m.end(), m.group()) for m in islice(WORD.finditer(text), first, last + 1)]
+    tokens = [None] * first + shown
+    marks = hits or [False] * len(found)
+    body = _render(text, tokens, first, last, marks)
+    if last == len(found) - 1:
+        body += escape(text[shown[-1][1] :].rstrip())
+    before = "… " if first > 0 else ""
+    after = " …" if last < len(found) - 1 else ""
     return mark_safe(f"{before}{body}{after}")  # noqa: S308 (_render escapes the text)
+
+
+def _best_window(found: list[str], hits: list[bool], window: int) -> int:
+    """Where the passage starts: the window with most different stems, then most hits, begun
+    a few words before its first hit; 0 without a hit."""
+    if not found:
+        return 0
+    best, best_first = (-1, -1), 0
+    counts: dict[str, int] = {}
+    total = 0
+    for last in range(len(found)):
+        if hits[last]:
+            counts[found[last]] = counts.get(found[last], 0) + 1
+            total += 1
+        first = last - window + 1
+        if first > 0 and hits[first - 1]:
+            gone = found[first - 1]
+            counts[gone] -= 1
+            total -= 1
+            if not counts[gone]:
+                del counts[gone]
+        score = (len(counts), total)
+        if score > best:
+            best, best_first = score, max(first, 0)
+    # Start a little before the first hit, so the passage reads as a sentence.
+    first_hit = next(i for i in range(best_first, len(found)) if hits[i])
+    return max(0, min(best_first, first_hit - 4))

@@ -60,17 +60,21 @@ def _kind(page: Page) -> str:
     return pgettext("search result", "Page")
 
 
-def _results(request, hits: list[service.Hit], query: ParsedQuery, language: str) -> list:
+def _results(
+    request, hits: list[service.Hit], query: ParsedQuery, language: str, choices: service.Choices
+) -> list:
     """The pages of `hits` as the results list shows them: title and snippet with the reader's
     words marked, the edition's year, the chapter and the probability term."""
     if not hits:
         return []
-    pages = {page.pk: page for page in Page.objects.filter(pk__in=[h.pk for h in hits]).specific()}
+    pages = {
+        page.pk: page for page in Page.objects.filter(pk__in=[pk for pk, _ in hits]).specific()
+    }
     # The chapter above each assessment, and the probability terms of the editions, at once.
     chapter_paths = {
-        hit.path[: len(hit.path) - Page.steplen]
-        for hit in hits
-        if isinstance(pages.get(hit.pk), AssessmentPage)
+        path[: len(path) - Page.steplen]
+        for pk, path in hits
+        if isinstance(pages.get(pk), AssessmentPage)
     }
     chapters = dict(Page.objects.filter(path__in=chapter_paths).values_list("path", "title"))
     edition_paths = {path[: len(path) - Page.steplen] for path in chapter_paths}
@@ -82,8 +86,8 @@ def _results(request, hits: list[service.Hit], query: ParsedQuery, language: str
     }
     stems = query.stems
     results = []
-    for hit in hits:
-        page = pages.get(hit.pk)
+    for pk, path in hits:
+        page = pages.get(pk)
         if page is None:
             continue
         result = Result(
@@ -92,10 +96,10 @@ def _results(request, hits: list[service.Hit], query: ParsedQuery, language: str
             kind=_kind(page),
             title=highlight(page.title, stems, language),
             snippet=snippet(indexed_text(page, title=False, related=False), stems, language),
-            year=hit.year,
+            year=choices.year_of(path) or None,
         )
         if isinstance(page, AssessmentPage):
-            chapter_path = hit.path[: len(hit.path) - Page.steplen]
+            chapter_path = path[: len(path) - Page.steplen]
             result.chapter = chapters.get(chapter_path, "")
             edition_path = chapter_path[: len(chapter_path) - Page.steplen]
             result.probability = terms.get((edition_path, page.probability), "")
@@ -144,6 +148,18 @@ def _suggestions(raw: str, query: ParsedQuery, locale: Locale, form: FilterForm,
     return found
 
 
+def page_links(current: int, last: int) -> list[int | None]:
+    """The page numbers the pagination shows: the first, the last, two either side of the
+    current one; None where numbers are left out."""
+    shown = sorted({1, last, *range(max(1, current - 2), min(last, current + 2) + 1)})
+    links: list[int | None] = []
+    for number in shown:
+        if links and number - (links[-1] or 0) > 1:
+            links.append(None)
+        links.append(number)
+    return links
+
+
 @require_safe
 def search_view(request: HttpRequest) -> HttpResponse:
     language = translation.get_language()
@@ -158,7 +174,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
     hits = service.search(query, locale, filters, choices, sort) if searched and locale else []
     paginator = Paginator(hits, PER_PAGE)
     page_of_results = paginator.get_page(request.GET.get("page"))
-    results = _results(request, list(page_of_results.object_list), query, language)
+    results = _results(request, list(page_of_results.object_list), query, language, choices)
     params = {
         "q": query.text,
         "year": filters.year,
@@ -182,6 +198,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
         "results": results,
         "page_of_results": page_of_results,
         "paginator": paginator,
+        "page_links": page_links(page_of_results.number, paginator.num_pages),
         "page_query": urlencode({k: v for k, v in params.items() if v not in (None, "")}),
         "unfiltered_url": _search_url(language, {"q": query.text}) if filters else "",
         "suggestions": suggestions,

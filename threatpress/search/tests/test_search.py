@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
@@ -38,8 +39,10 @@ BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.
 
 @pytest.fixture(autouse=True)
 def empty_buffer():
-    """Each test counts its own searches (other tests' counts stay in this process)."""
+    """Each test counts its own searches (other tests' counts stay in this process) and
+    computes its own filter choices."""
     counting.buffer.clear()
+    cache.clear()
     yield
     counting.buffer.clear()
 
@@ -285,6 +288,23 @@ class SearchTests(TestCase):
         assert [c[0] for c in form.fields["year"].choices] == ["", 2026, 2025]
         assert [c[0] for c in form.fields["region"].choices] == ["", "belarus"]
 
+    def test_the_filters_follow_what_is_published_at_once(self):
+        def choices(name):
+            form = search(self.client, "grid").context["form"]
+            return dict(form.fields[name].choices)
+
+        assert 2025 in choices("year")
+        edition_of(2025).unpublish()
+        assert 2025 not in choices("year")
+        chapter = ChapterPage.objects.get(slug="chapter-1", path__startswith=edition_of(2026).path)
+        chapter.title = "Energy and infrastructure"
+        chapter.save_revision().publish()
+        assert choices("chapter")["chapter-1"] == "Energy and infrastructure"
+        PageViewRestriction.objects.create(
+            page=edition_of(2026), restriction_type=PageViewRestriction.PASSWORD, password="x"
+        )
+        assert choices("year") == {"": "All editions"}
+
     def test_filters_without_words_list_what_they_allow_newest_first(self):
         response = search(self.client, chapter="chapter-2")
         assert [r.page.title for r in response.context["results"]][:2] == [
@@ -417,3 +437,34 @@ class BilingualSearchTests(TestCase):
             assert 'method="get"' in form
             assert '<label class="visually-hidden" for="header-search-q">' in body
             assert 'type="search" id="header-search-q" name="q"' in body
+
+
+class IndexUpgradeTests(TestCase):
+    """An index built before the stems existed is found out and rebuilt by setup_site."""
+
+    @classmethod
+    def setUpTestData(cls):
+        publish_all(build_edition(build_site().reports, 2026, chapters=1, per_chapter=1))
+
+    def test_an_index_without_stems_is_found_out_and_rebuilt(self):
+        from io import StringIO
+
+        from django.core.management import call_command
+        from wagtail.search.models import IndexEntry
+
+        from threatpress.search.upgrade import index_lacks_stems
+
+        assert not index_lacks_stems()
+        page = AssessmentPage.objects.get()
+        rewrite(page, title="Attacks will continue.")
+        assert titles(search(self.client, "attack")) == ["Attacks will continue."]
+        # As an index written before the pages had stems: only their own words.
+        entry = IndexEntry.objects.get(object_id=str(page.pk))
+        IndexEntry.objects.filter(pk=entry.pk).update(body="", title="Attacks will continue.")
+        assert index_lacks_stems()
+        assert titles(search(self.client, "attack")) == []
+        out = StringIO()
+        call_command("setup_site", "--no-demo", stdout=out, verbosity=0)
+        assert "Rebuilding the search index" in out.getvalue()
+        assert not index_lacks_stems()
+        assert titles(search(self.client, "attack")) == ["Attacks will continue."]

@@ -82,3 +82,12 @@ def test_a_snippet_without_a_hit_is_the_start_of_the_text():
 def test_highlight_marks_lithuanian_forms():
     assert highlight("Grėsmių daugėja", {"gresm"}, "lt") == "<mark>Grėsmių</mark> daugėja"
     assert highlight("<script>", {"script"}, "en") == "&lt;<mark>script</mark>&gt;"
+
+
+def test_the_pagination_shows_the_ends_and_two_pages_either_side():
+    from threatpress.search.views import page_links
+
+    assert page_links(1, 1) == [1]
+    assert page_links(1, 6) == [1, 2, 3, None, 6]
+    assert page_links(3, 6) == [1, 2, 3, 4, 5, 6]
+    assert page_links(10, 68) == [1, None, 8, 9, 10, 11, 12, None, 68]

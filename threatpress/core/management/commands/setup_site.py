@@ -6,12 +6,14 @@ from wagtail.models import Page
 
 from threatpress.core.locales import ensure_locales
 from threatpress.publishing.roles import ensure_editorial_roles
+from threatpress.search.upgrade import index_lacks_stems
 
 
 class Command(BaseCommand):
     help = (
         "Apply migrations, create the configured locales and the editorial roles and workflow, "
-        "load the demo content if missing and make sure an admin exists."
+        "load the demo content if missing, rebuild a search index that lacks the pages' stems "
+        "and make sure an admin exists."
     )
 
     def add_arguments(self, parser):
@@ -23,4 +25,7 @@ class Command(BaseCommand):
         ensure_editorial_roles(Page.get_first_root_node())
         if not no_demo:
             call_command("load_demo", verbosity=verbosity, stdout=self.stdout)
+        if index_lacks_stems():  # an index from before the search stemmed (docs/search.md)
+            self.stdout.write("Rebuilding the search index with the pages' stems...")
+            call_command("update_index", verbosity=0, stdout=self.stdout)
         call_command("ensure_admin", verbosity=verbosity, stdout=self.stdout)
