@@ -4,6 +4,7 @@ phone's width, and paper without it. The head's JSON-LD and feed link cause no C
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 
 import pytest
@@ -115,6 +116,29 @@ def test_open_it_meets_wcag_aa_and_fits_a_phone(
         assert overflow <= 0, f"the open control scrolls sideways by {overflow}px at {width}px"
         page.locator("details.cite").screenshot(path=str(screenshot_dir / f"cite-{width}.png"))
         context.close()
+
+
+@pytest.mark.parametrize(
+    ("path", "accessed", "urldate"),
+    [
+        (CRISIS_PATH, "15 January 2031", "2031-01-15"),
+        (LITHUANIAN, "2031 m. sausio 15 d.", "2031-01-15"),
+    ],
+)
+def test_a_page_from_a_cache_gets_the_readers_access_date(
+    reader: Page, path: str, accessed: str, urldate: str
+):
+    # A page the server made days ago (a cache kept it): the reader's own day counts.
+    reader.clock.set_fixed_time(datetime.datetime(2031, 1, 15, 12, 0))
+    reader.goto(path)
+    control = reader.locator("details.cite")
+    control.locator("summary").click()
+    expect(control.locator(".cite__note")).to_contain_text(accessed)
+    expect(control.locator("#cite-chicago")).to_contain_text(f"{accessed}")
+    expect(control.locator("#cite-bibtex")).to_contain_text(f"urldate = {{{urldate}}},")
+    control.locator("button[data-cite-copy='cite-chicago']").click()
+    expect(control.get_by_role("status")).not_to_be_empty()  # the copy has finished
+    assert accessed in reader.evaluate("navigator.clipboard.readText()")
 
 
 def test_paper_leaves_it_out(reader: Page):

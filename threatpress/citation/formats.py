@@ -127,13 +127,44 @@ def _quoted(text: str, language: str, after: str) -> str:
     return f"{opening}{text}{closing}{after}"
 
 
-def _both(*parts: tuple[str, bool]) -> tuple[str, SafeString]:
+@dataclass(frozen=True)
+class AccessDate:
+    """The access date inside a citation: in HTML a `<time>` element, which the page's script
+    sets to the reader's own day when a cached copy of the page is older (cite.js)."""
+
+    text: str
+    value: date
+    form: str = "long"  # "long": the language's date format; "iso": 2026-11-05
+
+    @property
+    def html(self) -> str:
+        return (
+            f'<time datetime="{self.value.isoformat()}" data-cite-accessed="{self.form}">'
+            f"{escape(self.text)}</time>"
+        )
+
+
+def _both(*parts: tuple[str | AccessDate, bool]) -> tuple[str, SafeString]:
     """Join (text, italic) parts into plain text and HTML."""
-    text = "".join(part for part, _ in parts)
+    text = "".join(part.text if isinstance(part, AccessDate) else part for part, _ in parts)
     html = "".join(
-        f"<i>{escape(part)}</i>" if italic else str(escape(part)) for part, italic in parts
+        part.html
+        if isinstance(part, AccessDate)
+        else f"<i>{escape(part)}</i>"
+        if italic
+        else str(escape(part))
+        for part, italic in parts
     )
     return text, mark_safe(html)  # noqa: S308 (every part is escaped above)
+
+
+def _accessed(work: Work) -> list[tuple[str | AccessDate, bool]]:
+    """ "Accessed 5 November 2026." („Žiūrėta 2026 m. lapkričio 5 d.“) as parts."""
+    sentence = gettext("Accessed %(date)s")
+    before, _, after = sentence.partition("%(date)s")
+    day = AccessDate(date_format(work.accessed, "DATE_FORMAT"), work.accessed)
+    whole = before + day.text + after
+    return [(before, False), (day, False), (after + _period(whole)[len(whole) :], False)]
 
 
 def apa(work: Work) -> Citation:
@@ -161,22 +192,23 @@ def chicago(work: Work) -> Citation:
     english = work.language == "en"
     case = headline_case if english else (lambda text: text)
     author = _period(work.organisation)
-    accessed = _period(
-        gettext("Accessed %(date)s") % {"date": date_format(work.accessed, "DATE_FORMAT")}
-    )
-    tail = f" {work.organisation}, {work.published.year}. {accessed} {work.url}."
+    tail = [
+        (f" {work.organisation}, {work.published.year}. ", False),
+        *_accessed(work),
+        (f" {work.url}.", False),
+    ]
     if work.kind == "assessment":
         container = case(_title(work.container))
         parts = [
             (f"{author} {_quoted(case(_title(work.title)), work.language, '.')} ", False),
             (pgettext("citation: a section in a larger work", "In") + " ", False),
             (container, True),
-            (_period(container)[len(container) :] + tail, False),
+            (_period(container)[len(container) :], False),
         ]
     else:
         title = case(_title(work.title))
-        parts = [(f"{author} ", False), (title, True), (_period(title)[len(title) :] + tail, False)]
-    text, html = _both(*parts)
+        parts = [(f"{author} ", False), (title, True), (_period(title)[len(title) :], False)]
+    text, html = _both(*parts, *tail)
     return Citation("chicago", "Chicago", text, html)
 
 
@@ -229,7 +261,10 @@ def bibtex(work: Work) -> Citation:
         fields.append(("langid", f"{{{BABEL_LANGUAGES[work.language]}}}"))
     body = ",\n".join(f"  {name} = {value}" for name, value in fields)
     text = f"@{entry}{{{bibtex_key(work)},\n{body},\n}}"
-    return Citation("bibtex", "BibTeX", text, escape(text))
+    urldate = f"urldate = {{{work.accessed.isoformat()}}}"
+    day = AccessDate(work.accessed.isoformat(), work.accessed, form="iso")
+    html = str(escape(text)).replace(urldate, f"urldate = {{{day.html}}}")
+    return Citation("bibtex", "BibTeX", text, mark_safe(html))  # noqa: S308 (escaped)
 
 
 def citations(work: Work) -> list[Citation]:

@@ -1,7 +1,10 @@
 from django import template
+from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 
-from threatpress.citation.formats import citations
+from threatpress.citation.formats import AccessDate, citations
 from threatpress.citation.highwire import highwire, work_for
+from threatpress.discovery.metadata import og_locale
 
 register = template.Library()
 
@@ -18,4 +21,11 @@ def cite_this(described) -> dict:
     work = work_for(described)
     if work is None:
         return {"work": None}
-    return {"work": work, "citations": citations(work)}
+    accessed = AccessDate(date_format(work.accessed, "DATE_FORMAT"), work.accessed)
+    return {
+        "work": work,
+        "citations": citations(work),
+        "accessed": mark_safe(accessed.html),  # noqa: S308 (AccessDate.html escapes its text)
+        # For the script's date format: "en-GB" writes 5 November 2026, "lt-LT" 2026 m. …
+        "locale": og_locale(work.language).replace("_", "-"),
+    }

@@ -78,7 +78,8 @@ def test_chicago_for_an_assessment_and_an_edition():
     assert chicago(ASSESSMENT).html == (
         "State Assessment Office. “Russia Will Keep Testing NATO’s Resolve in the Baltic Region "
         "through 2027.” In <i>National Threat Assessment 2026</i>. State Assessment Office, "
-        f"2026. Accessed 5 November 2026. {URL}."
+        '2026. Accessed <time datetime="2026-11-05" data-cite-accessed="long">5 November 2026'
+        f"</time>. {URL}."
     )
     assert chicago(EDITION).text == (
         "State Assessment Office. National Threat Assessment 2026. State Assessment Office, "
@@ -157,6 +158,19 @@ def test_bibtex_for_an_assessment():
         "  langid = {english},\n"
         "}"
     )
+
+
+def test_the_access_date_is_marked_for_the_pages_script():
+    found = by_style(ASSESSMENT_LT)
+    assert (
+        'Žiūrėta <time datetime="2026-11-05" data-cite-accessed="long">2026 m. lapkričio 5 d.'
+        "</time> https://" in found["chicago"].html
+    )
+    assert (
+        'urldate = {<time datetime="2026-11-05" data-cite-accessed="iso">2026-11-05</time>},'
+        in found["bibtex"].html
+    )
+    assert "<time" not in found["bibtex"].text
 
 
 def test_bibtex_for_an_edition_is_a_report():

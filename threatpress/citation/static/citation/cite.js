@@ -36,7 +36,30 @@
     return navigator.clipboard.writeText(text);
   }
 
+  function pad(number) {
+    return (number < 10 ? "0" : "") + number;
+  }
+
+  // The access date is the day the server made the page; a cache may keep the page longer.
+  // Bring it to the reader's own day, in the page's date format.
+  function refreshAccessDates(control) {
+    var stamps = control.querySelectorAll("time[data-cite-accessed]");
+    var now = new Date();
+    var today = now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate());
+    if (!stamps.length || stamps[0].getAttribute("datetime") === today || !window.Intl) return;
+    var long = new Intl.DateTimeFormat(control.getAttribute("data-cite-locale") || undefined, {
+      day: "numeric",
+      month: "long",
+      year: "numeric",
+    }).format(now);
+    stamps.forEach(function (stamp) {
+      stamp.setAttribute("datetime", today);
+      stamp.textContent = stamp.getAttribute("data-cite-accessed") === "iso" ? today : long;
+    });
+  }
+
   document.querySelectorAll("[data-cite]").forEach(function (control) {
+    refreshAccessDates(control);
     control.querySelectorAll("[data-cite-copy]").forEach(function (button) {
       var element = document.getElementById(button.getAttribute("data-cite-copy"));
       if (!element) return;
