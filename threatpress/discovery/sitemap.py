@@ -17,8 +17,10 @@ from urllib.parse import urlsplit
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import translation
 from django.utils.functional import cached_property
 from wagtail.models import Page, Site
 
@@ -102,6 +104,40 @@ def locations(request: HttpRequest) -> list[Location]:
         else:
             lastmod = below[page.path] if page.content_type_id in listing_types else own
             found.append(Location(path, language, (page.translation_key, ""), _latest(lastmod)))
+    return found + region_locations(pages)
+
+
+def region_locations(pages: list[Page]) -> list[Location]:
+    """The countries and regions (regions/views.py) in each language whose home page is public
+    here: the list, and the page of every region a public judgment in that language names. A
+    region page changes when one of its judgments does, so its last change is theirs. Two
+    queries a language."""
+    from threatpress.regions.judgments import Tagging, public_assessments
+    from threatpress.regions.models import Region
+
+    home_type = ContentType.objects.get_for_model(HomePage).pk
+    languages = {
+        p.locale_id: p.locale.language_code for p in pages if p.content_type_id == home_type
+    }
+    found = []
+    for locale_id, language in languages.items():
+        latest = dict(
+            Tagging.objects.filter(assessmentpage__in=public_assessments(locale_id).values("pk"))
+            .values_list("region__translation_key")
+            .annotate(Max("assessmentpage__last_published_at"))
+        )
+        if not latest:
+            continue  # the list is empty until a public judgment names a region
+        regions = Region.objects.filter(locale_id=locale_id, translation_key__in=list(latest))
+        with translation.override(language):  # the addresses are in the language too
+            found.append(
+                Location(
+                    reverse("regions:index"), language, ("regions",), _latest(*latest.values())
+                )
+            )
+            for key, slug in regions.values_list("translation_key", "slug"):
+                path = reverse("regions:detail", kwargs={"slug": slug})
+                found.append(Location(path, language, (key, "region"), _latest(latest[key])))
     return found
 
 

@@ -196,3 +196,50 @@ def test_queries_do_not_grow_with_the_site(client, bilingual):
     publish_all(build_edition(reports, 2025, chapters=3, per_chapter=3))
     after = queries()
     assert after == before
+
+
+def test_country_pages_are_listed_in_each_language_with_their_translation(
+    client, bilingual, schema
+):
+    from wagtail.models import Locale
+
+    from threatpress.reports.tests.factories import RegionFactory
+
+    armenia = RegionFactory(name="Armenia", slug="armenia")
+    armenija = armenia.copy_for_translation(Locale.objects.get(language_code="lt"))
+    armenija.name, armenija.slug = "Armėnija", "armenija"
+    armenija.save()
+    for language, region in (("en", armenia), ("lt", armenija)):
+        page = assessment(bilingual, "judgment-1-2", language)
+        page.regions = [region]
+        page.save_revision().publish()
+    # Iceland is named only by a judgment that is then withdrawn: it has no page.
+    withdrawn = assessment(bilingual, "judgment-2-1")
+    withdrawn.regions = [RegionFactory(name="Iceland", slug="iceland")]
+    withdrawn.save_revision().publish()
+    withdrawn.unpublish()
+
+    urls = read_sitemap(client, schema)
+    listed = {url.removeprefix("http://testserver") for url in urls if "/regions/" in url}
+    listed |= {url.removeprefix("http://testserver") for url in urls if "/regionai/" in url}
+    assert listed == {
+        "/en/regions/",
+        "/en/regions/armenia/",
+        "/lt/regionai/",
+        "/lt/regionai/armenija/",
+    }
+    for path in listed:  # each is a page the site serves
+        assert client.get(path).status_code == 200, path
+    assert urls["http://testserver/en/regions/armenia/"]["alternates"] == {
+        "en": "http://testserver/en/regions/armenia/",
+        "lt": "http://testserver/lt/regionai/armenija/",
+    }
+    assert urls["http://testserver/lt/regionai/"]["alternates"]["en"] == (
+        "http://testserver/en/regions/"
+    )
+    # A country's page changed when its judgment last did.
+    published = assessment(bilingual, "judgment-1-2").last_published_at
+    lastmod = datetime.datetime.fromisoformat(
+        urls["http://testserver/en/regions/armenia/"]["lastmod"]
+    )
+    assert lastmod == published.replace(microsecond=0)
