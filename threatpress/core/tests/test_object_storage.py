@@ -8,6 +8,7 @@ files under a prefix of its own (THREATPRESS_S3_PREFIX), as several sites could 
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import re
 import shutil
@@ -22,19 +23,21 @@ import pytest
 from botocore.config import Config
 from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from wagtail.models import Page
 
-from threatpress.conftest import build_edition, publish_all
+from threatpress.conftest import as_drafts, build_edition, publish_all
 from threatpress.core.object_storage import s3_storages_from_environment
 from threatpress.exports import builder
 from threatpress.exports.models import ExportFile
+from threatpress.publishing.release import schedule_release
 from threatpress.publishing.tests.media import (
     document_link_block,
     figure_block,
     make_document,
     make_image,
 )
-from threatpress.reports.models import AssessmentPage
+from threatpress.reports.models import AssessmentPage, EditionPage
 
 from . import seaweedfs
 
@@ -278,3 +281,30 @@ def test_a_replaced_or_deleted_file_leaves_the_bucket(
 def test_without_the_variables_files_stay_on_local_storage(monkeypatch):
     monkeypatch.delenv("THREATPRESS_S3_BUCKET", raising=False)
     assert s3_storages_from_environment() == {}
+
+
+def test_an_embargoed_editions_prepared_pdf_waits_privately_in_the_bucket(
+    client, s3_server, bucket, site_tree, engines, people
+):
+    draft = build_edition(site_tree.reports, 2027)
+    marked = AssessmentPage.objects.descendant_of(draft).get(slug="judgment-1-1")
+    marked.summary = "EMBARGOED-MARKER summary."
+    marked.save()
+    as_drafts(draft)
+    when = timezone.now() + datetime.timedelta(hours=1)
+    schedule_release(EditionPage.objects.get(pk=draft.pk), when, people["publisher"])
+    builder.build_due()
+
+    pdf = ExportFile.objects.get(export__page=marked, export__fmt="pdf", prepared=True)
+    key = bucket.key("exports", pdf.file.name)
+    assert b"EMBARGOED-MARKER" in object_bytes(s3_server, bucket, key)
+    page = "/en/reports/2027/chapter-1/judgment-1-1/"
+    assert client.get(page).status_code == 404
+    assert client.get(page + "judgment-1-1-2027.pdf").status_code == 404
+    assert anonymous_status(f"{s3_server.endpoint_url}/{bucket.name}/{key}") == 403
+
+
+def test_a_missing_server_binary_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(seaweedfs, "weed_binary", lambda: str(tmp_path / "no-weed"))
+    with pytest.raises(RuntimeError, match="weed binary could not run"):
+        seaweedfs.start(tmp_path)
