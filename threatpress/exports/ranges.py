@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header, http_date
 
 # Reads `length` bytes from `start`: local files seek, S3 objects are fetched with a ranged GET
-# (core/object_storage.py), so a seek never downloads the whole recording.
+# (core/stored_files.py), so a seek never downloads the whole recording.
 Reader = Callable[[int, int], Iterable[bytes]]
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 

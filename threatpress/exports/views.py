@@ -8,7 +8,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from wagtail.models import Locale, Page, Site
 
-from threatpress.core.object_storage import StoredObject
+from threatpress.core.stored_files import StoredObject
 from threatpress.readership.counting import record_download
 from threatpress.reports.models import AssessmentPage, ChapterPage, EditionPage
 

@@ -21,7 +21,7 @@ from django.views.static import serve, was_modified_since
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
-from threatpress.core.object_storage import stored_object
+from threatpress.core.stored_files import stored_object
 
 from .visibility import is_public_file
 

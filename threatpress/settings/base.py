@@ -8,7 +8,7 @@ import dj_database_url
 from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
-from threatpress.core.object_storage import s3_storages_from_environment
+from threatpress.core.storage_settings import s3_storages_from_environment
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent

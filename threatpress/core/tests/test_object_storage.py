@@ -27,7 +27,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from threatpress.conftest import as_drafts, build_edition, publish_all
-from threatpress.core.object_storage import s3_storages_from_environment
+from threatpress.core.storage_settings import s3_storages_from_environment
 from threatpress.exports import builder
 from threatpress.exports.models import ExportFile
 from threatpress.publishing.release import schedule_release
@@ -276,11 +276,6 @@ def test_a_replaced_or_deleted_file_leaves_the_bucket(
         image.delete()
         document.delete()
     assert not set(current) & keys(s3_server, bucket)
-
-
-def test_without_the_variables_files_stay_on_local_storage(monkeypatch):
-    monkeypatch.delenv("THREATPRESS_S3_BUCKET", raising=False)
-    assert s3_storages_from_environment() == {}
 
 
 def test_an_embargoed_editions_prepared_pdf_waits_privately_in_the_bucket(
