@@ -140,7 +140,8 @@ def start(folder: Path) -> tuple[subprocess.Popen, S3Server, list[Path]]:
     return process, S3Server(endpoint, ACCESS_KEY, SECRET_KEY), leftovers
 
 
-def stop(process: subprocess.Popen, grace: float = 2.0) -> None:
+def stop(process: subprocess.Popen, grace: float = 0.5) -> None:
+    # The data is thrown away, so there is no reason to wait out weed's slow SIGTERM.
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         try:
