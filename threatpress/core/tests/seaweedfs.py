@@ -7,6 +7,8 @@ go into that folder, and any it still leaves in the system temp folder are remov
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import json
 import shutil
 import signal
@@ -58,6 +60,12 @@ def _free_port_pair() -> int:
                 continue
         return port
     raise RuntimeError("no free pair of loopback ports for SeaweedFS")
+
+
+def _die_with_parent() -> None:
+    """Linux: weed gets SIGKILL when the test process dies, even if killed before teardown."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def _answers(url: str) -> bool:
@@ -114,6 +122,7 @@ def start(folder: Path) -> tuple[subprocess.Popen, S3Server, list[Path]]:
             stderr=subprocess.STDOUT,
             cwd=folder,
             env={"PATH": "/usr/bin:/bin", "TMPDIR": str(folder), "HOME": str(folder)},
+            preexec_fn=_die_with_parent,
         )
     except OSError as error:
         raise RuntimeError(f"SeaweedFS's weed binary could not run: {error}") from error
