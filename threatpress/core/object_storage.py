@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from urllib.parse import urljoin
 
+from botocore.config import Config
 from botocore.exceptions import ClientError
 from django.conf import settings
 from django.utils.encoding import filepath_to_uri
@@ -34,6 +35,14 @@ class PrivateS3Storage(S3Storage):
             "addressing_style": "path",
             "signature_version": "s3v4",
         }
+
+    def __init__(self, **options):
+        super().__init__(**options)
+        # botocore waits 60 s to connect and 60 s per read, four times over: a reader's worker
+        # would hang minutes on a bucket that does not answer. Give up within seconds instead.
+        self.client_config = self.client_config.merge(
+            Config(connect_timeout=5, read_timeout=20, retries={"max_attempts": 2})
+        )
 
     def url(self, name, parameters=None, expire=None, http_method=None) -> str:
         return urljoin(settings.MEDIA_URL, filepath_to_uri(name))
