@@ -13,11 +13,13 @@ from datetime import datetime
 from urllib.parse import urljoin
 
 from botocore.config import Config
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.utils.encoding import filepath_to_uri
 from storages.backends.s3 import S3Storage
 from storages.utils import clean_name
+
+from .stored_files import StorageUnavailable
 
 CHUNK = 64 * 1024
 
@@ -60,19 +62,31 @@ class PrivateS3Storage(S3Storage):
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
                 return None
-            raise
+            raise StorageUnavailable(str(error)) from error
+        except BotoCoreError as error:
+            raise StorageUnavailable(str(error)) from error
         return head.content_length, head.last_modified
 
     def read_range(self, name: str, start: int, length: int) -> Iterator[bytes]:
         """`length` bytes from `start` with one ranged GET. Opening the file through the storage
-        would download the whole object first, which a seek in a recording should not cost."""
-        body = self.bucket.Object(self._key(name)).get(Range=f"bytes={start}-{start + length - 1}")[
-            "Body"
-        ]
+        would download the whole object first, which a seek in a recording should not cost.
+
+        The GET is sent at once, not when the response starts streaming, so that a bucket that
+        does not answer still turns into a 503 rather than a response cut short."""
         try:
-            yield from body.iter_chunks(CHUNK)
-        finally:
-            body.close()
+            body = self.bucket.Object(self._key(name)).get(
+                Range=f"bytes={start}-{start + length - 1}"
+            )["Body"]
+        except (BotoCoreError, ClientError) as error:
+            raise StorageUnavailable(str(error)) from error
+        return _chunks(body)
+
+
+def _chunks(body) -> Iterator[bytes]:
+    try:
+        yield from body.iter_chunks(CHUNK)
+    finally:
+        body.close()
 
 
 class PrivateExportStorage(PrivateS3Storage):

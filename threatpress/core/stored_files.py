@@ -11,8 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.files.storage import Storage
+from django.http import HttpResponse
 
 CHUNK = 64 * 1024
+
+
+class StorageUnavailable(Exception):
+    """The storage did not answer (a bucket unreachable or failing): the request gets a 503."""
 
 
 @dataclass
@@ -50,3 +55,11 @@ def stored_object(storage: Storage, name: str) -> StoredObject | None:
     if not storage.exists(name):
         return None
     return StoredObject(storage, name, storage.size(name), storage.get_modified_time(name))
+
+
+def storage_unavailable() -> HttpResponse:
+    """The bucket did not answer: try again shortly (no body, as for an image or a download)."""
+    response = HttpResponse(status=503)
+    response["Retry-After"] = "30"
+    response["Cache-Control"] = "no-store"
+    return response

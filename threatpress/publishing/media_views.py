@@ -21,7 +21,7 @@ from django.views.static import serve, was_modified_since
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
-from threatpress.core.stored_files import stored_object
+from threatpress.core.stored_files import StorageUnavailable, storage_unavailable, stored_object
 
 from .visibility import is_public_file
 
@@ -75,7 +75,10 @@ def serve_stored(request: HttpRequest, path: str) -> HttpResponse:
     if isinstance(storage, FileSystemStorage):
         return serve(request, path, document_root=storage.location)
     name = posixpath.normpath(path).lstrip("/")
-    stored = stored_object(storage, name)
+    try:
+        stored = stored_object(storage, name)
+    except StorageUnavailable:
+        return storage_unavailable()
     if stored is None:
         raise Http404
     modified = stored.modified.timestamp()

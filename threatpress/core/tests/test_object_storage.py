@@ -12,6 +12,7 @@ import datetime
 import itertools
 import re
 import shutil
+import socket
 import tempfile
 import urllib.error
 import urllib.request
@@ -303,3 +304,27 @@ def test_a_missing_server_binary_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setattr(seaweedfs, "weed_binary", lambda: str(tmp_path / "no-weed"))
     with pytest.raises(RuntimeError, match="weed binary could not run"):
         seaweedfs.start(tmp_path)
+
+
+def test_a_bucket_that_does_not_answer_gives_503_not_500(
+    client, s3_server, bucket, site_tree, engines, settings, monkeypatch
+):
+    publish_all(build_edition(site_tree.reports, 2026))
+    builder.build_due()
+    image = make_image("Chart", "chart.png")
+    use_in(AssessmentPage.objects.get(slug="judgment-1-2"), figure_block(image), publish=True)
+    assert client.get(image.file.url).status_code == 200
+
+    with socket.socket() as probe:  # a loopback port where nothing listens
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    working = settings.STORAGES
+    monkeypatch.setenv("THREATPRESS_S3_ENDPOINT_URL", f"http://127.0.0.1:{closed}")
+    settings.STORAGES = {**settings.STORAGES, **s3_storages_from_environment()}
+    try:
+        for url, headers in [(image.file.url, {}), (ASSESSMENT_PDF, {"Range": "bytes=0-9"})]:
+            response = client.get(url, headers=headers)
+            assert response.status_code == 503, url
+            assert response["Retry-After"] == "30"
+    finally:
+        settings.STORAGES = working  # so that the teardown can empty the bucket
