@@ -8,13 +8,14 @@ for several ranges gets the whole file, which RFC 9110 allows.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import IO
+from collections.abc import Callable, Iterable
 
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.utils.http import http_date
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.utils.http import content_disposition_header, http_date
 
-CHUNK = 64 * 1024
+# Reads `length` bytes from `start`: local files seek, S3 objects are fetched with a ranged GET
+# (core/stored_files.py), so a seek never downloads the whole recording.
+Reader = Callable[[int, int], Iterable[bytes]]
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
@@ -37,22 +38,9 @@ def parse_range(header: str, size: int) -> tuple[int, int] | bool | None:
     return start, end
 
 
-def _slice(handle: IO[bytes], start: int, length: int) -> Iterator[bytes]:
-    try:
-        handle.seek(start)
-        while length > 0:
-            chunk = handle.read(min(CHUNK, length))
-            if not chunk:
-                break
-            length -= len(chunk)
-            yield chunk
-    finally:
-        handle.close()
-
-
 def file_response(
     request: HttpRequest,
-    handle: IO[bytes],
+    read: Reader,
     *,
     size: int,
     etag: str,
@@ -64,7 +52,6 @@ def file_response(
     quoted = f'"{etag}"'
     validators = {"ETag": quoted, "Last-Modified": http_date(last_modified)}
     if quoted in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
-        handle.close()
         response = HttpResponse(status=304)
         for name, value in validators.items():
             response[name] = value
@@ -74,21 +61,20 @@ def file_response(
     if "Range" in request.headers and (if_range is None or if_range == quoted):
         wanted = parse_range(request.headers["Range"], size)
     if wanted is False:
-        handle.close()
         response = HttpResponse(status=416)
         response["Content-Range"] = f"bytes */{size}"
         return response
     if wanted:
         start, end = wanted
         response = StreamingHttpResponse(
-            _slice(handle, start, end - start + 1), status=206, content_type=media_type
+            read(start, end - start + 1), status=206, content_type=media_type
         )
         response["Content-Range"] = f"bytes {start}-{end}/{size}"
         response["Content-Length"] = str(end - start + 1)
-        response["Content-Disposition"] = f'inline; filename="{filename}"'
     else:
-        response = FileResponse(handle, content_type=media_type, filename=filename)
+        response = StreamingHttpResponse(read(0, size), content_type=media_type)
         response["Content-Length"] = str(size)
+    response["Content-Disposition"] = content_disposition_header(False, filename)
     response["Accept-Ranges"] = "bytes"
     for name, value in validators.items():
         response[name] = value

@@ -8,6 +8,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from wagtail.models import Locale, Page, Site
 
+from threatpress.core.stored_files import StorageUnavailable, StoredObject, storage_unavailable
 from threatpress.readership.counting import record_download
 from threatpress.reports.models import AssessmentPage, ChapterPage, EditionPage
 
@@ -63,6 +64,10 @@ def serve_export(request: HttpRequest, page_path: str, filename: str) -> HttpRes
     ).first()
     if file is None:
         return _not_ready(request, page, fmt)
+    try:
+        response = send_file(request, file, fmt, canonical)
+    except StorageUnavailable:
+        return storage_unavailable()
     record_download(
         page,
         fmt.kind,
@@ -70,16 +75,16 @@ def serve_export(request: HttpRequest, page_path: str, filename: str) -> HttpRes
         page.locale.language_code,
         request=request,
     )
-    response = send_file(request, file, fmt, canonical)
     patch_cache_control(response, public=True, no_cache=True)
     return response
 
 
 def send_file(request: HttpRequest, file: ExportFile, fmt: Format, filename: str) -> HttpResponse:
     """A built file from the export storage, answering conditional and range requests."""
+    stored = StoredObject(export_storage(), file.file.name, file.size, file.built_at)
     return file_response(
         request,
-        export_storage().open(file.file.name, "rb"),
+        stored.read,
         size=file.size,
         etag=file.content_hash,
         last_modified=file.built_at.timestamp(),

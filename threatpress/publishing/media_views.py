@@ -1,21 +1,27 @@
 """Uploaded files, served only when the one visibility rule allows it.
 
-On one machine the app serves MEDIA_ROOT itself. File names are predictable (an image's original
-is stored under its upload name), so serving the directory as-is would leak a chart from an
-embargoed edition to anyone who guesses its name. Each request is therefore mapped back to the
-image, rendition or document it belongs to, and answered with 404 unless that object is public
-or the visitor is an editor (who needs the files to preview drafts).
+The app serves uploads itself, from MEDIA_ROOT on one machine or from a private bucket when
+object storage is configured (core/object_storage.py); either way no file is reachable but here.
+File names are predictable (an image's original is stored under its upload name), so serving the
+files as-is would leak a chart from an embargoed edition to anyone who guesses its name. Each
+request is therefore mapped back to the image, rendition or document it belongs to, and answered
+with 404 unless that object is public or the visitor is an editor (who needs the files to preview
+drafts).
 """
 
 from __future__ import annotations
 
+import mimetypes
 import posixpath
 
-from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
-from django.views.static import serve
+from django.core.files.storage import FileSystemStorage, default_storage
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.utils.http import http_date
+from django.views.static import serve, was_modified_since
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
+
+from threatpress.core.stored_files import StorageUnavailable, storage_unavailable, stored_object
 
 from .visibility import is_public_file
 
@@ -56,7 +62,31 @@ def serve_media(request: HttpRequest, path: str) -> HttpResponse:
     editor = is_editor(request)
     if not editor and not is_public_file(owner_of(path)):
         raise Http404
-    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response = serve_stored(request, path)
     response["Cache-Control"] = EDITOR_CACHE_CONTROL if editor else PUBLIC_CACHE_CONTROL
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def serve_stored(request: HttpRequest, path: str) -> HttpResponse:
+    """A file of the default storage, with Last-Modified and 304 on revalidation. Callers have
+    checked that the reader may have it."""
+    storage = default_storage
+    if isinstance(storage, FileSystemStorage):
+        return serve(request, path, document_root=storage.location)
+    name = posixpath.normpath(path).lstrip("/")
+    try:
+        stored = stored_object(storage, name)
+    except StorageUnavailable:
+        return storage_unavailable()
+    if stored is None:
+        raise Http404
+    modified = stored.modified.timestamp()
+    if not was_modified_since(request.headers.get("If-Modified-Since"), modified):
+        response = HttpResponse(status=304)
+    else:
+        media_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        response = StreamingHttpResponse(stored.read(), content_type=media_type)
+        response["Content-Length"] = str(stored.size)
+    response["Last-Modified"] = http_date(modified)
     return response

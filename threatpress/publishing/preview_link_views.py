@@ -11,16 +11,14 @@ from __future__ import annotations
 
 import re
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_cache_control
-from django.views.static import serve
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page
 
-from .media_views import owner_of
+from .media_views import owner_of, serve_stored
 from .models import PreviewLink, PreviewLinkUse
 from .visibility import is_public_file, used_by_pages
 
@@ -117,4 +115,4 @@ def serve_preview_file(request: HttpRequest, token: str, path: str) -> HttpRespo
     scope = Page.objects.descendant_of(link.page, inclusive=True)
     if owner is None or not (is_public_file(owner) or used_by_pages(owner, scope)):
         raise Http404
-    return _private(serve(request, path, document_root=settings.MEDIA_ROOT))
+    return _private(serve_stored(request, path))

@@ -8,6 +8,8 @@ import dj_database_url
 from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
+from threatpress.core.storage_settings import s3_storages_from_environment
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
 # Everything the running site writes (SQLite file, media, exports) lives under VAR_DIR.
@@ -227,8 +229,16 @@ STORAGES = {
         "OPTIONS": {"location": str(VAR_DIR / "exports")},
     },
 }
-# A single machine serves uploaded media itself; a deployment with object storage turns this off.
+# With THREATPRESS_S3_BUCKET set, uploads and exports go to private objects in an S3-compatible
+# bucket instead (core/object_storage.py, docs/deployment.md "Object storage").
+STORAGES.update(s3_storages_from_environment())
+# The app serves uploaded media itself (from disk or from the bucket), checking visibility first.
 THREATPRESS_SERVE_MEDIA = env_bool("THREATPRESS_SERVE_MEDIA", True)
+if os.environ.get("THREATPRESS_S3_BUCKET") and not THREATPRESS_SERVE_MEDIA:
+    raise ImproperlyConfigured(
+        "THREATPRESS_SERVE_MEDIA=false with THREATPRESS_S3_BUCKET: the bucket is private, so the "
+        "app must serve its images."
+    )
 
 # Security headers that hold in every environment.
 SECURE_CONTENT_TYPE_NOSNIFF = True

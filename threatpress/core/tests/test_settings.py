@@ -125,3 +125,57 @@ def test_an_upload_limit_that_is_not_a_positive_number_stops_start_up(value):
     )
     assert result.returncode != 0
     assert "THREATPRESS_IMAGE_MAX_MB must be a whole number above zero" in result.stderr
+
+
+def test_object_storage_is_configured_by_environment_and_stays_private(tmp_path):
+    script = (
+        "from django.core.files.storage import storages as s; m, e = s['default'], s['exports']; "
+        "print(type(m).__name__, m.bucket_name, m.location, e.location, m.endpoint_url, "
+        "m.region_name, m.addressing_style, m.default_acl, m.file_overwrite, "
+        "m.url('original_images/chart.png'))"
+    )
+    production = {
+        "DJANGO_SETTINGS_MODULE": "threatpress.settings.production",
+        "DJANGO_SECRET_KEY": "x" * 50,
+        "DJANGO_ALLOWED_HOSTS": "example.org",
+        "THREATPRESS_VAR_DIR": str(tmp_path),
+    }
+    result = run_manage(
+        "shell",
+        "--verbosity=0",
+        "-c",
+        script,
+        **production,
+        THREATPRESS_S3_BUCKET="threatpress",
+        THREATPRESS_S3_ENDPOINT_URL="http://127.0.0.1:8333",
+        THREATPRESS_S3_REGION="eu-central-1",
+        THREATPRESS_S3_PREFIX="site-a",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "PrivateS3Storage",
+        "threatpress",
+        "site-a/media",
+        "site-a/exports",
+        "http://127.0.0.1:8333",
+        "eu-central-1",
+        "path",
+        "None",  # no ACL: the bucket's private default
+        "False",
+        "/media/original_images/chart.png",  # the app's visibility-checked view
+    ]
+    # Without the bucket, files stay on the local disk.
+    result = run_manage(
+        "shell",
+        "--verbosity=0",
+        "-c",
+        script.split(";")[0] + "; print(type(s['default']).__name__)",
+        **production,
+    )
+    assert result.stdout.split() == ["FileSystemStorage"]
+    # The bucket is private, so the app must serve its images.
+    result = run_manage(
+        "check", **production, THREATPRESS_S3_BUCKET="threatpress", THREATPRESS_SERVE_MEDIA="false"
+    )
+    assert result.returncode != 0
+    assert "THREATPRESS_SERVE_MEDIA=false with THREATPRESS_S3_BUCKET" in result.stderr
