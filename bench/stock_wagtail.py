@@ -17,7 +17,7 @@ from pathlib import Path
 PAGE_SLUG = "assessment"
 SETUP_TIMEOUT = 180
 
-SETTINGS = '''
+SETTINGS = """
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -80,7 +80,7 @@ STATIC_ROOT = BASE_DIR / "static"
 MEDIA_ROOT = BASE_DIR / "media"
 WAGTAIL_SITE_NAME = "Stock"
 WAGTAILADMIN_BASE_URL = "http://127.0.0.1"
-'''
+"""
 
 # The per-site cache: UpdateCacheMiddleware first, FetchFromCacheMiddleware last (Django's docs).
 SETTINGS_CACHED = """
