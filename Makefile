@@ -140,6 +140,11 @@ bench: $(READY) ## Render and audio benchmarks, written to docs/benchmarks.md
 	$(PY) bench/discovery.py
 	$(PY) bench/audio.py
 
+.PHONY: bench-http
+bench-http: $(READY) ## Release-day HTTP load: ThreatPress beside nginx and stock Wagtail (docs/benchmarks.md)
+	@scripts/ensure-system-packages wrk nginx
+	$(PY) bench/release_day.py
+
 .PHONY: bench-search
 bench-search: $(READY) ## Search latency on the demo and a 20-edition archive, SQLite and PostgreSQL (docs/benchmarks.md)
 	$(PY) bench/search.py

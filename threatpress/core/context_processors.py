@@ -6,9 +6,10 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Page, Site
 
 from threatpress.core.identity import IDENTITY_TEXT, site_identity
+from threatpress.core.request_locales import active_locale_id
 from threatpress.publishing.visibility import public_pages
 
 STANDING_PAGES = ("accessibility_page", "cookies_page", "about_page")
@@ -24,7 +25,7 @@ def _site_links(request: HttpRequest) -> dict[str, str | None]:
     site = Site.find_for_request(request)
     if site is None:
         return links
-    locale = Locale.get_active()
+    locale_id = active_locale_id(request)
     identity = SiteIdentity.for_request(request)
     wanted = {"home": site.root_page_id} | {
         name: getattr(identity, f"{name}_id") for name in STANDING_PAGES
@@ -38,7 +39,7 @@ def _site_links(request: HttpRequest) -> dict[str, str | None]:
     localized = {
         page.translation_key: page
         for page in public_pages(Page.objects.filter(translation_key__in=keys.values()))
-        .filter(locale=locale)
+        .filter(locale_id=locale_id)
         .only("pk", "path", "depth", "url_path", "translation_key", "locale_id", "live")
     }
     home = None
@@ -48,7 +49,7 @@ def _site_links(request: HttpRequest) -> dict[str, str | None]:
             links[name] = page.get_url(request)
             if name == "home":
                 home = page
-    links.update(site_identity(request=request, locale_id=locale.pk))
+    links.update(site_identity(request=request, locale_id=locale_id))
     if home is not None:
         reports = public_pages(ReportsIndexPage.objects.child_of(home)).only("url_path").first()
         links["reports"] = reports.get_url(request) if reports else None

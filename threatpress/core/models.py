@@ -15,6 +15,9 @@ from wagtail.search import index
 
 from threatpress.core.blocks import InformationStreamBlock
 
+# Request attribute holding the pages routing has walked, by tree path (BasePage.route).
+ROUTED_PAGES = "_threatpress_routed_pages"
+
 
 class BasePage(Page):
     """Abstract parent of every page type: SEO fields, search fields and breadcrumb helpers."""
@@ -59,9 +62,25 @@ class BasePage(Page):
         """Ancestors below the tree root as plain pages, in one query."""
         return list(self.get_ancestors().filter(depth__gt=1))
 
+    def route(self, request, path_components):
+        # Remember the pages Wagtail walks on its way to the served one: they are its ancestors,
+        # read in this request, so the breadcrumbs need no query of their own.
+        request.__dict__.setdefault(ROUTED_PAGES, {})[self.path] = self
+        return super().route(request, path_components)
+
+    def routed_ancestors(self, request) -> list[Page] | None:
+        """The ancestors below the tree root (as `ancestors_for_breadcrumbs`) if routing this
+        request has read every one of them, else None."""
+        walked = getattr(request, ROUTED_PAGES, {})
+        paths = [self.path[: self.steplen * depth] for depth in range(2, self.depth)]
+        if not all(path in walked for path in paths):
+            return None
+        return [walked[path] for path in paths]
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["breadcrumbs"] = self.ancestors_for_breadcrumbs
+        routed = self.routed_ancestors(request)
+        context["breadcrumbs"] = self.ancestors_for_breadcrumbs if routed is None else routed
         return context
 
     def serve_preview(self, request, mode_name):

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.models import Page
 
+from threatpress.core.request_locales import locale_codes
+
 from .builder import organisation_of, site_of
 from .formats import Format, file_name, formats_for
 from .models import ExportFile
@@ -84,7 +86,7 @@ def downloads_for(page: Page, edition, request=None, contents=None) -> dict[str,
         ).select_related("export")
         if fingerprints.get(file.export.fmt) == file.fingerprint
     }
-    language = edition.locale.language_code
+    language = locale_codes(request)[edition.locale_id] if request else edition.locale.language_code
     downloads = {}
     base_url = page.get_url(request) if request is not None else page.url
     for fmt in formats:

@@ -25,6 +25,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from threatpress.core.models import BasePage
+from threatpress.core.request_locales import locale_codes
 from threatpress.core.text import css_string
 from threatpress.publishing.visibility import public_pages
 
@@ -68,7 +69,7 @@ class HomePage(BasePage):
         # Wagtail falls back to the default language's tree when a language has no home page of
         # its own; that would serve English text at /lt/ URLs. A language without a home has no
         # pages yet.
-        if self.locale.language_code != translation.get_language():
+        if locale_codes(request).get(self.locale_id) != translation.get_language():
             raise Http404
         return super().route(request, path_components)
 
@@ -377,7 +378,7 @@ class ChapterPage(BasePage):
         from .contents import edition_contents, is_preview
 
         context = super().get_context(request, *args, **kwargs)
-        edition = EditionPage.objects.get(pk=context["breadcrumbs"][-1].pk)
+        edition = _as_edition(context["breadcrumbs"][-1])
         contents = edition_contents(edition, drafts=is_preview(request))
         context["edition"] = edition
         context["contents"] = contents
@@ -463,7 +464,7 @@ class AssessmentPage(BasePage):
         prefetch_related_objects([self], "footnotes")
         context = super().get_context(request, *args, **kwargs)
         breadcrumbs = context["breadcrumbs"]
-        edition = EditionPage.objects.get(pk=breadcrumbs[-2].pk)
+        edition = _as_edition(breadcrumbs[-2])
         contents = edition_contents(edition, drafts=is_preview(request))
         chapter_entry = next((c for c in contents if c.page.pk == breadcrumbs[-1].pk), None)
         context.update(
@@ -480,6 +481,11 @@ class AssessmentPage(BasePage):
             **neighbours(contents, self),
         )
         return context
+
+
+def _as_edition(crumb: Page) -> EditionPage:
+    """The edition page of a breadcrumb: routing has usually read it already."""
+    return crumb if isinstance(crumb, EditionPage) else EditionPage.objects.get(pk=crumb.pk)
 
 
 def _regions_in_language(page: AssessmentPage) -> list:

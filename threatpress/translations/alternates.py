@@ -19,6 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from wagtail.models import Locale, Page
 
+from threatpress.core.request_locales import locale_codes
 from threatpress.publishing.visibility import public_pages
 
 
@@ -55,7 +56,7 @@ def _home_note(code: str) -> str:
 
 
 def for_page(request: HttpRequest, page: Page) -> list[Alternate]:
-    codes = dict(Locale.objects.values_list("pk", "language_code"))
+    codes = locale_codes(request)
     current = codes.get(page.locale_id)
     wanted = {pk: code for pk, code in codes.items() if code != current}
     translations = {
