@@ -1,0 +1,131 @@
+"""A worker killed with SIGKILL in the middle of a publish leaves the previous version live.
+
+Each test runs the real publishing code in another process against the test database (SQLite
+here, PostgreSQL under `make test-postgres`), holds it right after its first page is published
+(or scheduled), kills it, and then looks at what readers and the next run see. See killing.py.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+from wagtail.models import Page, Revision, Site
+
+from threatpress.conftest import as_drafts, build_edition, build_site, publish_all
+from threatpress.core.models import SiteIdentity
+from threatpress.publishing.release import schedule_release
+from threatpress.publishing.tests.killing import kill_part_way
+from threatpress.reports.models import EditionPage
+
+pytestmark = pytest.mark.django_db(transaction=True)
+PAGES = 1 + 2 + 2 * 3  # the edition, two chapters, three assessments in each
+
+
+def _edition(year: int) -> EditionPage:
+    tree = build_site()
+    SiteIdentity.for_site(Site.objects.get())  # created long before release day on a real site
+    return build_edition(tree.reports, year, chapters=2, per_chapter=3)
+
+
+def _pages(edition: Page) -> list[Page]:
+    return list(Page.objects.descendant_of(edition, inclusive=True).order_by("path"))
+
+
+def next_scheduler_run() -> str:
+    """The scheduler's next start (here, in this process): its first tick catches up."""
+    out = StringIO()
+    call_command("run_scheduler", "--once", stdout=out)
+    return out.getvalue()
+
+
+def _wait_until(instant: datetime.datetime) -> None:
+    time.sleep(max(0.0, (instant - timezone.now()).total_seconds()) + 0.05)
+
+
+def test_a_scheduler_killed_while_staging_a_release_publishes_nothing_and_the_next_run_does_all():
+    """The release scheduled through release.py, published by the scheduler's staged release."""
+    edition = _edition(2027)
+    as_drafts(edition)
+    publisher = get_user_model().objects.create_superuser("publisher", password="p" * 20)
+    # Soon enough that the scheduler stages it at once (its lead for 9 pages is 1.72 s).
+    instant = (timezone.now() + datetime.timedelta(seconds=2)).replace(microsecond=0)
+    instant += datetime.timedelta(seconds=1)
+    assert schedule_release(EditionPage.objects.get(pk=edition.pk), instant, publisher) == PAGES
+    urls = [page.url for page in _pages(edition)]
+
+    kill_part_way(
+        "from django.core.management import call_command; call_command('run_scheduler')",
+        hold="published",
+    )
+
+    _wait_until(instant)
+    reader = Client()
+    assert [reader.get(url).status_code for url in urls] == [404] * PAGES
+    pages = _pages(edition)
+    assert not any(page.live for page in pages), "a page went live on its own"
+    # The release is still on the schedule, page by page.
+    assert Revision.objects.filter(approved_go_live_at=instant).count() == PAGES
+
+    assert f"{PAGES} scheduled revision(s) went live." in next_scheduler_run()
+    assert [reader.get(url).status_code for url in urls] == [200] * PAGES
+
+
+def test_a_scheduler_killed_while_catching_up_leaves_the_old_edition_and_the_next_run_does_all():
+    """A live edition with a new version of every page due: the first tick after a restart."""
+    edition = _edition(2026)
+    publish_all(edition)
+    before = {page.pk: page.live_revision_id for page in _pages(edition)}
+    instant = timezone.now() + datetime.timedelta(seconds=1)
+    for page in Page.objects.descendant_of(edition, inclusive=True).specific():
+        page.title = f"Corrected: {page.title}"
+        page.go_live_at = instant
+        page.save_revision().publish()
+    _wait_until(instant)
+
+    kill_part_way(
+        "from django.core.management import call_command; call_command('run_scheduler', '--once')",
+        hold="published",
+    )
+
+    pages = _pages(edition)
+    assert {page.pk: page.live_revision_id for page in pages} == before
+    assert not any(page.title.startswith("Corrected") for page in pages)
+    reader = Client()
+    html = reader.get(pages[-1].url).content.decode()
+    assert "Judgment 2.3 of 2026" in html and "Corrected" not in html
+
+    assert f"{PAGES} scheduled revision(s) went live." in next_scheduler_run()
+    assert all(page.title.startswith("Corrected") for page in _pages(edition))
+    assert "Corrected: Judgment 2.3 of 2026" in reader.get(pages[-1].url).content.decode()
+
+
+def test_scheduling_a_release_killed_part_way_schedules_nothing():
+    """release.schedule_release is all or nothing even when its process dies mid-way."""
+    edition = _edition(2027)
+    as_drafts(edition)
+    publisher = get_user_model().objects.create_superuser("publisher", password="p" * 20)
+    action = (
+        "import datetime\n"
+        "from django.contrib.auth import get_user_model\n"
+        "from django.utils import timezone\n"
+        "from threatpress.publishing.release import schedule_release\n"
+        "from threatpress.reports.models import EditionPage\n"
+        f"edition = EditionPage.objects.get(pk={edition.pk})\n"
+        "at = timezone.now() + datetime.timedelta(hours=1)\n"
+        "schedule_release(edition, at, get_user_model().objects.get(username='publisher'))\n"
+    )
+    kill_part_way(action, hold="scheduled")
+
+    assert not Revision.objects.filter(approved_go_live_at__isnull=False).exists()
+    assert not any(page.live for page in _pages(edition))
+    # Nothing is left to tidy: the publisher simply schedules it again.
+    at = timezone.now() + datetime.timedelta(hours=1)
+    assert schedule_release(EditionPage.objects.get(pk=edition.pk), at, publisher) == PAGES
+    assert Revision.objects.filter(approved_go_live_at__isnull=False).count() == PAGES
