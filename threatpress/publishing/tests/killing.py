@@ -1,8 +1,8 @@
 """Run a publishing action in another process, hold it after its first page, and SIGKILL it.
 
 "Part way" is made exact by a hook installed only in that process: when the first page has been
-published (Wagtail's `page_published` signal, sent after the page row is saved) or the first
-revision scheduled, the process says so and sleeps until the test kills it. The process uses the
+published (Wagtail's `page_published` signal, sent after the page row is saved), unpublished, or the
+first revision scheduled, the process says so and sleeps until the test kills it. The process uses the
 test's own database (SQLite file or PostgreSQL), so the test then sees what a reader would.
 """
 
@@ -26,7 +26,7 @@ import django
 django.setup()
 from django.db.models.signals import post_save
 from wagtail.models import Revision
-from wagtail.signals import page_published
+from wagtail.signals import page_published, page_unpublished
 
 def hold(**kwargs):
     print(MARKER, flush=True)
@@ -40,6 +40,8 @@ MARKER = "threatpress-test: held part way"
 hook = os.environ.get("THREATPRESS_TEST_HOLD")
 if hook == "published":
     page_published.connect(hold, weak=False)
+elif hook == "unpublished":
+    page_unpublished.connect(hold, weak=False)
 elif hook == "scheduled":
     post_save.connect(hold_scheduled, sender=Revision, weak=False)
 exec(os.environ["THREATPRESS_TEST_ACTION"])

@@ -129,3 +129,51 @@ def test_scheduling_a_release_killed_part_way_schedules_nothing():
     at = timezone.now() + datetime.timedelta(hours=1)
     assert schedule_release(EditionPage.objects.get(pk=edition.pk), at, publisher) == PAGES
     assert Revision.objects.filter(approved_go_live_at__isnull=False).count() == PAGES
+
+
+# The editor's own buttons (publishing/atomic_admin.py) ------------------------------------------
+
+ADMIN = (
+    "from django.contrib.auth import get_user_model\n"
+    "from django.test import Client\n"
+    "from django.urls import reverse\n"
+    "from threatpress.publishing.tests.test_workflow import post_edit\n"
+    "from threatpress.reports.models import AssessmentPage, EditionPage\n"
+    "editor = Client()\n"
+    "editor.force_login(get_user_model().objects.get(username='publisher'))\n"
+)
+
+
+def test_the_editors_publish_killed_after_the_page_is_saved_leaves_the_previous_version():
+    edition = _edition(2026)
+    publish_all(edition)
+    get_user_model().objects.create_superuser("publisher", password="p" * 20)
+    page = Page.objects.get(slug="judgment-1-1")
+    before = page.live_revision_id
+
+    kill_part_way(
+        ADMIN + "page = AssessmentPage.objects.get(slug='judgment-1-1')\n"
+        "post_edit(editor, page, summary='A correction.', **{'action-publish': 'Publish'})\n",
+        hold="published",
+    )
+
+    page.refresh_from_db()
+    assert page.live_revision_id == before
+    assert page.specific.summary != "A correction."
+    assert "A correction." not in Client().get(page.url).content.decode()
+
+
+def test_unpublishing_an_edition_killed_part_way_leaves_it_whole():
+    edition = _edition(2026)
+    publish_all(edition)
+    get_user_model().objects.create_superuser("publisher", password="p" * 20)
+
+    kill_part_way(
+        ADMIN + f"url = reverse('wagtailadmin_pages:unpublish', args=[{edition.pk}])\n"
+        "editor.post(url, {'include_descendants': 'on'})\n",
+        hold="unpublished",
+    )
+
+    assert all(page.live for page in _pages(edition))
+    reader = Client()
+    assert [reader.get(page.url).status_code for page in _pages(edition)] == [200] * PAGES
