@@ -6,14 +6,14 @@ exception into the 500 handler's response; that handler asks `is_outage()` and a
 `outage_response()` instead. The page is rendered from a template alone (no context processors,
 no site settings), because anything that reads the database would fail the same way. It is never
 stored by a cache (`no-store`), so the real page comes back the moment the database does;
-persistent connections are health-checked (`CONN_HEALTH_CHECKS`) and a broken one is dropped at
-the end of the request, so no restart is needed.
+persistent connections are health-checked (`CONN_HEALTH_CHECKS`) and the one that failed is
+closed before the 503 is sent, so no restart is needed.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.utils import translation
@@ -50,7 +50,20 @@ def language_of(request: HttpRequest) -> str:
     return translation.get_language_from_request(request, check_path=False)
 
 
+def drop_failed_connections() -> None:
+    """Close each connection that has just failed, so the next request opens a new one.
+
+    PostgreSQL's health check would find a broken connection anyway; SQLite's cannot: a
+    connection opened while the file was missing points at the empty file SQLite made in its
+    place, and would keep answering "no such table" after the real file is restored.
+    """
+    for connection in connections.all(initialized_only=True):
+        if connection.errors_occurred and not connection.in_atomic_block:
+            connection.close()
+
+
 def outage_response(request: HttpRequest) -> HttpResponse:
+    drop_failed_connections()
     with translation.override(language_of(request)):
         if request.path.startswith("/api/"):
             response: HttpResponse = JsonResponse(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -43,10 +43,10 @@ def available_languages(request: HttpRequest) -> set[str]:
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """A database round trip; 503 while the database cannot be reached, for a load balancer."""
+    """A read of the site's own tables; 503 while the database cannot be reached or is not the
+    site's (an empty SQLite file left where the real one was), for a load balancer."""
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
+        Site.objects.exists()
     except DatabaseError as exc:
         if not is_outage(exc):
             raise

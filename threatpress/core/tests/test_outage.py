@@ -134,3 +134,22 @@ def test_an_outage_wrapped_in_another_exception_is_still_an_outage():
             raise RuntimeError("while rendering") from exc
     except RuntimeError as wrapped:
         assert is_outage(wrapped)
+
+
+def test_a_page_cache_keeps_no_503(reader, edition, database_down, monkeypatch, settings):
+    """A full-page cache (here Django's own, for anonymous readers) must not go on serving the
+    503 once the database is back."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.MIDDLEWARE = [
+        "django.middleware.cache.UpdateCacheMiddleware",
+        *settings.MIDDLEWARE,
+        "django.middleware.cache.FetchFromCacheMiddleware",
+    ]
+    publish_all(edition)
+    url = f"/en/reports/{edition.slug}/"
+    database_down()
+    assert reader.get(url).status_code == 503
+    monkeypatch.undo()  # the database is back
+    response = reader.get(url)
+    assert response.status_code == 200
+    assert edition.title in response.content.decode()

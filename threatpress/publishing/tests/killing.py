@@ -1,9 +1,10 @@
 """Run a publishing action in another process, hold it after its first page, and SIGKILL it.
 
-"Part way" is made exact by a hook installed only in that process: when the first page has been
-published (Wagtail's `page_published` signal, sent after the page row is saved), unpublished, or the
-first revision scheduled, the process says so and sleeps until the test kills it. The process uses the
-test's own database (SQLite file or PostgreSQL), so the test then sees what a reader would.
+"Part way" is made exact by a hook installed only in that process: when the first page has
+been published (Wagtail's `page_published` signal, sent after the page row is saved),
+unpublished, or the first revision scheduled, the process says so and sleeps until the test
+kills it. The process uses the test's own database (SQLite file or PostgreSQL), so the test
+then sees what a reader would.
 """
 
 from __future__ import annotations

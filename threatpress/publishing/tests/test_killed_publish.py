@@ -38,6 +38,18 @@ def _pages(edition: Page) -> list[Page]:
     return list(Page.objects.descendant_of(edition, inclusive=True).order_by("path"))
 
 
+def move_schedule(seconds: float) -> datetime.datetime:
+    """Move every scheduled revision to `seconds` from now, as though it had been set so."""
+    when = timezone.now().replace(microsecond=0) + datetime.timedelta(seconds=seconds)
+    revisions = Revision.objects.filter(approved_go_live_at__isnull=False)
+    assert revisions.exists()
+    for revision in revisions:
+        revision.approved_go_live_at = when
+        revision.content["go_live_at"] = when.isoformat()
+        revision.save(update_fields=["approved_go_live_at", "content"])
+    return when
+
+
 def next_scheduler_run() -> str:
     """The scheduler's next start (here, in this process): its first tick catches up."""
     out = StringIO()
@@ -54,16 +66,21 @@ def test_a_scheduler_killed_while_staging_a_release_publishes_nothing_and_the_ne
     edition = _edition(2027)
     as_drafts(edition)
     publisher = get_user_model().objects.create_superuser("publisher", password="p" * 20)
-    # Soon enough that the scheduler stages it at once (its lead for 9 pages is 1.72 s).
-    instant = (timezone.now() + datetime.timedelta(seconds=2)).replace(microsecond=0)
-    instant += datetime.timedelta(seconds=1)
-    assert schedule_release(EditionPage.objects.get(pk=edition.pk), instant, publisher) == PAGES
+    later = timezone.now() + datetime.timedelta(hours=1)
+    assert schedule_release(EditionPage.objects.get(pk=edition.pk), later, publisher) == PAGES
     urls = [page.url for page in _pages(edition)]
 
+    # Once the scheduler has started (which takes seconds on a busy machine), the release falls
+    # due 5 s later: its first ticks see it coming and it stages it (its lead for 9 pages is
+    # 1.72 s), rather than finding it already due.
     kill_part_way(
-        "from django.core.management import call_command; call_command('run_scheduler')",
+        "from django.core.management import call_command\n"
+        "from threatpress.publishing.tests.test_killed_publish import move_schedule\n"
+        "move_schedule(seconds=5)\n"
+        "call_command('run_scheduler')\n",
         hold="published",
     )
+    instant = Revision.objects.filter(approved_go_live_at__isnull=False).first().approved_go_live_at
 
     _wait_until(instant)
     reader = Client()
@@ -82,12 +99,12 @@ def test_a_scheduler_killed_while_catching_up_leaves_the_old_edition_and_the_nex
     edition = _edition(2026)
     publish_all(edition)
     before = {page.pk: page.live_revision_id for page in _pages(edition)}
-    instant = timezone.now() + datetime.timedelta(seconds=1)
+    later = timezone.now() + datetime.timedelta(hours=1)
     for page in Page.objects.descendant_of(edition, inclusive=True).specific():
         page.title = f"Corrected: {page.title}"
-        page.go_live_at = instant
+        page.go_live_at = later
         page.save_revision().publish()
-    _wait_until(instant)
+    move_schedule(seconds=-1)  # the corrections fell due while no scheduler ran
 
     kill_part_way(
         "from django.core.management import call_command; call_command('run_scheduler', '--once')",
