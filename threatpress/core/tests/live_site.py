@@ -134,6 +134,7 @@ def postgres() -> Iterator[Postgres]:
 
 
 def site_env(var_dir: Path, database_url: str) -> dict[str, str]:
+    var_dir.mkdir(parents=True, exist_ok=True)
     env = {
         key: value
         for key, value in os.environ.items()
@@ -214,8 +215,8 @@ def gunicorn(env: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen]]:
             if process.poll() is not None:
                 raise RuntimeError("gunicorn exited before it was ready")
             try:
-                if get(f"{base}/healthz").status == 200:
-                    break
+                get(f"{base}/healthz")  # any answer: the server is up (the database may not be)
+                break
             except OSError:
                 pass
             if time.monotonic() > deadline:
