@@ -69,7 +69,7 @@ def test_postgresql_stopped_and_started_under_a_running_site(tmp_path):
             assert_503_everywhere(base)
 
             cluster.start()
-            wait_for_page(base)
+            print(f"PostgreSQL: the page was back {wait_for_page(base):.2f} s after pg_ctl start")
             assert "Judgment 1.1 of 2026" in get(base + PAGE).body
             # The small site has no Lithuanian home page: a real 404, read from the database.
             assert get(base + "/lt/").status == 404
@@ -108,6 +108,7 @@ def test_sqlite_file_missing_then_not_a_database_then_restored(tmp_path):
 
         _remove(database)
         _move(kept, database)  # restored from the copy
-        wait_for_page(base, seconds=5)  # far less than the connections' 60 s lifetime
+        # Far less than the connections' 60 s lifetime.
+        print(f"SQLite: the page was back {wait_for_page(base, seconds=5):.2f} s after the restore")
         assert "Judgment 1.1 of 2026" in get(base + PAGE).body
         assert server.poll() is None, "gunicorn was restarted"
