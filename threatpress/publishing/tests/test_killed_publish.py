@@ -194,3 +194,45 @@ def test_unpublishing_an_edition_killed_part_way_leaves_it_whole():
     assert all(page.live for page in _pages(edition))
     reader = Client()
     assert [reader.get(page.url).status_code for page in _pages(edition)] == [200] * PAGES
+
+
+def test_a_signoff_killed_while_it_publishes_leaves_the_previous_version_and_the_task_open():
+    """The workflow's publish: a Publisher's sign-off publishes the reviewed revision."""
+    from threatpress.publishing.roles import AUTHORS, PUBLISHERS, REVIEWERS, ensure_editorial_roles
+    from threatpress.publishing.tests.test_workflow import (
+        current_task,
+        make_user,
+        submit,
+        workflow_action,
+    )
+    from threatpress.reports.models import AssessmentPage
+
+    edition = _edition(2026)
+    publish_all(edition)
+    ensure_editorial_roles(Page.get_first_root_node())
+    author, reviewer = make_user("author", AUTHORS), make_user("reviewer", REVIEWERS)
+    make_user("signer", PUBLISHERS)
+    page = AssessmentPage.objects.get(slug="judgment-1-1")
+    before = page.live_revision_id
+    client = Client()
+    client.force_login(author)
+    submit(client, page, summary="Reviewed and signed off.")
+    client.force_login(reviewer)
+    workflow_action(client, page, "approve")
+    assert current_task(page) == "Sign-off"
+
+    kill_part_way(
+        "from django.contrib.auth import get_user_model\n"
+        "from django.test import Client\n"
+        "from threatpress.publishing.tests.test_workflow import workflow_action\n"
+        "from threatpress.reports.models import AssessmentPage\n"
+        "signer = Client()\n"
+        "signer.force_login(get_user_model().objects.get(username='signer'))\n"
+        "workflow_action(signer, AssessmentPage.objects.get(slug='judgment-1-1'), 'approve')\n",
+        hold="published",
+    )
+
+    page.refresh_from_db()
+    assert page.live_revision_id == before
+    assert "Reviewed and signed off." not in Client().get(page.url).content.decode()
+    assert current_task(page) == "Sign-off"  # the publisher simply approves again
