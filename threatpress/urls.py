@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from wagtail import urls as wagtail_urls
@@ -14,9 +15,14 @@ from threatpress.discovery.feeds import feed
 from threatpress.discovery.sitemap import sitemap
 from threatpress.discovery.views import robots_txt
 from threatpress.exports.views import serve_export
+from threatpress.publishing.atomic_admin import ATOMIC_PAGE_VIEWS, make_page_views_atomic
 from threatpress.publishing.media_views import serve_media
 from threatpress.publishing.preview_link_views import serve_preview_file, serve_preview_link
 from threatpress.search.views import search_view
+
+# The editor's publish and unpublish, each in one transaction (publishing/atomic_admin.py).
+if make_page_views_atomic(wagtailadmin_urls.urlpatterns) != len(ATOMIC_PAGE_VIEWS):
+    raise ImproperlyConfigured("Wagtail's add, edit and unpublish page views were not found.")
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),

@@ -3,8 +3,10 @@ site's address and the error pages."""
 
 from __future__ import annotations
 
+import sys
+
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -13,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from wagtail.models import Locale, Page, Site
 
+from threatpress.core.outage import RETRY_AFTER_SECONDS, is_outage, outage_response
 from threatpress.core.text import css_string
 from threatpress.publishing.visibility import public_pages
 
@@ -40,8 +43,16 @@ def available_languages(request: HttpRequest) -> set[str]:
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """A read of the site's own tables; 503 while the database cannot be reached or is not the
+    site's (an empty SQLite file left where the real one was), for a load balancer."""
+    try:
+        Site.objects.exists()
+    except DatabaseError as exc:
+        if not is_outage(exc):
+            raise
+        response = JsonResponse({"status": "database unavailable"}, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     return JsonResponse({"status": "ok"})
 
 
@@ -78,4 +89,7 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
 
 @requires_csrf_token
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls this while handling the exception, so sys.exc_info() names it.
+    if is_outage(sys.exc_info()[1]):
+        return outage_response(request)
     return HttpResponse(loader.render_to_string("500.html"), status=500)
