@@ -38,3 +38,6 @@ THREATPRESS_READERSHIP_BACKGROUND = False
 # Audio: espeak-ng for English too (Piper takes seconds per paragraph), and a cache of our own.
 THREATPRESS_AUDIO_ENGLISH_VOICE = "espeak"
 THREATPRESS_AUDIO_CACHE_DIR = Path(tempfile.gettempdir()) / f"threatpress-audio-{os.getpid()}"
+
+# The page cache's purge log, per test process (threatpress/caching).
+THREATPRESS_CACHE_PURGE_LOG = Path(tempfile.gettempdir()) / f"threatpress-purges-{os.getpid()}.log"

@@ -1,0 +1,58 @@
+"""Every kind of change that alters public pages, each sent to invalidation.page_changed.
+
+Wagtail's publish and unpublish actions send page_published / page_unpublished for every route
+(the editor, the workflow, `publish_scheduled` for go-lives and expiries, the staged release),
+so scheduled changes need nothing of their own. Moves and deletions are purged at both the old
+addresses (computed before the change) and the new ones.
+"""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_save, pre_delete
+from django.dispatch import receiver
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move, pre_page_move
+
+from .invalidation import page_changed, purge_after_commit
+from .purge_log import EVERYTHING
+
+
+@receiver(page_published)
+@receiver(page_unpublished)
+def publish_state_changed(sender, instance, **kwargs) -> None:
+    page_changed(instance)
+
+
+@receiver(pre_page_move)
+def moving(sender, instance, **kwargs) -> None:
+    page_changed(instance, before_change=True)
+
+
+@receiver(post_page_move)
+def moved(sender, instance, **kwargs) -> None:
+    page_changed(instance)
+
+
+@receiver(pre_delete, sender=Page)
+def deleted(sender, instance, **kwargs) -> None:
+    if instance.depth > 1:
+        page_changed(instance, before_change=True)
+
+
+def _translation_marked(sender, instance, **kwargs) -> None:
+    page_changed(instance.page)
+
+
+def _identity_changed(sender, instance, **kwargs) -> None:
+    purge_after_commit({EVERYTHING})
+
+
+def connect() -> None:
+    from threatpress.core.models import SiteIdentity
+    from threatpress.translations.models import TranslationState
+
+    post_save.connect(_translation_marked, sender=TranslationState, dispatch_uid="tp-cache-tr")
+    post_save.connect(_identity_changed, sender=SiteIdentity, dispatch_uid="tp-cache-identity")
+
+
+connect()
