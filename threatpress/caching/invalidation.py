@@ -67,15 +67,26 @@ def purge_front_cache(paths: set[str]) -> None:
 
 
 def _pending() -> dict | None:
-    """The changes recorded on the outermost transaction, None outside one."""
+    """The changes recorded for the current transaction, None outside one.
+
+    They ride on our on-commit callback itself: Django drops it when the transaction (or the
+    savepoint it was registered in) rolls back, and a new transaction starts without it. The
+    Atomic object cannot hold them, as `@transaction.atomic` reuses one for every call.
+    """
     if not connection.in_atomic_block:
         return None
-    outermost = connection.atomic_blocks[0]
-    pending = getattr(outermost, PENDING, None)
-    if pending is None:
-        pending = {"paths": set(), "pages": set()}
-        setattr(outermost, PENDING, pending)
-        transaction.on_commit(lambda: _purge_pending(pending))
+    for _, callback, _ in connection.run_on_commit:
+        pending = getattr(callback, PENDING, None)
+        if pending is not None and not pending["done"]:
+            return pending
+    pending = {"paths": set(), "pages": set(), "done": False}
+
+    def purge_on_commit() -> None:
+        pending["done"] = True
+        _purge_pending(pending)
+
+    setattr(purge_on_commit, PENDING, pending)
+    transaction.on_commit(purge_on_commit)
     return pending
 
 

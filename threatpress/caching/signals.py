@@ -43,8 +43,10 @@ def _translation_marked(sender, instance, **kwargs) -> None:
     page_changed(instance.page)
 
 
-def _identity_changed(sender, instance, **kwargs) -> None:
-    purge_after_commit({EVERYTHING})
+def _identity_changed(sender, instance, created: bool, **kwargs) -> None:
+    # Created means first read (Wagtail makes the row with its defaults): nothing changed.
+    if not created:
+        purge_after_commit({EVERYTHING})
 
 
 def connect() -> None:
