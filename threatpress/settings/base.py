@@ -190,6 +190,8 @@ THREATPRESS_CACHE_STALE_ERROR_SECONDS = 86400
 # each commit, with the same paths as the page cache. wagtail.contrib.frontend_cache is not in
 # INSTALLED_APPS on purpose: its own signal handlers would purge before the commit.
 THREATPRESS_VARNISH_URL = os.environ.get("THREATPRESS_VARNISH_URL", "")
+# Our purge list already holds each language's own addresses; Wagtail must not add prefixes.
+WAGTAILFRONTENDCACHE_LANGUAGES: list[str] = []
 if THREATPRESS_VARNISH_URL:
     WAGTAILFRONTENDCACHE = {
         "varnish": {
