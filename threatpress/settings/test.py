@@ -40,4 +40,8 @@ THREATPRESS_AUDIO_ENGLISH_VOICE = "espeak"
 THREATPRESS_AUDIO_CACHE_DIR = Path(tempfile.gettempdir()) / f"threatpress-audio-{os.getpid()}"
 
 # The page cache's purge log, per test process (threatpress/caching).
-THREATPRESS_CACHE_PURGE_LOG = Path(tempfile.gettempdir()) / f"threatpress-purges-{os.getpid()}.log"
+# A test that starts gunicorn on the test database hands its workers the same log.
+THREATPRESS_CACHE_PURGE_LOG = Path(
+    os.environ.get("THREATPRESS_CACHE_PURGE_LOG")
+    or Path(tempfile.gettempdir()) / f"threatpress-purges-{os.getpid()}.log"
+)

@@ -70,7 +70,7 @@ def test_a_scheduled_go_live_purges_at_the_tick(editions, log, django_capture_on
 class Recorder(http.server.BaseHTTPRequestHandler):
     seen: list[tuple[str, str, str]] = []
 
-    def do_PURGE(self):  # noqa: N802 (the HTTP method's name)
+    def do_PURGE(self):
         self.seen.append((self.command, self.headers.get("Host", ""), self.path))
         self.send_response(200)
         self.end_headers()
