@@ -26,9 +26,18 @@ EVERYTHING = "*"
 Generation = tuple[int, int]
 
 
+_paths: dict = {}
+
+
 def log_path() -> Path:
-    configured = getattr(settings, "THREATPRESS_CACHE_PURGE_LOG", None)
-    return Path(configured) if configured else Path(settings.VAR_DIR) / "cache" / "purges.log"
+    """The log's path; asked on every hit, so built once per setting."""
+    key = (getattr(settings, "THREATPRESS_CACHE_PURGE_LOG", None), settings.VAR_DIR)
+    path = _paths.get(key)
+    if path is None:
+        path = _paths[key] = (
+            Path(key[0]) if key[0] else Path(settings.VAR_DIR) / "cache" / "purges.log"
+        )
+    return path
 
 
 def generation(path: Path | None = None) -> Generation:

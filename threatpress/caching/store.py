@@ -123,7 +123,7 @@ def sync_local() -> None:
     global _reader
     if is_shared():
         return
-    if _reader is None or _reader.path != purge_log.log_path():
+    if _reader is None or _reader.path is not purge_log.log_path():
         _reader = purge_log.Reader()
         # Entries stored before this reader existed may predate purges it will never read.
         cache().clear()
