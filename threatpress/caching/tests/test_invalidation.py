@@ -45,10 +45,13 @@ def test_nothing_is_purged_before_the_commit(editions, log, django_capture_on_co
 
 
 def test_a_rolled_back_change_purges_nothing(editions, log, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            first_assessment(editions[1]).unpublish()
-            raise RuntimeError("the publish failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        first_assessment(editions[1]).unpublish()
+        raise RuntimeError("the publish failed")
     assert callbacks == [] and purged(log) == set()
 
 
