@@ -125,9 +125,11 @@ def route_of(request: HttpRequest) -> str:
 def count_page_view(request: HttpRequest, page: Page, response: HttpResponse) -> bool:
     """Count a served page once its response is final: a 200 HTML page, after rendering (a page
     that fails to render is not counted). Return whether it will be counted."""
+    route = route_of(request)
+    # What a full-page cache needs to count a later hit on this response (threatpress/caching).
+    request.META["threatpress.page_view"] = (page.pk, route)
     if not should_count(request):
         return False
-    route = route_of(request)
 
     def count_if_ok(rendered: HttpResponse) -> None:
         content_type = rendered.get("Content-Type", "")
@@ -138,6 +140,20 @@ def count_page_view(request: HttpRequest, page: Page, response: HttpResponse) ->
         count_if_ok(response)
     else:
         response.add_post_render_callback(count_if_ok)
+    return True
+
+
+def count_cached_view(environ: dict, page_id: int, route: str) -> bool:
+    """Count a page view served from the page cache, by the rules of `should_count`. A cached
+    response is only ever served to a request without a session cookie, so no editor is among
+    them."""
+    if not enabled() or environ.get("REQUEST_METHOD") != "GET":
+        return False
+    if environ.get("HTTP_DNT") == "1" or environ.get("HTTP_SEC_GPC") == "1":
+        return False
+    if is_bot(environ.get("HTTP_USER_AGENT", "")):
+        return False
+    _count(view_key(today(), page_id, route))
     return True
 
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "threatpress.discovery",
     "threatpress.citation",
     "threatpress.search",
+    "threatpress.caching",
     "wagtail_footnotes",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -93,6 +94,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so it sees the response with every header the others add: Cache-Control, ETag and
+    # Last-Modified, and whether the page cache may store it (docs/caching.md).
+    "threatpress.caching.middleware.CacheHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -159,6 +163,44 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Caching (docs/caching.md). `pages` holds whole responses for anonymous readers, served by the
+# WSGI front before the middleware; local memory in each process unless REDIS_URL is set (a
+# Redis database of its own: a purge of everything empties it).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+THREATPRESS_PAGE_CACHE = env_bool("THREATPRESS_PAGE_CACHE", True)
+if REDIS_URL:
+    _pages_cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+else:
+    _pages_cache = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "threatpress-pages",
+        "OPTIONS": {"MAX_ENTRIES": env_int("THREATPRESS_CACHE_MAX_ENTRIES", 5000)},
+    }
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": _pages_cache,
+}
+# Lifetimes in seconds: the in-app cache and shared caches (both purged), browsers (not), and
+# how long a shared cache may serve a stale copy while it revalidates or while the site is down.
+THREATPRESS_CACHE_SECONDS = env_int("THREATPRESS_CACHE_SECONDS", 3600)
+THREATPRESS_CACHE_SHARED_SECONDS = env_int("THREATPRESS_CACHE_SHARED_SECONDS", 3600)
+THREATPRESS_CACHE_BROWSER_SECONDS = env_int("THREATPRESS_CACHE_BROWSER_SECONDS", 30)
+THREATPRESS_CACHE_STALE_REVALIDATE_SECONDS = 30
+THREATPRESS_CACHE_STALE_ERROR_SECONDS = 86400
+# Varnish (or any cache that accepts PURGE) in front: purged with Wagtail's HTTP backend after
+# each commit, with the same paths as the page cache. wagtail.contrib.frontend_cache is not in
+# INSTALLED_APPS on purpose: its own signal handlers would purge before the commit.
+THREATPRESS_VARNISH_URL = os.environ.get("THREATPRESS_VARNISH_URL", "")
+# Our purge list already holds each language's own addresses; Wagtail must not add prefixes.
+WAGTAILFRONTENDCACHE_LANGUAGES: list[str] = []
+if THREATPRESS_VARNISH_URL:
+    WAGTAILFRONTENDCACHE = {
+        "varnish": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": THREATPRESS_VARNISH_URL,
+        }
+    }
 
 # Login throttling: five failures for one user from one address lock that pair out for 15 minutes.
 AUTHENTICATION_BACKENDS = [

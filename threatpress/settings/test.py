@@ -38,3 +38,10 @@ THREATPRESS_READERSHIP_BACKGROUND = False
 # Audio: espeak-ng for English too (Piper takes seconds per paragraph), and a cache of our own.
 THREATPRESS_AUDIO_ENGLISH_VOICE = "espeak"
 THREATPRESS_AUDIO_CACHE_DIR = Path(tempfile.gettempdir()) / f"threatpress-audio-{os.getpid()}"
+
+# The page cache's purge log, per test process (threatpress/caching).
+# A test that starts gunicorn on the test database hands its workers the same log.
+THREATPRESS_CACHE_PURGE_LOG = Path(
+    os.environ.get("THREATPRESS_CACHE_PURGE_LOG")
+    or Path(tempfile.gettempdir()) / f"threatpress-purges-{os.getpid()}.log"
+)

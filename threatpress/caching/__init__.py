@@ -1,0 +1,1 @@
+"""Full-page caching for anonymous readers, validators and exact purges (docs/caching.md)."""

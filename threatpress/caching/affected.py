@@ -1,0 +1,101 @@
+"""Which public addresses a change to a page affects: the one list both the in-app cache and the
+front cache purge.
+
+An edition is one unit: its pages share navigation (the chapter contents beside every
+assessment, previous/next across chapters, the summary of every key judgment, the edition's
+downloads), so a change to any page of it affects every page of it, in every language (the
+switcher and hreflang of the translations). Beyond the edition: its ancestors (the archive and
+the home page list editions), the country pages of every region its assessments are about and
+their index, each language's feed and the sitemap. Other editions are untouched.
+
+A page outside any edition (the home page, the archive, an information page) can change the
+chrome of every page (header, footer, the site's name), so it purges everything.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from wagtail.models import Page
+
+from .purge_log import EVERYTHING
+
+EDITION_ROUTES = ("", "summary/", "foreword/", "print/", "scale/")
+SITE_WIDE = ("/sitemap.xml",)
+
+
+def _path(page: Page) -> str | None:
+    parts = page.get_url_parts()
+    return parts[2] if parts else None
+
+
+def _edition_of(page: Page) -> Page | None:
+    from threatpress.reports.models import EditionPage
+
+    if page.specific_class is EditionPage:
+        return page
+    return EditionPage.objects.ancestor_of(page).first()
+
+
+def _language_paths(languages: Iterable[str]) -> set[str]:
+    paths = set()
+    for code in languages:
+        with translation.override(code):
+            for name in ("feed", "regions:index"):
+                with contextlib.suppress(NoReverseMatch):
+                    paths.add(reverse(name))
+    return paths
+
+
+def region_paths(assessment_ids: list[int]) -> set[str]:
+    from threatpress.reports.models import AssessmentPage
+
+    rows = (
+        AssessmentPage.objects.filter(pk__in=assessment_ids)
+        .exclude(regions=None)
+        .values_list("regions__slug", "regions__locale__language_code")
+        .distinct()
+    )
+    paths = set()
+    for slug, language in rows:
+        with translation.override(language):
+            paths.add(reverse("regions:detail", kwargs={"slug": slug}))
+    return paths
+
+
+def edition_paths(edition: Page) -> set[str]:
+    """Every public address an edition's content shows on, in every language."""
+    from threatpress.reports.models import AssessmentPage
+
+    editions = list(Page.objects.filter(translation_key=edition.translation_key))
+    paths: set[str] = set(SITE_WIDE)
+    languages = {code for code, _ in settings.LANGUAGES}
+    assessment_ids: list[int] = []
+    for copy in editions:
+        tree = Page.objects.descendant_of(copy, inclusive=True)
+        for page in [*tree, *Page.objects.ancestor_of(copy).filter(depth__gt=1)]:
+            path = _path(page)
+            if path is None:
+                continue
+            if page.pk == copy.pk:
+                paths.update(f"{path}{route}" for route in EDITION_ROUTES)
+            else:
+                paths.add(path)
+        assessment_ids += list(tree.type(AssessmentPage).values_list("pk", flat=True))
+    paths |= region_paths(assessment_ids)
+    paths |= _language_paths(languages)
+    return paths
+
+
+def affected_paths(page: Page) -> set[str]:
+    """The paths whose responses may change when `page` is published, unpublished, moved,
+    deleted, scheduled or marked translated. Computed on the tree as it stands: call it before a
+    move or delete for the old addresses, and after for the new ones."""
+    edition = _edition_of(page)
+    if edition is None:
+        return {EVERYTHING}
+    return edition_paths(edition)

@@ -1,0 +1,110 @@
+"""Serving cache hits at the WSGI layer, before Django's middleware and URL resolution.
+
+`CachedApplication` wraps the Django application (threatpress/wsgi.py). For an anonymous GET or
+HEAD of a cacheable path it answers from the page cache, with exactly the status and headers the
+full response had, after one stat of the purge log and one cache read. On a miss it lets Django
+answer and stores what the middleware marked as storable (CacheHeadersMiddleware), unless a purge
+was recorded while the page was being rendered.
+"""
+
+from __future__ import annotations
+
+import logging
+from email.utils import parsedate_to_datetime
+
+from . import policy, store
+
+logger = logging.getLogger(__name__)
+# What a 304 keeps of the full response (RFC 9110 section 15.4.5, as Django's own 304s).
+NOT_MODIFIED_HEADERS = {"cache-control", "content-location", "date", "etag", "expires", "vary"}
+
+
+def _not_modified(entry: store.Entry, environ: dict) -> bool:
+    if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+    if if_none_match is not None:
+        tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+        return "*" in tags or entry.etag.removeprefix("W/") in tags
+    if_modified_since = environ.get("HTTP_IF_MODIFIED_SINCE")
+    if if_modified_since:
+        try:
+            since = parsedate_to_datetime(if_modified_since).timestamp()
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return False
+        return int(entry.last_modified) <= since
+    return False
+
+
+def serve_entry(entry: store.Entry, environ: dict, start_response):
+    if entry.view is not None and environ.get("REQUEST_METHOD") == "GET":
+        from threatpress.readership.counting import count_cached_view
+
+        count_cached_view(environ, *entry.view)
+    if _not_modified(entry, environ):
+        headers = [
+            (name, value)
+            for name, value in entry.headers
+            if name.lower() in NOT_MODIFIED_HEADERS or name.lower() == "last-modified"
+        ]
+        start_response("304 Not Modified", headers)
+        return [b""]
+    start_response(entry.status, list(entry.headers))
+    return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else [entry.body]
+
+
+class CachedApplication:
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ: dict, start_response):
+        if not store.enabled() or not policy.cacheable_request(environ):
+            return self.application(environ, start_response)
+        try:
+            store.sync_local()
+            entry = store.lookup(environ)
+        except Exception:  # a cache that is down must not take the site with it
+            logger.exception("page cache unavailable; serving without it")
+            return self.application(environ, start_response)
+        if entry is not None:
+            return serve_entry(entry, environ, start_response)
+        return self._render_and_store(environ, start_response)
+
+    def _render_and_store(self, environ: dict, start_response):
+        try:
+            environ[store.START_GENERATION] = store.generation()
+        except Exception:
+            logger.exception("page cache unavailable; serving without it")
+            return self.application(environ, start_response)
+        captured: dict = {}
+
+        def capture(status, headers, exc_info=None):
+            captured["status"], captured["headers"] = status, headers
+            return start_response(status, headers, exc_info)
+
+        result = self.application(environ, capture)
+        plan = environ.get(store.STORE_PLAN)
+        if (
+            plan is None
+            or environ.get("REQUEST_METHOD") != "GET"
+            or not captured.get("status", "").startswith("200")
+        ):
+            return result
+        try:
+            body = b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        try:
+            # The race: a purge recorded after this request began may concern what it read.
+            if store.generation() == environ[store.START_GENERATION]:
+                store.save(
+                    environ,
+                    store.Entry(
+                        body=body,
+                        headers=tuple(captured["headers"]),
+                        status=captured["status"],
+                        **plan,
+                    ),
+                )
+        except Exception:
+            logger.exception("page cache unavailable; response not stored")
+        return [body]

@@ -1,0 +1,96 @@
+"""Cache-Control, ETag and Last-Modified on every response, and the mark that lets the WSGI front
+(front.py) store a response.
+
+First in MIDDLEWARE, so that it sees the response as the reader gets it, with every header the
+other middleware added: a stored response is replayed with exactly those headers.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    set_response_etag,
+)
+from django.utils.http import http_date, parse_http_date_safe
+
+from . import policy, purge_log, store
+
+# Code and templates may have changed at a deploy: no response predates this process.
+STARTED = int(time.time())
+
+
+def _private(request: HttpRequest, response: HttpResponse) -> bool:
+    """Responses for one person: a session (a possibly signed-in editor), credentials, a
+    preview, or a response that sets a cookie."""
+    if policy.session_cookie_in(request.META.get("HTTP_COOKIE", "")):
+        return True
+    if "HTTP_AUTHORIZATION" in request.META or getattr(request, "is_preview", False):
+        return True
+    if request.path_info.startswith("/preview"):
+        return True
+    return bool(response.cookies)
+
+
+def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
+    return (
+        response.status_code == 200
+        and request.method in policy.SAFE_METHODS
+        and not request.META.get("QUERY_STRING")
+        and policy.cacheable_path(request.path_info)
+        and not response.streaming
+        and response.get("Content-Type", "").startswith(policy.CACHEABLE_TYPES)
+    )
+
+
+def _add_validators(response: HttpResponse) -> float:
+    if not response.has_header("ETag"):
+        set_response_etag(response)
+    last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+    if last_modified is None:
+        # Public content changes only through a purge (or a deploy, which restarts the
+        # process), so this is stable between renders and honest for If-Modified-Since.
+        last_modified = max(STARTED, int(purge_log.last_purge()))
+        response["Last-Modified"] = http_date(last_modified)
+    return float(last_modified)
+
+
+class CacheHeadersMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if _private(request, response):
+            # Merged, so that a view's stricter words (previews add no-cache, max-age=0) stay.
+            patch_cache_control(response, private=True, no_store=True)
+            return response
+        if response.has_header("Cache-Control"):
+            return response  # the view decided (exports, media, consent)
+        if _cacheable_response(request, response):
+            response["Cache-Control"] = policy.public_cache_control()
+            last_modified = _add_validators(response)
+            request.META[store.STORE_PLAN] = {
+                "etag": response["ETag"],
+                "last_modified": last_modified,
+                "view": request.META.get(store.PAGE_VIEW),
+            }
+            return get_conditional_response(
+                request,
+                etag=response["ETag"],
+                last_modified=int(last_modified),
+                response=response,
+            )
+        if response.status_code == 200 and policy.is_search(request.path_info):
+            response["Cache-Control"] = policy.SEARCH
+        elif response.status_code == 404:
+            response["Cache-Control"] = policy.NOT_FOUND
+        elif response.status_code >= 300:
+            # Redirects by Accept-Language or to the newest edition, 400s, 503s: not stored.
+            response["Cache-Control"] = policy.NEVER
+        else:
+            response["Cache-Control"] = "no-cache"
+        return response

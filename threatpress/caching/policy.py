@@ -1,0 +1,76 @@
+"""Which requests and responses may be cached, and the Cache-Control each kind of response gets.
+
+Shared by the middleware (full responses) and the WSGI front (hits), so both decide alike.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+SAFE_METHODS = ("GET", "HEAD")
+# Paths outside the language prefixes that are the same for every reader.
+SITE_WIDE_PATHS = ("/sitemap.xml", "/robots.txt")
+# Routes under a language prefix that are per reader or per query, never stored anywhere.
+UNCACHED_ROUTES = ("search/", "consent/")
+CACHEABLE_TYPES = ("text/html", "application/xml", "application/atom+xml", "text/plain")
+
+
+def _seconds(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def public_cache_control() -> str:
+    """For a page any anonymous reader may get from a shared cache: short in browsers (which
+    cannot be purged), long in purged caches, stale copies allowed while revalidating or when
+    the application is down."""
+    return (
+        f"public, max-age={_seconds('THREATPRESS_CACHE_BROWSER_SECONDS', 30)}, "
+        f"s-maxage={_seconds('THREATPRESS_CACHE_SHARED_SECONDS', 3600)}, "
+        f"stale-while-revalidate={_seconds('THREATPRESS_CACHE_STALE_REVALIDATE_SECONDS', 30)}, "
+        f"stale-if-error={_seconds('THREATPRESS_CACHE_STALE_ERROR_SECONDS', 86400)}"
+    )
+
+
+PRIVATE = "private, no-store"
+# Search results depend on what is public this second; a shared cache must not keep them and a
+# browser must ask again (cheaply, with the ETag) before reusing them.
+SEARCH = "private, no-cache"
+# A 404 may become a page at a release; its purge covers the address, this bounds the rest.
+NOT_FOUND = "public, max-age=0, s-maxage=10"
+NEVER = "no-store"
+
+
+def _language_prefixes() -> tuple[str, ...]:
+    return tuple(f"/{code}/" for code, _ in settings.LANGUAGES)
+
+
+def session_cookie_in(cookie_header: str) -> bool:
+    """Whether the raw Cookie header carries a session (a possibly signed-in editor)."""
+    return f"{settings.SESSION_COOKIE_NAME}=" in cookie_header
+
+
+def is_search(path: str) -> bool:
+    return any(path == f"{prefix}search/" for prefix in _language_prefixes())
+
+
+def cacheable_path(path: str) -> bool:
+    """Pages under a language prefix, the sitemap and robots.txt. `/` is not: it redirects by
+    Accept-Language."""
+    if path in SITE_WIDE_PATHS:
+        return True
+    for prefix in _language_prefixes():
+        if path.startswith(prefix):
+            rest = path[len(prefix) :]
+            return not rest.startswith(UNCACHED_ROUTES)
+    return False
+
+
+def cacheable_request(environ: dict) -> bool:
+    """An anonymous GET or HEAD of a cacheable path without a query string."""
+    return (
+        environ.get("REQUEST_METHOD") in SAFE_METHODS
+        and not environ.get("QUERY_STRING")
+        and "HTTP_AUTHORIZATION" not in environ
+        and not session_cookie_in(environ.get("HTTP_COOKIE", ""))
+        and cacheable_path(environ.get("PATH_INFO", ""))
+    )

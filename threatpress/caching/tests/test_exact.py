@@ -1,0 +1,122 @@
+"""The purged set is exactly right: every public address whose response a change alters is
+purged, and the other edition's addresses are not. Proved by crawling the whole site (the leak
+test's crawler) before and after each kind of change."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import translation
+from wagtail.models import Locale
+
+from threatpress.caching import policy, purge_log
+from threatpress.conftest import translate_tree
+from threatpress.publishing.tests.test_leak import crawl
+from threatpress.regions.models import Region
+from threatpress.reports.models import AssessmentPage
+from threatpress.translations.state import mark_translated, mark_untranslated
+
+pytestmark = pytest.mark.django_db
+SEEDS = ["/en/", "/lt/", "/sitemap.xml", "/robots.txt", "/en/feed/", "/lt/feed/", "/en/regions/"]
+
+
+@pytest.fixture
+def site(site_tree, editions, settings, tmp_path, django_capture_on_commit_callbacks):
+    settings.THREATPRESS_CACHE_PURGE_LOG = tmp_path / "purges.log"
+    with django_capture_on_commit_callbacks(execute=True):
+        return _build(*editions)
+
+
+def _build(older, current):
+    region = Region.objects.create(
+        name="Ruritania", slug="ruritania", locale=Locale.objects.get(language_code="en")
+    )
+    for edition in (older, current):
+        page = AssessmentPage.objects.descendant_of(edition).order_by("path").first()
+        page.regions.add(region)
+        page.save_revision().publish()
+    translate_tree(current)
+    return older, current
+
+
+def purged(log) -> set[str]:
+    return set(log.read_text().splitlines()) if log.exists() else set()
+
+
+def cacheable(fetched: dict) -> dict:
+    """What the page cache or a shared cache may hold: 200s at cacheable addresses."""
+    return {
+        url: body
+        for url, (status, body, _) in fetched.items()
+        if status == 200 and "?" not in url and policy.cacheable_path(url)
+    }
+
+
+def unpublish_an_assessment(current):
+    AssessmentPage.objects.descendant_of(current).order_by("path").first().unpublish()
+
+
+def publish_a_change(current):
+    page = AssessmentPage.objects.descendant_of(current).order_by("path").last()
+    page.title = "A changed key judgment is a full sentence."
+    page.save_revision().publish()
+
+
+def drop_the_country(current):
+    page = AssessmentPage.objects.descendant_of(current).exclude(regions=None).first()
+    page.regions.clear()
+    page.save_revision().publish()
+
+
+def _a_lithuanian_assessment(current) -> AssessmentPage:
+    lithuanian = current.get_translation(Locale.objects.get(language_code="lt"))
+    return AssessmentPage.objects.descendant_of(lithuanian).order_by("path").last()
+
+
+def hide_a_translation(current):
+    """Not a change under test: the state a fresh copy starts in (hidden until marked)."""
+    mark_untranslated(_a_lithuanian_assessment(current))
+
+
+def mark_a_translation_translated(current):
+    mark_translated(_a_lithuanian_assessment(current), None)
+
+
+def test_every_changed_address_is_purged_and_the_other_edition_is_not(
+    client, site, settings, django_capture_on_commit_callbacks
+):
+    """One site, four changes in a row (one crawl between each): an assessment stops naming a
+    country, unpublishing an assessment, publishing a new version of another, and a
+    translation marked translated (its original's switcher and hreflang change)."""
+    older, current = site
+    log = settings.THREATPRESS_CACHE_PURGE_LOG
+    older_path = older.get_url_parts()[2]
+    before = cacheable(crawl(client, SEEDS))
+    assert len([u for u in before if u.startswith(older_path)]) >= 6  # the other edition
+    assert any(u.startswith("/lt/") for u in before)
+    changes = (
+        drop_the_country,
+        unpublish_an_assessment,
+        publish_a_change,
+        mark_a_translation_translated,
+    )
+    for change in changes:
+        if change is mark_a_translation_translated:
+            hide_a_translation(current)
+            before = cacheable(crawl(client, SEEDS))
+        log.unlink(missing_ok=True)
+        with django_capture_on_commit_callbacks(execute=True):
+            change(current)
+        translation.activate("en")
+        after = cacheable(crawl(client, SEEDS))
+        paths = purged(log)
+        assert paths and purge_log.EVERYTHING not in paths, change.__name__
+        changed = {u for u in before.keys() | after.keys() if before.get(u) != after.get(u)}
+        assert changed, f"{change.__name__} altered no page: the test proves nothing"
+        assert changed <= paths, (change.__name__, sorted(changed - paths))
+        if change is drop_the_country:
+            # The page still lists the other edition's judgment, so it is public and changed.
+            assert "/en/regions/ruritania/" in changed
+        if change is mark_a_translation_translated:
+            assert any(u.startswith("/en/") for u in changed)  # the switcher of the original
+        assert not [p for p in paths if p.startswith(older_path)], change.__name__
+        before = after

@@ -1,0 +1,114 @@
+"""Hits served by the WSGI front, before Django: same bytes and headers, the rules kept."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+from django.db import connection
+
+from threatpress.caching import purge_log, store
+from threatpress.conftest import translate_tree
+from threatpress.consent.registry import get_registry
+from threatpress.readership import counting
+from threatpress.readership.models import PageViewDay
+
+pytestmark = pytest.mark.django_db
+PAGE = "/en/reports/2026/chapter-1/judgment-1-1/"
+BROWSER = {"HTTP_USER_AGENT": "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"}
+
+
+def no_database():
+    """Any query fails, as when the database is down."""
+    return mock.patch.object(connection, "cursor", side_effect=RuntimeError("database down"))
+
+
+def test_a_hit_repeats_the_full_response_without_touching_the_database(wsgi, editions):
+    status, headers, body = wsgi(PAGE, **BROWSER)
+    assert status.startswith("200")
+    with no_database():
+        hit_status, hit_headers, hit_body = wsgi(PAGE, **BROWSER)
+    assert (hit_status, hit_headers, hit_body) == (status, headers, body)
+    names = {name.lower() for name, _ in hit_headers}
+    assert {"content-security-policy", "x-content-type-options", "vary", "etag"} <= names
+
+
+def test_a_hit_answers_revalidation_and_head(wsgi, editions):
+    _, headers, _ = wsgi(PAGE)
+    etag = dict(headers)["ETag"]
+    with no_database():
+        status, headers304, body = wsgi(PAGE, HTTP_IF_NONE_MATCH=etag)
+        assert status.startswith("304") and body == b""
+        assert dict(headers304)["ETag"] == etag
+        status, head_headers, body = wsgi(PAGE, method="HEAD")
+    assert status.startswith("200") and body == b"" and dict(head_headers)["ETag"] == etag
+
+
+def test_the_consent_bit_selects_the_version_with_the_dialog_open_or_closed(wsgi, editions):
+    version = get_registry().version
+    decided = {"HTTP_COOKIE": f"tp_consent={version}.{'a' * 32}.-; other=1"}
+    _, _, fresh = wsgi(PAGE)
+    _, _, answered = wsgi(PAGE, **decided)
+    assert fresh != answered
+    with no_database():
+        assert wsgi(PAGE, **decided)[2] == answered
+        # Another reader's consent id, same version: the same stored page.
+        assert wsgi(PAGE, HTTP_COOKIE=f"tp_consent={version}.{'b' * 32}.-")[2] == answered
+        # An answer to an older policy: the dialog opens again, as for a first visit.
+        assert wsgi(PAGE, HTTP_COOKIE=f"tp_consent=0000000000.{'a' * 32}.-")[2] == fresh
+        # A malformed answer for the current version counts as no answer, as the page says.
+        assert wsgi(PAGE, HTTP_COOKIE=f"tp_consent={version}.forged")[2] == fresh
+
+
+def test_sessions_query_strings_and_the_language_redirect_bypass_the_cache(
+    wsgi, editions, site_tree
+):
+    translate_tree(site_tree.home, descendants=False)
+    wsgi(PAGE)
+    # With the database down, only what is served from the cache still works.
+    with no_database():
+        assert wsgi(PAGE)[0].startswith("200")
+        assert wsgi(PAGE, HTTP_COOKIE="sessionid=abc")[0].startswith("500")
+        assert wsgi(PAGE + "?utm=x")[0].startswith("500")
+    wsgi("/", HTTP_ACCEPT_LANGUAGE="en")
+    status, _, _ = wsgi("/", HTTP_ACCEPT_LANGUAGE="lt")
+    assert status.startswith("302") or status.startswith("301")
+    assert dict(wsgi("/", HTTP_ACCEPT_LANGUAGE="lt")[1])["Location"].startswith("/lt/")
+
+
+def test_a_hit_is_counted_like_a_page_view(wsgi, editions):
+    counting.buffer.clear()
+    wsgi(PAGE, **BROWSER)  # rendered: counted by the page hook
+    wsgi(PAGE, **BROWSER)  # hit
+    wsgi(PAGE, HTTP_USER_AGENT="Googlebot/2.1")  # bot: not counted
+    wsgi(PAGE, HTTP_DNT="1", **BROWSER)  # Do Not Track: not counted
+    wsgi(PAGE, method="HEAD", **BROWSER)
+    counting.flush()
+    assert sum(PageViewDay.objects.values_list("views", flat=True)) == 2
+
+
+def test_a_purge_reaches_the_cache_and_the_next_reader_gets_the_new_page(wsgi, editions):
+    wsgi(PAGE)
+    purge_log.append(["/en/reports/2025/"])  # another edition: this entry stays
+    with no_database():
+        assert wsgi(PAGE)[0].startswith("200")
+    purge_log.append([PAGE])  # as another process records it
+    with no_database():
+        assert wsgi(PAGE)[0].startswith("500")
+
+
+def test_a_response_rendered_across_a_purge_is_not_stored(wsgi, editions):
+    from threatpress.caching import middleware
+
+    real = middleware.CacheHeadersMiddleware.__call__
+
+    def purge_while_rendering(self, request):
+        response = real(self, request)
+        purge_log.append([PAGE])  # the change committed after this request read the page
+        return response
+
+    with mock.patch.object(middleware.CacheHeadersMiddleware, "__call__", purge_while_rendering):
+        wsgi(PAGE)
+    assert store.cache().get(store.key_for(PAGE, "c0")) is None
+    wsgi(PAGE)
+    assert store.cache().get(store.key_for(PAGE, "c0")) is not None

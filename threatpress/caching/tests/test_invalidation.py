@@ -1,0 +1,127 @@
+"""When purges happen (after the commit, never for a rolled-back change), that scheduled
+go-lives purge too, and that the front cache receives the same addresses as PURGE requests."""
+
+from __future__ import annotations
+
+import datetime
+import http.server
+import threading
+
+import pytest
+import time_machine
+from django.db import transaction
+from django.utils import timezone
+
+from threatpress.caching import invalidation
+from threatpress.publishing import scheduler
+from threatpress.reports.models import AssessmentPage
+
+pytestmark = pytest.mark.django_db
+PAGE = "/en/reports/2026/chapter-1/judgment-1-1/"
+
+
+@pytest.fixture
+def log(settings, tmp_path):
+    settings.THREATPRESS_CACHE_PURGE_LOG = tmp_path / "purges.log"
+    return settings.THREATPRESS_CACHE_PURGE_LOG
+
+
+def purged(log) -> set[str]:
+    return set(log.read_text().splitlines()) if log.exists() else set()
+
+
+def first_assessment(edition) -> AssessmentPage:
+    return AssessmentPage.objects.descendant_of(edition).order_by("path").first()
+
+
+def test_nothing_is_purged_before_the_commit(editions, log, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        first_assessment(editions[1]).unpublish()
+        assert purged(log) == set()  # a reader now would re-store the old page
+    assert purged(log) == set()
+    for callback in callbacks:
+        callback()
+    assert PAGE in purged(log) and "/en/reports/2026/summary/" in purged(log)
+
+
+def test_a_rolled_back_change_purges_nothing(editions, log, django_capture_on_commit_callbacks):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        first_assessment(editions[1]).unpublish()
+        raise RuntimeError("the publish failed")
+    assert callbacks == [] and purged(log) == set()
+
+
+def test_a_scheduled_go_live_purges_at_the_tick(editions, log, django_capture_on_commit_callbacks):
+    page = first_assessment(editions[1])
+    page.title = "A scheduled change is a full sentence."
+    go_live = timezone.now() + datetime.timedelta(hours=1)
+    page.go_live_at = go_live
+    page.save_revision(approved_go_live_at=go_live)
+    assert purged(log) == set()
+    with (
+        time_machine.travel(go_live + datetime.timedelta(seconds=1), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert scheduler.tick() == 1
+    assert PAGE in purged(log)
+
+
+def test_a_finished_export_purges_its_page_and_the_archive(
+    editions, log, engines, django_capture_on_commit_callbacks
+):
+    from threatpress.exports import builder
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert builder.build_due() > 0
+    assert {"/en/reports/", "/en/reports/2026/", PAGE} <= purged(log)
+
+
+class Recorder(http.server.BaseHTTPRequestHandler):
+    seen: list[tuple[str, str, str]] = []
+
+    def do_PURGE(self):
+        self.seen.append((self.command, self.headers.get("Host", ""), self.path))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def varnish(settings):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    Recorder.seen = []
+    settings.WAGTAILFRONTENDCACHE = {
+        "varnish": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": f"http://127.0.0.1:{server.server_port}",
+        }
+    }
+    yield Recorder.seen
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_front_cache_gets_the_same_addresses_after_the_commit(
+    editions, log, varnish, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        first_assessment(editions[1]).unpublish()
+    assert varnish == []  # Wagtail's own handlers would have purged here, before the commit
+    for callback in callbacks:
+        callback()
+    assert {path for _, _, path in varnish} == purged(log)
+    assert {(method, host) for method, host, _ in varnish} == {("PURGE", "testserver")}
+
+
+def test_everything_purges_every_address_from_the_front_cache(editions, log, varnish):
+    invalidation.purge_now({"*"})
+    paths = {path for _, _, path in varnish}
+    assert {PAGE, "/en/reports/2025/summary/", "/sitemap.xml", "/en/feed/"} <= paths

@@ -1,0 +1,88 @@
+"""Several processes: a purge recorded by one process (the scheduler, an editor's worker)
+reaches the local cache of every gunicorn worker within 2 seconds, without the database."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from threatpress.caching import invalidation
+from threatpress.conftest import build_edition, publish_all
+from threatpress.reports.models import AssessmentPage
+
+ROOT = Path(__file__).resolve().parents[3]
+PAGE = "/en/reports/2026/chapter-1/judgment-1-1/"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read().decode()
+
+
+@pytest.fixture
+def served(site_tree, tmp_path, settings):
+    """Gunicorn with two workers on the test database (committed: transaction=True)."""
+    settings.THREATPRESS_CACHE_PURGE_LOG = tmp_path / "purges.log"
+    edition = build_edition(site_tree.reports, 2026, chapters=1, per_chapter=2)
+    publish_all(edition)
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "threatpress.settings.test",
+        "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
+        "THREATPRESS_CACHE_PURGE_LOG": str(settings.THREATPRESS_CACHE_PURGE_LOG),
+    }
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
+    process = subprocess.Popen(
+        [gunicorn, "threatpress.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", "2", "--no-control-socket"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                fetch(f"{base}/healthz")
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_purge_from_another_process_reaches_every_worker_within_two_seconds(served):
+    for _ in range(20):  # both workers store the page
+        assert "Judgment 1.1 of 2026" in fetch(f"{served}{PAGE}")
+    # A change that sends no signal: the workers keep serving what they stored.
+    AssessmentPage.objects.filter(url_path__endswith="/judgment-1-1/").update(
+        title="Rewritten in place is a full sentence."
+    )
+    assert all("Judgment 1.1 of 2026" in fetch(f"{served}{PAGE}") for _ in range(20))
+    invalidation.purge_now({PAGE})  # this process is not a worker, like the scheduler
+    started = time.monotonic()
+    deadline = started + 2
+    while time.monotonic() < deadline:
+        pages = [fetch(f"{served}{PAGE}") for _ in range(10)]
+        if all("Rewritten in place" in page for page in pages):
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail("a worker still served the purged page 2 s after the purge")
