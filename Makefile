@@ -95,8 +95,8 @@ manage: $(READY) ## Run a management command: make manage ARGS='...'
 	@$(MANAGE) $(ARGS)
 
 .PHONY: system-deps
-system-deps: ## Install Debian's chromium (browser tests), espeak-ng and ffmpeg (audio), gettext, redis-server (page cache tests; needs root or sudo)
-	@scripts/ensure-system-packages chromium espeak-ng ffmpeg gettext redis-server
+system-deps: ## Install Debian's chromium (browser tests), espeak-ng and ffmpeg (audio), gettext, redis-server and varnish (cache tests; needs root or sudo)
+	@scripts/ensure-system-packages chromium espeak-ng ffmpeg gettext redis-server varnish
 
 .PHONY: audio-deps
 audio-deps: ## Install espeak-ng and ffmpeg for the audio files if possible; without them audio is off
