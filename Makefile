@@ -90,6 +90,11 @@ dev: $(READY) ## Django's development server with DEBUG on
 	@$(MANAGE) setup_site
 	@$(MANAGE) runserver "$(HOST):$(PORT)"
 
+.PHONY: cluster
+cluster: $(READY) $(VAR)/secret_key $(VAR)/.static ## Two app servers, scheduler, export worker, PostgreSQL and Varnish on one machine; CHECK=1 runs the release check and wrk through Varnish
+	@scripts/ensure-system-packages varnish $(if $(CHECK),wrk)
+	@$(PROD_ENV) VENV=$(VENV) exec scripts/cluster $(if $(CHECK),--check)
+
 .PHONY: manage
 manage: $(READY) ## Run a management command: make manage ARGS='...'
 	@$(MANAGE) $(ARGS)
