@@ -104,6 +104,9 @@ def bench_env(tmp: Path) -> dict[str, str]:
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
         THREATPRESS_HTTPS="false",
+        # These benchmarks measure rendering: the page cache (docs/caching.md) would answer
+        # every repeated request before Django. A benchmark of cached pages turns it back on.
+        THREATPRESS_PAGE_CACHE=os.environ.get("THREATPRESS_PAGE_CACHE", "false"),
     )
     return env
 

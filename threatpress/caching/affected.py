@@ -51,7 +51,7 @@ def _language_paths(languages: Iterable[str]) -> set[str]:
     return paths
 
 
-def _region_paths(assessment_ids: list[int]) -> set[str]:
+def region_paths(assessment_ids: list[int]) -> set[str]:
     from threatpress.reports.models import AssessmentPage
 
     rows = (
@@ -86,7 +86,7 @@ def edition_paths(edition: Page) -> set[str]:
             else:
                 paths.add(path)
         assessment_ids += list(tree.type(AssessmentPage).values_list("pk", flat=True))
-    paths |= _region_paths(assessment_ids)
+    paths |= region_paths(assessment_ids)
     paths |= _language_paths(languages)
     return paths
 

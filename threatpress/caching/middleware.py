@@ -10,7 +10,11 @@ from __future__ import annotations
 import time
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import get_conditional_response, set_response_etag
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    set_response_etag,
+)
 from django.utils.http import http_date, parse_http_date_safe
 
 from . import policy, purge_log, store
@@ -61,7 +65,8 @@ class CacheHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if _private(request, response):
-            response["Cache-Control"] = policy.PRIVATE
+            # Merged, so that a view's stricter words (previews add no-cache, max-age=0) stay.
+            patch_cache_control(response, private=True, no_store=True)
             return response
         if response.has_header("Cache-Control"):
             return response  # the view decided (exports, media, consent)

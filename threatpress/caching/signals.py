@@ -8,11 +8,12 @@ addresses (computed before the change) and the new ones.
 
 from __future__ import annotations
 
-from django.db.models.signals import post_save, pre_delete
+from django.db.models.signals import post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move, pre_page_move
 
+from .affected import region_paths
 from .invalidation import page_changed, purge_after_commit
 from .purge_log import EVERYTHING
 
@@ -39,6 +40,13 @@ def deleted(sender, instance, **kwargs) -> None:
         page_changed(instance, before_change=True)
 
 
+def _regions_before_publish(sender, instance, update_fields=None, **kwargs) -> None:
+    """Publishing saves the whole page (a draft saves a few fields): the country pages of the
+    regions it names *before* the change are affected too, if it stops naming one."""
+    if instance.pk and update_fields is None:
+        purge_after_commit(region_paths([instance.pk]))
+
+
 def _translation_marked(sender, instance, **kwargs) -> None:
     page_changed(instance.page)
 
@@ -51,8 +59,12 @@ def _identity_changed(sender, instance, created: bool, **kwargs) -> None:
 
 def connect() -> None:
     from threatpress.core.models import SiteIdentity
+    from threatpress.reports.models import AssessmentPage
     from threatpress.translations.models import TranslationState
 
+    pre_save.connect(
+        _regions_before_publish, sender=AssessmentPage, dispatch_uid="tp-cache-regions"
+    )
     post_save.connect(_translation_marked, sender=TranslationState, dispatch_uid="tp-cache-tr")
     post_save.connect(_identity_changed, sender=SiteIdentity, dispatch_uid="tp-cache-identity")
 
