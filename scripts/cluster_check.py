@@ -19,6 +19,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,32 +62,33 @@ def release_check(base: str, app: str) -> bool:
 
     edition, paths = unreleased_copy()
     urls = [base + path for path in paths]
-    go_live = timezone.now() + datetime.timedelta(seconds=LEAD_SECONDS)
+    # A whole second, as the admin's Release screen gives.
+    go_live = (timezone.now() + datetime.timedelta(seconds=LEAD_SECONDS)).replace(microsecond=0)
     schedule_release(edition, go_live, get_user_model().objects.get(username="publisher"))
     print(f"Release check: {len(urls)} addresses of an edition going live at {go_live:%H:%M:%S}")
-    early, seen = [], {}
-    on_app = None  # when the edition's page was first public on an app server, bypassing Varnish
-    while len(seen) < len(urls):
-        if on_app is None and fetch(urls[0].replace(base, app))[0] == 200:
-            on_app = time.time() - go_live.timestamp()
-        for url in urls:
-            if url in seen:
-                continue
+    instant = go_live.timestamp()
+
+    def first_public(url: str) -> tuple[float, bool]:
+        """Seconds from the instant to the first 200 for `url`, and whether a 200 came early.
+        One thread per address, so that a slow render of one delays no other's reading."""
+        while time.time() - instant < 30:
             status, _ = fetch(url)
-            now = time.time() - go_live.timestamp()
             if status == 200:
-                (early if now < 0 else []).append(url)
-                seen[url] = now
-            elif status != 404:
+                return time.time() - instant, time.time() < instant
+            if status != 404:
                 print(f"  unexpected {status} for {url}")
-        if time.time() - go_live.timestamp() > 30:
-            break
-        time.sleep(0.02)
-    last = max(seen.values(), default=float("inf"))
-    ok = not early and len(seen) == len(urls) and last <= DEADLINE_SECONDS
-    print(f"  public early: {len(early)}; public after the instant: {len(seen)}/{len(urls)}")
+            time.sleep(0.02)
+        return float("inf"), False
+
+    with ThreadPoolExecutor(max_workers=len(urls) + 1) as pool:
+        on_app = pool.submit(first_public, urls[0].replace(base, app))
+        results = list(pool.map(first_public, urls))
+    early = sum(1 for _, was_early in results if was_early)
+    last = max(seconds for seconds, _ in results)
+    ok = not early and last <= DEADLINE_SECONDS
+    print(f"  public early: {early}; public after the instant: {len(urls)}/{len(urls)}")
     print(
-        f"  the edition was public on an app server {on_app or float('nan'):.2f} s after the "
+        f"  the edition was public on an app server {on_app.result()[0]:.2f} s after the "
         f"instant; its last address through Varnish {last:.2f} s after it"
     )
     print(f"  {'PASS' if ok else 'FAIL'} (no page early, all within {DEADLINE_SECONDS:.0f} s)")
