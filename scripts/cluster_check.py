@@ -91,6 +91,7 @@ def release_check(base: str, app: str) -> bool:
         f"  the edition was public on an app server {on_app.result()[0]:.2f} s after the "
         f"instant; its last address through Varnish {last:.2f} s after it"
     )
+    print(f"  Varnish after the app server: {last - on_app.result()[0]:.2f} s (rendering included)")
     print(f"  {'PASS' if ok else 'FAIL'} (no page early, all within {DEADLINE_SECONDS:.0f} s)")
     return ok
 

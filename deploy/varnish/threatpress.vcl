@@ -12,8 +12,8 @@ vcl 4.1;
 import directors;
 import std;
 
-# Every app server is asked for /healthz (a database query) each 2 s; three failures in a row of
-# the last five mark it sick. A sick server gets no readers, and while every server is sick the
+# Every app server is asked for /healthz (a database query) each 2 s; fewer than three successes
+# among the last five mark it sick. The probe's Host is 127.0.0.1: keep it in DJANGO_ALLOWED_HOSTS. A sick server gets no readers, and while every server is sick the
 # cache serves what it has (grace below).
 probe healthz {
     .request = "GET /healthz HTTP/1.1"
@@ -55,7 +55,8 @@ sub vcl_recv {
         return (purge);
     }
 
-    # The address the app gets, not the one the reader typed: X-Forwarded-For is Varnish's own.
+    # X-Forwarded-Proto is set by the TLS proxy in front (the app builds its links from it);
+    # a value it cannot have is dropped. X-Forwarded-For is Varnish's own.
     if (req.http.X-Forwarded-Proto !~ "^https?$") {
         unset req.http.X-Forwarded-Proto;
     }
