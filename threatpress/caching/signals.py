@@ -47,6 +47,11 @@ def _regions_before_publish(sender, instance, update_fields=None, **kwargs) -> N
         purge_after_commit(region_paths([instance.pk]))
 
 
+def _export_built(sender, instance, **kwargs) -> None:
+    """A PDF or recording is ready: its page and the archive now offer it."""
+    page_changed(instance.export.page)
+
+
 def _translation_marked(sender, instance, **kwargs) -> None:
     page_changed(instance.page)
 
@@ -59,12 +64,14 @@ def _identity_changed(sender, instance, created: bool, **kwargs) -> None:
 
 def connect() -> None:
     from threatpress.core.models import SiteIdentity
+    from threatpress.exports.models import ExportFile
     from threatpress.reports.models import AssessmentPage
     from threatpress.translations.models import TranslationState
 
     pre_save.connect(
         _regions_before_publish, sender=AssessmentPage, dispatch_uid="tp-cache-regions"
     )
+    post_save.connect(_export_built, sender=ExportFile, dispatch_uid="tp-cache-export")
     post_save.connect(_translation_marked, sender=TranslationState, dispatch_uid="tp-cache-tr")
     post_save.connect(_identity_changed, sender=SiteIdentity, dispatch_uid="tp-cache-identity")
 

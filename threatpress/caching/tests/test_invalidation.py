@@ -70,6 +70,16 @@ def test_a_scheduled_go_live_purges_at_the_tick(editions, log, django_capture_on
     assert PAGE in purged(log)
 
 
+def test_a_finished_export_purges_its_page_and_the_archive(
+    editions, log, engines, django_capture_on_commit_callbacks
+):
+    from threatpress.exports import builder
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert builder.build_due() > 0
+    assert {"/en/reports/", "/en/reports/2026/", PAGE} <= purged(log)
+
+
 class Recorder(http.server.BaseHTTPRequestHandler):
     seen: list[tuple[str, str, str]] = []
 
