@@ -90,13 +90,18 @@ dev: $(READY) ## Django's development server with DEBUG on
 	@$(MANAGE) setup_site
 	@$(MANAGE) runserver "$(HOST):$(PORT)"
 
+.PHONY: cluster
+cluster: $(READY) $(VAR)/secret_key $(VAR)/.static ## Two app servers, scheduler, export worker, PostgreSQL and Varnish on one machine; CHECK=1 runs the release check and wrk through Varnish
+	@scripts/ensure-system-packages varnish $(if $(CHECK),wrk)
+	@$(PROD_ENV) VENV=$(VENV) exec scripts/cluster $(if $(CHECK),--check)
+
 .PHONY: manage
 manage: $(READY) ## Run a management command: make manage ARGS='...'
 	@$(MANAGE) $(ARGS)
 
 .PHONY: system-deps
-system-deps: ## Install Debian's chromium (browser tests), espeak-ng and ffmpeg (audio), gettext, redis-server (page cache tests; needs root or sudo)
-	@scripts/ensure-system-packages chromium espeak-ng ffmpeg gettext redis-server
+system-deps: ## Install Debian's chromium (browser tests), espeak-ng and ffmpeg (audio), gettext, redis-server and varnish (cache tests; needs root or sudo)
+	@scripts/ensure-system-packages chromium espeak-ng ffmpeg gettext redis-server varnish
 
 .PHONY: audio-deps
 audio-deps: ## Install espeak-ng and ffmpeg for the audio files if possible; without them audio is off

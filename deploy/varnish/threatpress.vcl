@@ -1,0 +1,191 @@
+# Varnish 7.1 in front of ThreatPress (docs/deployment.md, "Scaling out"; docs/caching.md).
+#
+# The application decides what may be cached and for how long (its Cache-Control); this file
+# decides only what the application cannot: which requests to look up at all, how to key a page
+# (path, host and the consent bit, never the whole Cookie header), which app server to ask, who
+# may purge, and what to serve while the app is down.
+#
+# The app servers are declared in backends.vcl beside this file (one `backend` each, added to the
+# director in its own vcl_init): an operator edits that file, never this one.
+vcl 4.1;
+
+import directors;
+import std;
+
+# Every app server is asked for /healthz (a database query) each 2 s; fewer than three successes
+# among the last five mark it sick. The probe's Host is 127.0.0.1: keep it in DJANGO_ALLOWED_HOSTS. A sick server gets no readers, and while every server is sick the
+# cache serves what it has (grace below).
+probe healthz {
+    .request = "GET /healthz HTTP/1.1"
+        "Host: 127.0.0.1"
+        "Connection: close";
+    .expected_response = 200;
+    .interval = 2s;
+    .timeout = 2s;
+    .window = 5;
+    .threshold = 3;
+    .initial = 3;
+}
+
+# Who may PURGE: the app servers (Wagtail's HTTP backend in the app and the scheduler). Add each
+# app server's address here when they run on other machines.
+acl purgers {
+    "127.0.0.1";
+    "::1";
+}
+
+sub vcl_init {
+    # Round robin: the app servers are alike and stateless (sessions are in the database).
+    new app = directors.round_robin();
+}
+
+include "backends.vcl";
+
+sub vcl_recv {
+    set req.backend_hint = app.backend();
+    unset req.http.X-Consent-Bit;
+
+    if (req.method == "PURGE") {
+        if (!client.ip ~ purgers) {
+            return (synth(405, "PURGE not allowed from this address"));
+        }
+        # The app sends one PURGE per address (Wagtail's HTTP backend, with the site's Host).
+        # Both consent variants live under the address's one hash (vcl_hash), so this removes
+        # both.
+        return (purge);
+    }
+
+    # X-Forwarded-Proto is set by the TLS proxy in front (the app builds its links from it);
+    # a value it cannot have is dropped. X-Forwarded-For is Varnish's own.
+    if (req.http.X-Forwarded-Proto !~ "^https?$") {
+        unset req.http.X-Forwarded-Proto;
+    }
+
+    # Only reads can be cached. Anything else (a form, the admin's POSTs) goes to the app as is.
+    if (req.method != "GET" && req.method != "HEAD") {
+        return (pass);
+    }
+    # An editor (a session), credentials, the admin, previews and per-reader pages: the app marks
+    # them private anyway; passing them here keeps their cookies intact and the cache clean.
+    if (req.http.Authorization
+        || req.http.Cookie ~ "(^|;\s*)sessionid="
+        || req.url ~ "^/(admin|django-admin|preview)(/|$)"
+        || req.url ~ "^/[a-z]{2}/(search|consent)/"
+        || req.url ~ "\?") {
+        return (pass);
+    }
+
+    # The consent bit (docs/consent.md, "Caching"): a page exists with the dialog open and with
+    # it closed, decided by a well-formed `tp_consent` answer. Only that cookie reaches the app,
+    # so it renders the right variant; every other cookie (analytics, csrftoken...) is dropped,
+    # as a cacheable page never depends on it.
+    if (req.http.Cookie ~ "(^|;\s*)tp_consent=[0-9a-f]{10}\.[0-9a-f]{32}\.(-|[a-z+]+)(;|$)") {
+        set req.http.X-Consent-Bit = "1";
+        set req.http.Cookie = regsub(req.http.Cookie,
+            "^(?:.*;\s*)?(tp_consent=[0-9a-f]{10}\.[0-9a-f]{32}\.(?:-|[a-z+]+))(?:;.*)?$", "\1");
+    } else {
+        set req.http.X-Consent-Bit = "0";
+        unset req.http.Cookie;
+    }
+
+    # Grace: a healthy app is asked again once a page is older than its s-maxage plus
+    # stale-while-revalidate (30 s); with every app server sick, the last good page is served for
+    # as long as stale-if-error allows (a day). A restart after an error widens it too.
+    if (std.healthy(req.backend_hint) && !req.http.X-Stale-If-Error) {
+        set req.grace = 30s;
+    }
+    return (hash);
+}
+
+sub vcl_hash {
+    hash_data(req.url);
+    hash_data(req.http.host);
+    # Not the bit: both variants share one hash, so one PURGE removes both (they are told apart
+    # by the Vary on X-Consent-Bit set in vcl_backend_response).
+    return (lookup);
+}
+
+sub vcl_purge {
+    return (synth(200, "Purged"));
+}
+
+sub vcl_backend_response {
+    # The app's Vary: Cookie would split every page by reader (the consent id differs per reader);
+    # the request was reduced to the consent bit, so vary on that instead.
+    if (beresp.http.Vary ~ "(?i)\bcookie\b") {
+        set beresp.http.Vary = regsuball(beresp.http.Vary, "(?i)(^|,)\s*cookie\s*(,|$)", "\1");
+        set beresp.http.Vary = regsub(beresp.http.Vary, "^\s*,|,\s*$", "");
+        if (beresp.http.Vary == "") {
+            set beresp.http.Vary = "X-Consent-Bit";
+        } else {
+            set beresp.http.Vary = beresp.http.Vary + ", X-Consent-Bit";
+        }
+        set beresp.http.X-Vary-Cookie = "1";
+    }
+
+    # Errors are never kept: a background refresh that fails keeps the last good page
+    # (abandon), any other 5xx is delivered once and not stored.
+    if (beresp.status >= 500) {
+        if (bereq.is_bgfetch) {
+            return (abandon);
+        }
+        set beresp.ttl = 1s;
+        set beresp.grace = 0s;
+        set beresp.uncacheable = true;
+        return (deliver);
+    }
+
+    # stale-if-error is what the app allows to serve while it is down: Varnish 7.1 reads
+    # s-maxage and stale-while-revalidate itself, not this, so it becomes the object's grace
+    # (vcl_recv narrows grace to 30 s while the app is healthy).
+    if (beresp.http.Cache-Control ~ "stale-if-error=\d+") {
+        set beresp.grace = std.duration(
+            regsub(beresp.http.Cache-Control, ".*stale-if-error=(\d+).*", "\1") + "s", 0s);
+        # Keep for revalidation: an expired page is refetched with If-None-Match (the ETag).
+        set beresp.keep = 1h;
+    }
+    # Everything else (private, no-store, a Set-Cookie) follows the built-in rules: not cached.
+}
+
+sub vcl_backend_error {
+    # The app server cannot be reached. A background refresh keeps the stale page it was
+    # refreshing; a reader without one gets a short plain page, never stored.
+    if (bereq.is_bgfetch) {
+        return (abandon);
+    }
+    set beresp.ttl = 0s;
+    set beresp.grace = 0s;
+    set beresp.http.Content-Type = "text/plain; charset=utf-8";
+    set beresp.http.Cache-Control = "no-store";
+    set beresp.http.Retry-After = "30";
+    synthetic("The site is temporarily unavailable. Please try again in a minute." + {"
+"});
+    return (deliver);
+}
+
+sub vcl_deliver {
+    # A 5xx for a page we may hold an older copy of: look again, this time allowing the whole
+    # stale-if-error grace (vcl_recv), before showing the reader an error.
+    if (resp.status >= 500 && req.restarts == 0 && req.http.X-Consent-Bit
+        && req.method == "GET") {
+        set req.http.X-Stale-If-Error = "1";
+        return (restart);
+    }
+    if (resp.http.X-Vary-Cookie) {
+        # Browsers and caches further out still see the app's Vary.
+        set resp.http.Vary = regsub(resp.http.Vary, "X-Consent-Bit", "Cookie");
+        unset resp.http.X-Vary-Cookie;
+    }
+    # For operators and the tests: was this a hit? (obj.hits counts hits of this object.)
+    if (obj.uncacheable) {
+        set resp.http.X-Cache = "PASS";
+    } elsif (obj.hits > 0) {
+        set resp.http.X-Cache = "HIT";
+    } else {
+        set resp.http.X-Cache = "MISS";
+    }
+}
+
+sub vcl_synth {
+    set resp.http.Cache-Control = "no-store";
+}
