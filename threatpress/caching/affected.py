@@ -26,6 +26,9 @@ from .purge_log import EVERYTHING
 
 EDITION_ROUTES = ("", "summary/", "foreword/", "print/", "scale/")
 SITE_WIDE = ("/sitemap.xml",)
+# The JSON API's listings without a query string (a shared cache keeps its answers for a minute,
+# api/views.py); those with one are not kept by our VCL.
+API_LISTINGS = ("/api/v2/editions/", "/api/v2/assessments/", "/api/v2/regions/", "/api/v2/pages/")
 
 
 def _path(page: Page) -> str | None:
@@ -52,18 +55,34 @@ def _language_paths(languages: Iterable[str]) -> set[str]:
 
 
 def region_paths(assessment_ids: list[int]) -> set[str]:
+    """The country pages of these assessments' regions, and each region's API record."""
     from threatpress.reports.models import AssessmentPage
 
     rows = (
         AssessmentPage.objects.filter(pk__in=assessment_ids)
         .exclude(regions=None)
-        .values_list("regions__slug", "regions__locale__language_code")
+        .values_list("regions__slug", "regions__locale__language_code", "regions__pk")
         .distinct()
     )
     paths = set()
-    for slug, language in rows:
+    for slug, language, pk in rows:
         with translation.override(language):
             paths.add(reverse("regions:detail", kwargs={"slug": slug}))
+        paths.add(f"/api/v2/regions/{pk}/")
+    return paths
+
+
+def _api_paths(pages: Iterable[Page]) -> set[str]:
+    """The API's records of these pages at every endpoint that serves them, and its listings."""
+    from threatpress.reports.models import AssessmentPage, EditionPage
+
+    typed = {EditionPage: "editions", AssessmentPage: "assessments"}
+    paths = set(API_LISTINGS)
+    for page in pages:
+        paths.add(f"/api/v2/pages/{page.pk}/")
+        endpoint = typed.get(page.specific_class)
+        if endpoint:
+            paths.add(f"/api/v2/{endpoint}/{page.pk}/")
     return paths
 
 
@@ -77,7 +96,9 @@ def edition_paths(edition: Page) -> set[str]:
     assessment_ids: list[int] = []
     for copy in editions:
         tree = Page.objects.descendant_of(copy, inclusive=True)
-        for page in [*tree, *Page.objects.ancestor_of(copy).filter(depth__gt=1)]:
+        pages = [*tree, *Page.objects.ancestor_of(copy).filter(depth__gt=1)]
+        paths |= _api_paths(pages)
+        for page in pages:
             path = _path(page)
             if path is None:
                 continue

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from wagtail.models import Page, Site
 
 from . import purge_log, store
-from .affected import EDITION_ROUTES, _language_paths, _path, affected_paths
+from .affected import EDITION_ROUTES, _api_paths, _language_paths, _path, affected_paths
 
 logger = logging.getLogger(__name__)
 PENDING = "_threatpress_cache_purge"
@@ -26,7 +26,9 @@ def all_paths() -> set[str]:
     from threatpress.reports.models import EditionPage
 
     paths = {"/sitemap.xml", "/robots.txt"}
-    for page in Page.objects.filter(depth__gt=1):
+    pages = list(Page.objects.filter(depth__gt=1))
+    paths |= _api_paths(pages)
+    for page in pages:
         path = _path(page)
         if path:
             paths.add(path)

@@ -17,6 +17,7 @@ from threatpress.translations.state import mark_translated, mark_untranslated
 
 pytestmark = pytest.mark.django_db
 SEEDS = ["/en/", "/lt/", "/sitemap.xml", "/robots.txt", "/en/feed/", "/lt/feed/", "/en/regions/"]
+SEEDS += ["/api/v2/editions/", "/api/v2/assessments/", "/api/v2/regions/", "/api/v2/pages/"]
 
 
 @pytest.fixture
@@ -43,11 +44,14 @@ def purged(log) -> set[str]:
 
 
 def cacheable(fetched: dict) -> dict:
-    """What the page cache or a shared cache may hold: 200s at cacheable addresses."""
+    """What the page cache or a shared cache may hold: 200s at cacheable addresses, and the
+    API's answers without a query string (public for a minute; our VCL keeps them)."""
     return {
         url: body
         for url, (status, body, _) in fetched.items()
-        if status == 200 and "?" not in url and policy.cacheable_path(url)
+        if status == 200
+        and "?" not in url
+        and (policy.cacheable_path(url) or url.startswith("/api/v2/"))
     }
 
 
