@@ -34,6 +34,15 @@ def fetch(url: str) -> str:
         return response.read().decode()
 
 
+def database_url() -> str:
+    """The test database, for the gunicorn the test starts (SQLite's file or PostgreSQL's)."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
 @pytest.fixture
 def served(site_tree, tmp_path, settings):
     """Gunicorn with two workers on the test database (committed: transaction=True)."""
@@ -44,7 +53,7 @@ def served(site_tree, tmp_path, settings):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "threatpress.settings.test",
-        "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
+        "DATABASE_URL": database_url(),
         "THREATPRESS_CACHE_PURGE_LOG": str(settings.THREATPRESS_CACHE_PURGE_LOG),
     }
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))

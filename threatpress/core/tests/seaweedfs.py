@@ -113,6 +113,10 @@ def start(folder: Path) -> tuple[subprocess.Popen, S3Server, list[Path]]:
         f"-s3.config={config}",
         f"-s3.localSocket={folder / 's3.sock'}",
         "-metricsPort=0",
+        # Its Iceberg and Lance catalogue servers listen on fixed ports by default, which a second
+        # server on the machine (the PostgreSQL suite runs beside the SQLite one) cannot have.
+        "-s3.port.iceberg=0",
+        "-s3.port.lance=0",
     ]
     log = (folder / "weed.log").open("wb")
     try:
