@@ -132,9 +132,14 @@ class AccessDate:
     """The access date inside a citation: in HTML a `<time>` element, which the page's script
     sets to the reader's own day when a cached copy of the page is older (cite.js)."""
 
-    text: str
     value: date
     form: str = "long"  # "long": the language's date format; "iso": 2026-11-05
+
+    @property
+    def text(self) -> str:
+        return (
+            self.value.isoformat() if self.form == "iso" else date_format(self.value, "DATE_FORMAT")
+        )
 
     @property
     def html(self) -> str:
@@ -162,7 +167,7 @@ def _accessed(work: Work) -> list[tuple[str | AccessDate, bool]]:
     """ "Accessed 5 November 2026." („Žiūrėta 2026 m. lapkričio 5 d.“) as parts."""
     sentence = gettext("Accessed %(date)s")
     before, _, after = sentence.partition("%(date)s")
-    day = AccessDate(date_format(work.accessed, "DATE_FORMAT"), work.accessed)
+    day = AccessDate(work.accessed)
     whole = before + day.text + after
     return [(before, False), (day, False), (after + _period(whole)[len(whole) :], False)]
 
@@ -262,7 +267,7 @@ def bibtex(work: Work) -> Citation:
     body = ",\n".join(f"  {name} = {value}" for name, value in fields)
     text = f"@{entry}{{{bibtex_key(work)},\n{body},\n}}"
     urldate = f"urldate = {{{work.accessed.isoformat()}}}"
-    day = AccessDate(work.accessed.isoformat(), work.accessed, form="iso")
+    day = AccessDate(work.accessed, form="iso")
     html = str(escape(text)).replace(urldate, f"urldate = {{{day.html}}}")
     return Citation("bibtex", "BibTeX", text, mark_safe(html))  # noqa: S308 (escaped)
 

@@ -1,5 +1,4 @@
 from django import template
-from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 
 from threatpress.citation.formats import AccessDate, citations
@@ -21,7 +20,7 @@ def cite_this(described) -> dict:
     work = work_for(described)
     if work is None:
         return {"work": None}
-    accessed = AccessDate(date_format(work.accessed, "DATE_FORMAT"), work.accessed)
+    accessed = AccessDate(work.accessed)
     return {
         "work": work,
         "citations": citations(work),
