@@ -132,10 +132,11 @@ test-fast: $(READY) ## The suite without the browser tests
 	$(VENV)/bin/pytest -m "not e2e" $(PYTEST_ARGS)
 
 .PHONY: test-postgres
-# Without the browser tests, and without the live-service tests: those start their own PostgreSQL
-# and SQLite whatever DATABASE_URL says, so `make test` has already run them.
-test-postgres: $(READY) ## The suite (without browser and live-service tests) on a temporary PostgreSQL 15
-	scripts/with-postgres $(VENV)/bin/pytest -m "not e2e and not live_services" $(PYTEST_ARGS)
+# Only the tests that use the database (conftest.py): the others cannot behave differently on
+# PostgreSQL, and `make test` runs them. Without the browser tests, and without the live-service
+# tests: those start their own PostgreSQL and SQLite whatever DATABASE_URL says.
+test-postgres: $(READY) ## The suite's database tests (no browser, no live services) on a temporary PostgreSQL 15
+	THREATPRESS_TESTS_THAT_USE_THE_DATABASE=1 scripts/with-postgres $(VENV)/bin/pytest -m "not e2e and not live_services" $(PYTEST_ARGS)
 
 .PHONY: bench
 bench: $(READY) ## Render and audio benchmarks, written to docs/benchmarks.md
