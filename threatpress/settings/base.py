@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "threatpress.discovery",
     "threatpress.citation",
     "threatpress.search",
+    "threatpress.manuscripts",
     "wagtail_footnotes",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
