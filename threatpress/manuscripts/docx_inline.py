@@ -93,6 +93,7 @@ class _Walk:
         self.result = Inline()
         self.field_instructions: list[str] = []
         self.field_links: list[str] = []  # the link of each open complex field ("" if none)
+        self.in_link = 0  # inside a link, kept or dropped: its underline and colour are its look
 
     def notice(self, code: str, detail: str = "") -> None:
         if (code, detail) not in self.result.notices:
@@ -104,7 +105,9 @@ class _Walk:
             if tag == f"{_W}r":
                 self.run(child, href)
             elif tag == f"{_W}hyperlink":
+                self.in_link += 1
                 self.children(child, self.link_target(child))
+                self.in_link -= 1
             elif tag in TRACKED:
                 if tag in {f"{_W}ins", f"{_W}moveTo"}:
                     self.children(child, href)  # blocking anyway; the text is still shown
@@ -153,7 +156,7 @@ class _Walk:
         if self.field_links and self.field_links[-1]:
             href = href or self.field_links[-1]
         if properties is not None:
-            self.check_formatting(properties, in_link=bool(href))
+            self.check_formatting(properties, in_link=bool(href) or self.in_link > 0)
         for child in run:
             tag = child.tag
             if tag == f"{_W}t":

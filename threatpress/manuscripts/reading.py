@@ -218,10 +218,10 @@ class _Reader:
         if not text:
             return
         self.end_run_of_blocks()
+        self.seen_heading = True
         bookmark = next((b for b in inline.bookmarks if b.startswith(BOOKMARK_PREFIXES)), "")
         previous = self.level
         if level == 1:
-            self.seen_heading = True
             self.close_assessment()
             self.heading = text
             self.level = 1
@@ -234,7 +234,6 @@ class _Reader:
             self.place = "chapter"
             return
         if level == 2:
-            self.seen_heading = True
             self.close_assessment()
             self.heading = text
             self.level = 2
@@ -249,9 +248,9 @@ class _Reader:
             return
         # Heading 3 and deeper: sub-headings of an assessment.
         if previous == 0:
-            self.report("heading-before-chapter", level=level)
+            self.report("heading-before-chapter", heading=text, level=level)
         elif level > previous + 1:
-            self.report("skipped-heading-level", level=level, previous=previous)
+            self.report("skipped-heading-level", heading=text, level=level, previous=previous)
         elif level > 3:
             self.report("deep-heading", level=level)
         self.level = level

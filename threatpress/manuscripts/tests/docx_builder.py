@@ -44,10 +44,10 @@ class DocxBuilder:
     # --- Paragraphs -------------------------------------------------------------------------
 
     def title(self, text: str):
-        return self.document.add_paragraph(text, style="Title")
+        return self.paragraph(text, style="Title")
 
     def heading(self, text: str, level: int, bookmark: str = ""):
-        paragraph = self.document.add_heading(text, level)
+        paragraph = self.paragraph(text, style=f"Heading {level}")
         if bookmark:
             start = OxmlElement("w:bookmarkStart")
             start.set(qn("w:id"), str(len(self.document.paragraphs)))
@@ -60,7 +60,7 @@ class DocxBuilder:
 
     def paragraph(self, text: str = "", style: str | None = None):
         """A paragraph; `text` may hold **bold** and _italic_ stretches."""
-        paragraph = self.document.add_paragraph(style=style)
+        paragraph = self.document.add_paragraph(style=self._style(style))
         for piece, bold, italic in _emphasis(text):
             run = paragraph.add_run(piece)
             run.bold = bold or None
@@ -80,6 +80,30 @@ class DocxBuilder:
     def numbered(self, items: list[str]) -> None:
         for item in items:
             self.paragraph(item, style="List Number")
+
+    def word_list(self, items: list[str], ordered: bool) -> None:
+        """A list made with Word's numbering on plain paragraphs, not with a list style."""
+        numbering = self.document.part.numbering_part.element
+        abstract_id = str(900 + len(numbering.findall(qn("w:abstractNum"))))
+        abstract = OxmlElement("w:abstractNum")
+        abstract.set(qn("w:abstractNumId"), abstract_id)
+        level = OxmlElement("w:lvl")
+        level.set(qn("w:ilvl"), "0")
+        number_format = OxmlElement("w:numFmt")
+        number_format.set(qn("w:val"), "decimal" if ordered else "bullet")
+        level.append(number_format)
+        abstract.append(level)
+        numbering.insert(0, abstract)
+        num_id = str(numbering.add_num(int(abstract_id)).numId)
+        for item in items:
+            paragraph = self.paragraph(item)
+            properties = paragraph._p.get_or_add_pPr()
+            num_pr = OxmlElement("w:numPr")
+            for tag, value in (("w:ilvl", "0"), ("w:numId", num_id)):
+                element = OxmlElement(tag)
+                element.set(qn("w:val"), value)
+                num_pr.append(element)
+            properties.append(num_pr)
 
     def quote(self, text: str, attribution: str = "") -> None:
         self.paragraph(text, style="Quote")
@@ -107,6 +131,17 @@ class DocxBuilder:
             self.document.inline_shapes[-1]._inline.docPr.set("descr", alt_text)
         if caption:
             self.caption(caption)
+
+    def _style(self, name: str | None):
+        """A style by its English name, or by its ID once a test has renamed it (a Lithuanian
+        Word's "Antraštė 1" keeps the ID "Heading1")."""
+        if name is None:
+            return None
+        wanted_id = name.replace(" ", "")
+        for style in self.document.styles:
+            if style.name == name or style.style_id == wanted_id:
+                return style
+        raise KeyError(name)
 
     # --- Inline additions to the last paragraph ---------------------------------------------
 
