@@ -80,8 +80,12 @@ def _messages() -> dict[str, str]:
         "broken-image": _("A picture whose image is missing from the file: dropped it."),
         "endnote": _("An endnote: dropped it; use footnotes for sources."),
         "outside-page": _("Text before the first heading: not imported (it belongs to no page)."),
-        "not-in-rich-text": _(
-            "A %(detail)s in a chapter introduction or the foreword: dropped it (only text and "
+        "table-in-rich-text": _(
+            "A table in a chapter introduction or the foreword: dropped it (only text and lists "
+            "are kept there)."
+        ),
+        "picture-in-rich-text": _(
+            "A picture in a chapter introduction or the foreword: dropped it (only text and "
             "lists are kept there)."
         ),
         "footnote-dropped": _(
@@ -92,7 +96,11 @@ def _messages() -> dict[str, str]:
 
 
 # Sentences that are variants of one problem: the code stays what tests and reports group by.
-CODE_OF = {"heading-before-chapter": "skipped-heading-level"}
+CODE_OF = {
+    "heading-before-chapter": "skipped-heading-level",
+    "table-in-rich-text": "not-in-rich-text",
+    "picture-in-rich-text": "not-in-rich-text",
+}
 
 
 def problem(sentence: str, heading: str = "", **details: object) -> Problem:

@@ -17,7 +17,6 @@ from collections.abc import Iterable, Mapping
 from typing import BinaryIO
 
 import docx
-from django.utils.translation import gettext as _
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.table import Table as DocxTable
 
@@ -268,7 +267,7 @@ class _Reader:
             self.report("footnote-dropped")
             inline.html = re.sub(r'<footnote id="[^"]*"></footnote>', "", inline.html)
         if inline.pictures:
-            self.report("not-in-rich-text", detail=_("picture"))
+            self.report("picture-in-rich-text")
         for text in inline.text_boxes:
             self.append_rich(f"<p>{html.escape(text)}</p>")
         if not inline.html:
@@ -364,7 +363,7 @@ class _Reader:
             if self.place == "front":
                 self.report("outside-page", heading="")
             else:
-                self.report("not-in-rich-text", detail=_("table"))
+                self.report("table-in-rich-text")
             return
         table = DocxTable(element, self.document)
         rows = []
