@@ -25,10 +25,15 @@ def read(builder: DocxBuilder, language: str = "en", regions=("Russia", "Belarus
     )
 
 
-def one_assessment(builder: DocxBuilder, summary: str = "The summary."):
+def headings(builder: DocxBuilder | None = None, judgment: str = "Judgment") -> DocxBuilder:
+    builder = builder or DocxBuilder()
     builder.heading("Chapter", 1)
-    builder.heading("The key judgment", 2)
-    builder.summary(summary)
+    builder.heading(judgment, 2)
+    return builder
+
+
+def one_assessment(builder: DocxBuilder, summary: str = "The summary."):
+    headings(builder, "The key judgment").summary(summary)
     return builder
 
 
@@ -108,9 +113,7 @@ def test_chapters_with_introductions_and_assessments():
 
 
 def test_summary_style_wins_over_the_first_paragraph_which_stays_in_the_body():
-    builder = DocxBuilder()
-    builder.heading("Chapter", 1)
-    builder.heading("Judgment", 2)
+    builder = headings()
     builder.paragraph("A lead-in paragraph.")
     builder.summary("The **real** summary.")
     builder.paragraph("Body.")
@@ -125,9 +128,7 @@ def test_summary_style_wins_over_the_first_paragraph_which_stays_in_the_body():
 
 
 def test_the_first_paragraph_is_the_summary_without_a_summary_style():
-    builder = DocxBuilder()
-    builder.heading("Chapter", 1)
-    builder.heading("Judgment", 2)
+    builder = headings()
     builder.paragraph("The first paragraph, with **bold**.")
     builder.paragraph("The body.")
 

@@ -221,58 +221,40 @@ def test_a_deep_heading_becomes_a_sub_heading():
     ]
 
 
-def test_a_text_box_keeps_its_text_as_a_paragraph():
+TEXT_BOX = (
+    f'<w:r {nsdecls("w")}><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml">'
+    "<v:textbox><w:txbxContent><w:p><w:r><w:t>Boxed text</w:t></w:r></w:p>"
+    "</w:txbxContent></v:textbox></v:shape></w:pict></w:r>"
+)
+EQUATION = f"<m:oMath {nsdecls('m', 'w')}><m:r><m:t>x+1</m:t></m:r></m:oMath>"
+OLE_OBJECT = f'<w:r {nsdecls("w")}><w:object w:dxaOrig="10" w:dyaOrig="10"/></w:r>'
+CHART = (
+    f'<w:r {nsdecls("w", "wp", "a")}><w:drawing><wp:inline><wp:docPr id="5" name="Chart"/>'
+    '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart"/>'
+    "</a:graphic></wp:inline></w:drawing></w:r>"
+)
+
+
+@pytest.mark.parametrize(
+    ("xml", "code", "blocks"),
+    [
+        (TEXT_BOX, "text-box", ["<p>Beside:</p>", "<p>Boxed text</p>"]),
+        (EQUATION, "equation", ["<p>Beside: x+1</p>"]),
+        (OLE_OBJECT, "embedded-object", ["<p>Beside:</p>"]),
+        (CHART, "embedded-object", ["<p>Beside:</p>"]),
+    ],
+    ids=["text-box", "equation", "ole-object", "chart"],
+)
+def test_objects_the_site_cannot_show(xml, code, blocks):
+    """A text box keeps its text as a paragraph, an equation its characters; an embedded
+    object or a chart is dropped. Each is reported once, under its heading."""
     builder = start()
-    paragraph = builder.paragraph("Beside the box.")
-    append_xml(
-        paragraph,
-        f'<w:r {nsdecls("w")}><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml">'
-        "<v:textbox><w:txbxContent><w:p><w:r><w:t>Boxed text</w:t></w:r></w:p>"
-        "</w:txbxContent></v:textbox></v:shape></w:pict></w:r>",
-    )
+    append_xml(builder.paragraph("Beside: "), xml)
 
     manuscript = read(builder)
 
-    assert codes(manuscript) == [("text-box", JUDGMENT, False)]
-    assert manuscript.assessments[0].blocks == [
-        Paragraph("<p>Beside the box.</p>"),
-        Paragraph("<p>Boxed text</p>"),
-    ]
-
-
-def test_an_equation_keeps_its_characters():
-    builder = start()
-    paragraph = builder.paragraph("Growth is ")
-    append_xml(
-        paragraph,
-        f"<m:oMath {nsdecls('m', 'w')}><m:r><m:t>x+1</m:t></m:r></m:oMath>",
-    )
-
-    manuscript = read(builder)
-
-    assert codes(manuscript) == [("equation", JUDGMENT, False)]
-    assert manuscript.assessments[0].blocks == [Paragraph("<p>Growth is x+1</p>")]
-
-
-def test_an_embedded_object_and_a_chart_are_dropped():
-    builder = start()
-    paragraph = builder.paragraph("A spreadsheet:")
-    append_xml(paragraph, f'<w:r {nsdecls("w")}><w:object w:dxaOrig="10" w:dyaOrig="10"/></w:r>')
-    chart = builder.paragraph("A chart:")
-    append_xml(
-        chart,
-        f'<w:r {nsdecls("w", "wp", "a")}><w:drawing><wp:inline><wp:docPr id="5" name="Chart"/>'
-        '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart"/>'
-        "</a:graphic></wp:inline></w:drawing></w:r>",
-    )
-
-    manuscript = read(builder)
-
-    assert codes(manuscript) == [("embedded-object", JUDGMENT, False)]
-    assert manuscript.assessments[0].blocks == [
-        Paragraph("<p>A spreadsheet:</p>"),
-        Paragraph("<p>A chart:</p>"),
-    ]
+    assert codes(manuscript) == [(code, JUDGMENT, False)]
+    assert manuscript.assessments[0].blocks == [Paragraph(html) for html in blocks]
 
 
 def test_a_section_break_is_ignored_and_reported():
