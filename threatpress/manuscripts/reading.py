@@ -58,7 +58,11 @@ def read_manuscript(
 ) -> Manuscript:
     """The manuscript in `data`, with every problem found; never raises for any bytes."""
     try:
-        raw = data if isinstance(data, bytes) else data.read(MAX_UPLOAD_BYTES + 1)
+        raw = (
+            data
+            if isinstance(data, (bytes, bytearray, memoryview))
+            else data.read(MAX_UPLOAD_BYTES + 1)
+        )
         verdict = check_upload(bytes(raw))
         if verdict.problem is not None:
             return Manuscript(problems=[verdict.problem])
