@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from docx.oxml.ns import qn
+import io
+
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
 
 from threatpress.manuscripts.manuscript import (
     Figure,
@@ -175,6 +178,35 @@ def test_body_blocks_in_order():
         ),
     ]
     assert figure.image == png()
+
+
+def test_links_made_with_a_hyperlink_field():
+    builder = one_assessment(DocxBuilder())
+    paragraph = builder.paragraph("See ")
+    for target, text in [("https://example.org/field", "the report"), ("javascript:x()", " or")]:
+        for xml in [
+            '<w:r {ns}><w:fldChar w:fldCharType="begin"/></w:r>',
+            f'<w:r {{ns}}><w:instrText> HYPERLINK "{target}" </w:instrText></w:r>',
+            '<w:r {ns}><w:fldChar w:fldCharType="separate"/></w:r>',
+            f'<w:r {{ns}}><w:t xml:space="preserve">{text}</w:t></w:r>',
+            '<w:r {ns}><w:fldChar w:fldCharType="end"/></w:r>',
+        ]:
+            paragraph._p.append(parse_xml(xml.format(ns=nsdecls("w"))))
+
+    manuscript = read(builder)
+
+    assert [(p.code, p.blocking) for p in manuscript.problems] == [("link-dropped", False)]
+    assert manuscript.assessments[0].blocks == [
+        Paragraph('<p>See <a href="https://example.org/field">the report</a> or</p>')
+    ]
+
+
+def test_a_stream_reads_as_its_bytes():
+    builder = one_assessment(DocxBuilder())
+    manuscript = read_manuscript(
+        io.BytesIO(builder.bytes()), language="en", probability_terms={}, region_names=[]
+    )
+    assert only_assessment(manuscript).summary == "The summary."
 
 
 def test_lists_made_with_words_numbering_and_a_list_style_switch():
