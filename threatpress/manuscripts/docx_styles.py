@@ -30,9 +30,12 @@ ROLES = {
     "citata": "quote",
     "caption": "caption",
     "listbullet": "bullet",
+    "tocheading": "toc",  # Word's table of contents: the site makes its own
+    "turinioantraštė": "toc",
     "listnumber": "number",
 }
 HEADING = re.compile(r"^(?:heading|antraštė)(\d)$")
+CONTENTS_ENTRY = re.compile(r"^(?:toc|turinys)\d$")
 NUMBERED_LIST_NAME = re.compile(r"^(?:listnumber|numberedlist)\d*$")
 BULLET_LIST_NAME = re.compile(r"^(?:listbullet|bulletedlist|list)\d*$")
 FALSE_VALUES = {"0", "false", "off", "none"}
@@ -55,6 +58,8 @@ def role_of_names(*names: str) -> str:
             return f"heading{match.group(1)}"
         if key in ROLES:
             return ROLES[key]
+        if CONTENTS_ENTRY.match(key):
+            return "toc"
         if NUMBERED_LIST_NAME.match(key):
             return "number"
         if BULLET_LIST_NAME.match(key) and key != "list":

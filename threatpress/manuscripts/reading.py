@@ -199,9 +199,9 @@ class _Reader:
         if role.startswith("heading"):
             self.heading_paragraph(element, int(role[len("heading") :]))
             return
+        if role == "toc":  # Word's table of contents: the site makes its own
+            return
         inline = read_inline(element, self.context)
-        self.report_inline(inline)
-        list_kind = self.styles.list_kind(element, role)
         if not inline.html and not inline.pictures and not inline.text_boxes:
             return
         if role == "title" and self.place == "front" and not self.manuscript.title:
@@ -210,6 +210,8 @@ class _Reader:
         if self.place == "front":
             self.report("outside-page", heading="")
             return
+        self.report_inline(inline)
+        list_kind = self.styles.list_kind(element, role)
         if self.place in {"foreword", "chapter"}:
             self.rich_text_paragraph(inline, role, list_kind)
             return

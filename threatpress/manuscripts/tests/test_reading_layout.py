@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
@@ -80,6 +81,22 @@ def test_lithuanian_foreword_and_a_foreword_after_chapters_is_a_chapter():
     assert manuscript.foreword == "<p>Įžanginis žodis.</p>"
     assert [chapter.title for chapter in manuscript.chapters] == ["Chapter", "Foreword"]
     assert manuscript.chapters[1].introduction.startswith("<p>Introduction of a chapter")
+
+
+def test_words_table_of_contents_is_left_out_silently():
+    builder = DocxBuilder()
+    builder.document.styles.add_style("toc 1", WD_STYLE_TYPE.PARAGRAPH)
+    builder.title("National threat assessment 2027")
+    builder.paragraph("Contents", style="TOC Heading")
+    for entry in ("Russia", "China"):
+        builder.link(builder.paragraph("", style="toc 1"), f"{entry}\t3", "#_Toc1234")
+    one_assessment(builder)
+
+    manuscript = read(builder)
+
+    assert manuscript.problems == []
+    assert manuscript.title == "National threat assessment 2027"
+    assert [c.title for c in manuscript.chapters] == ["Chapter"]
 
 
 def test_chapters_with_introductions_and_assessments():
