@@ -64,7 +64,7 @@ class ConfirmForm(forms.Form):
             probability = forms.ChoiceField(
                 label=_("Probability"),
                 required=False,
-                choices=[("", _("None")), *list(scale.items())],
+                choices=[("", _("No probability term")), *list(scale.items())],
                 initial=proposal.probability if proposal.probability in scale else "",
             )
             chosen = forms.MultipleChoiceField(
