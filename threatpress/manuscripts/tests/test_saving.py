@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Revision
 
 from threatpress.manuscripts import saving
 from threatpress.manuscripts.manuscript import Problem, Table, bookmark_name
-from threatpress.manuscripts.matching import BY_BOOKMARK, BY_SIMILARITY, BY_SLUG, NEW
+from threatpress.manuscripts.matching import (
+    BY_BOOKMARK,
+    BY_SIMILARITY,
+    BY_SLUG,
+    NEW,
+    SIMILARITY_THRESHOLD,
+    similarity,
+)
 from threatpress.manuscripts.saving import (
     CREATED,
     UNCHANGED,
@@ -21,7 +30,7 @@ from threatpress.regions.models import Region
 from threatpress.reports.models import AssessmentPage, ChapterPage, EditionPage
 from threatpress.translations.models import TranslationState
 
-from .builders import manuscript, rich_assessment
+from .builders import JUDGMENTS, manuscript, rich_assessment
 
 pytestmark = pytest.mark.django_db
 
@@ -303,3 +312,16 @@ def test_a_translation_with_another_structure_is_refused(site_tree):
     with pytest.raises(ImportRefused):
         save(lithuanian(chapters=3), language="lt")
     assert Page.objects.count() == pages
+
+
+def test_the_similarity_threshold_sits_between_a_rewording_and_another_judgment():
+    """The threshold's reason: a reworded judgment scores well above it, any two different
+    judgments of the test edition well below."""
+    original = "\n".join(JUDGMENTS[0])
+    reworded = (
+        "Russia will continue to test the resolve of the Baltic states\n"
+        "Hybrid operations against critical infrastructure will continue."
+    )
+    assert similarity(original, reworded) > SIMILARITY_THRESHOLD + 0.2
+    for one, other in itertools.combinations(JUDGMENTS, 2):
+        assert similarity("\n".join(one), "\n".join(other)) < SIMILARITY_THRESHOLD - 0.2
