@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import Locale
 
 from .manuscript import Manuscript
 from .saving import Confirmation, positions
@@ -31,7 +32,10 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = list(settings.WAGTAIL_CONTENT_LANGUAGES)
+        existing = set(Locale.objects.values_list("language_code", flat=True))
+        self.fields["language"].choices = [
+            (code, name) for code, name in settings.WAGTAIL_CONTENT_LANGUAGES if code in existing
+        ]
         self.fields["year"].initial = timezone.localdate().year + 1
         self.fields["file"].help_text = _("At most %(size)s.") % {
             "size": filesizeformat(max_upload_bytes())

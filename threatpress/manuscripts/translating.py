@@ -18,6 +18,10 @@ from .manuscript import Assessment, BookmarkKind, Chapter, Manuscript, Problem, 
 from .matching import BY_BOOKMARK, BY_POSITION
 
 
+class NoOriginalLeft(Exception):
+    pass
+
+
 @dataclass
 class TranslationPlan:
     edition: EditionPage  # the original
@@ -62,8 +66,11 @@ def plan_translation(
     assessment_marks = _bookmarks(
         "assessment", [a for c in chapters for a in children[c.pk]], locale
     )
-    for position, chapter in enumerate(manuscript.chapters):
-        source, how = _pick(chapter.bookmark, chapter_marks, chapters[position])
+    claimed: set[int] = set()
+    chapter_targets = _assign(
+        [c.bookmark for c in manuscript.chapters], chapter_marks, chapters, claimed
+    )
+    for chapter, (source, how) in zip(manuscript.chapters, chapter_targets, strict=True):
         plan.matched_by[source.pk] = how
         originals = children[source.pk]
         if len(originals) != len(chapter.assessments):
@@ -79,16 +86,52 @@ def plan_translation(
                 )
             )
             continue
-        pairs = []
-        for number, assessment in enumerate(chapter.assessments):
-            target, how = _pick(assessment.bookmark, assessment_marks, originals[number])
-            plan.matched_by[target.pk] = how
-            pairs.append((assessment, target))
-        plan.chapters.append((chapter, source, pairs))
+        try:
+            targets = _assign(
+                [a.bookmark for a in chapter.assessments], assessment_marks, originals, claimed
+            )
+        except NoOriginalLeft:
+            plan.problems.append(
+                Problem(
+                    "structure-mismatch",
+                    _(
+                        "The bookmarks of this chapter's assessments name originals of another "
+                        "chapter, leaving none for the rest: check the headings' bookmarks."
+                    ),
+                    heading=chapter.title,
+                )
+            )
+            continue
+        for page, how in targets:
+            plan.matched_by[page.pk] = how
+        plan.chapters.append(
+            (
+                chapter,
+                source,
+                [(a, t[0]) for a, t in zip(chapter.assessments, targets, strict=True)],
+            )
+        )
     return plan
 
 
-def _pick(bookmark: str, marks: dict[str, Page], by_position: Page) -> tuple[Page, str]:
-    if bookmark and bookmark in marks:
-        return marks[bookmark].specific, BY_BOOKMARK
-    return by_position, BY_POSITION
+def _assign(
+    bookmarks: list[str], marks: dict[str, Page], pages: list[Page], claimed: set[int]
+) -> list[tuple[Page, str]]:
+    """Each item's original: the page its bookmark names, else the one at the same place, else
+    the first one left. Bookmarks go first, so that a neighbour without one does not take the
+    page a bookmark names. `claimed` is shared across calls: no original is translated twice."""
+    targets: list[tuple[Page, str] | None] = [None] * len(bookmarks)
+    for number, bookmark in enumerate(bookmarks):
+        named = marks.get(bookmark) if bookmark else None
+        if named is not None and named.pk not in claimed:
+            targets[number] = (named.specific, BY_BOOKMARK)
+            claimed.add(named.pk)
+    for number in range(len(bookmarks)):
+        if targets[number] is None:
+            free = [page for page in pages if page.pk not in claimed]
+            if not free:  # bookmarks from elsewhere took every original here
+                raise NoOriginalLeft
+            page = pages[number] if pages[number].pk not in claimed else free[0]
+            targets[number] = (page, BY_POSITION)
+            claimed.add(page.pk)
+    return targets

@@ -1,9 +1,10 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
-from .admin_views import ConfirmView, UploadView, may_import
+from threatpress.publishing.wagtail_hooks import PublishersMenuItem
+
+from .admin_views import ConfirmView, UploadView
 
 
 @hooks.register("register_admin_urls")
@@ -18,14 +19,10 @@ def manuscript_urls():
     ]
 
 
-class ImportMenuItem(MenuItem):
-    def is_shown(self, request):
-        return may_import(request.user)
-
-
 @hooks.register("register_admin_menu_item")
 def import_menu_item():
-    return ImportMenuItem(
+    # Shown to those who may import: the same test as admin_views.may_import.
+    return PublishersMenuItem(
         _("Import manuscript"),
         reverse("threatpress_manuscript_upload"),
         icon_name="upload",

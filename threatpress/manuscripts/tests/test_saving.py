@@ -325,3 +325,72 @@ def test_the_similarity_threshold_sits_between_a_rewording_and_another_judgment(
     assert similarity(original, reworded) > SIMILARITY_THRESHOLD + 0.2
     for one, other in itertools.combinations(JUDGMENTS, 2):
         assert similarity("\n".join(one), "\n".join(other)) < SIMILARITY_THRESHOLD - 0.2
+
+
+def test_a_changed_translation_waits_for_its_translator_again(site_tree):
+    save(manuscript())
+    save(lithuanian(), language="lt")
+    lt = Locale.objects.get(language_code="lt")
+    first = AssessmentPage.objects.get(locale=lt, title__startswith="Vertinimas 1.1")
+    second = AssessmentPage.objects.get(locale=lt, title__startswith="Vertinimas 1.2")
+    TranslationState.objects.filter(page__in=[first, second]).update(translated=True)
+    second.get_latest_revision().publish()  # a live translation keeps its state
+
+    document = lithuanian()
+    document.chapters[0].assessments[0].summary = "Nauja santrauka."
+    document.chapters[0].assessments[1].summary = "Kita nauja santrauka."
+    result = save(document, language="lt")
+    assert result.count(UPDATED) == 2
+    assert not TranslationState.objects.get(page=first).translated
+    assert TranslationState.objects.get(page=second).translated
+    assert AssessmentPage.objects.get(pk=second.pk).summary == "Santrauka 1.2."  # still published
+
+
+def test_a_lithuanian_bookmark_beats_the_position(site_tree):
+    save(manuscript())
+    english = AssessmentPage.objects.get(title__startswith="Cyber attacks")
+    document = lithuanian()
+    first, second = document.chapters[0].assessments
+    # the translator swapped two assessments; the bookmarks still name their originals
+    first.bookmark = bookmark_name("assessment", english.slug)
+    result = save(document, language="lt")
+    lt = Locale.objects.get(language_code="lt")
+    assert english.get_translation(lt).title == first.title
+    russia = AssessmentPage.objects.get(title__startswith="Russia will keep")
+    assert russia.get_translation(lt).title == second.title  # the place left for it
+    assert result.count(CREATED) == 7
+
+
+def test_chapters_and_assessments_follow_the_manuscripts_order(site_tree):
+    save(manuscript())
+    document = manuscript()
+    document.chapters.reverse()
+    document.chapters[0].assessments.reverse()
+    save(document)
+    edition = EditionPage.objects.get(year=2027)
+    assert [c.title for c in ChapterPage.objects.child_of(edition)] == [
+        "Chapter 2 on the region",
+        "Chapter 1 on the region",
+    ]
+    chapter = ChapterPage.objects.child_of(edition).first()
+    assert [a.title for a in AssessmentPage.objects.child_of(chapter)] == [
+        "Migration pressure on the eastern border will stay high",
+        "China's intelligence services will expand their recruitment online",
+    ]
+
+
+def test_bookmarks_that_leave_a_chapter_without_originals_are_refused(site_tree):
+    save(manuscript())
+    document = lithuanian()
+    for item, title in zip(
+        document.chapters[0].assessments,
+        ["China's intelligence", "Migration pressure"],
+        strict=True,
+    ):
+        item.bookmark = bookmark_name(
+            "assessment", AssessmentPage.objects.get(title__startswith=title).slug
+        )
+    with pytest.raises(ImportRefused) as refused:
+        save(document, language="lt")
+    assert refused.value.problems[0].heading == "2 skyrius apie regioną"
+    assert not Page.objects.filter(locale__language_code="lt").exists()
