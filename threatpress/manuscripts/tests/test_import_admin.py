@@ -157,3 +157,24 @@ def test_wrong_foreign_and_expired_tokens_are_4xx(client, people, document, priv
     response = client.get(confirm_url)
     assert response.status_code == 410
     assert not (private_folder / f"{token}.docx").exists()
+
+
+def test_notes_are_shown_and_a_second_import_changes_nothing(client, people, document):
+    document.problems.append(
+        Problem("underline", "Underlining was dropped.", heading="Chapter 1", blocking=False)
+    )
+    client.force_login(people["publisher"])
+    confirm_url = upload(client)["Location"]
+    page = client.get(confirm_url).content.decode()
+    assert 'data-problem="underline"' in page and "Underlining was dropped." in page
+    client.post(confirm_url, {})
+
+    revisions = Revision.objects.count()
+    document.chapters[1].assessments.pop()  # the second document lacks one judgment
+    confirm_url = upload(client)["Location"]
+    body = client.post(confirm_url, {}).content.decode()
+    assert body.count('data-outcome="unchanged"') == 6
+    assert Revision.objects.count() == revisions
+    assert "Not in the manuscript" in body
+    dropped = AssessmentPage.objects.get(title__startswith="Migration pressure")
+    assert reverse("wagtailadmin_pages:edit", args=[dropped.pk]) in body

@@ -108,3 +108,25 @@ def test_without_yes_each_proposal_is_asked_and_can_be_corrected(site_tree, docu
 def test_a_missing_file_is_a_clear_error(site_tree, tmp_path):
     with pytest.raises(CommandError, match="cannot read"):
         run(tmp_path / "nowhere.docx", "--yes")
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(
+    ("stream", "verbosity", "bar_shown"),
+    [(Terminal, 1, True), (Terminal, 0, False), (io.StringIO, 1, False)],
+)
+def test_the_progress_bar_shows_only_on_a_terminal_and_not_when_quiet(
+    site_tree, document, stream, verbosity, bar_shown
+):
+    path, _built, _seen = document
+    err = stream()
+    call_command(
+        "import_edition", str(path), "--year", "2027", "--language", "en", "--yes",
+        verbosity=verbosity, stdout=io.StringIO(), stderr=err,
+    )  # fmt: skip
+    assert ("7/7" in err.getvalue()) is bar_shown
+    assert EditionPage.objects.filter(year=2027).exists()
