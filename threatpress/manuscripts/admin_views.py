@@ -95,7 +95,7 @@ class ConfirmView(PublishersOnly, WagtailAdminTemplateMixin, FormView):
             manuscript=self.manuscript,
             scale=intake.scale_for(self.upload.year, self.locale),
             regions=intake.regions_of(self.locale),
-            proposals=intake.proposals(self.manuscript, self.locale),
+            proposals=intake.proposals(self.manuscript, year=self.upload.year, locale=self.locale),
         )
 
     def get_context_data(self, **kwargs):

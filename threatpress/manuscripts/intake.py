@@ -13,7 +13,7 @@ from threatpress.reports.models import EditionPage
 from threatpress.reports.scale import DEFAULT_PROBABILITY_TERMS
 
 from .manuscript import Manuscript, Problem
-from .saving import Confirmation, positions
+from .saving import Confirmation, current_choices, positions
 
 
 def _reader():
@@ -50,20 +50,24 @@ def read(data: bytes, *, year: int, locale: Locale) -> Manuscript:
     )
 
 
-def proposals(manuscript: Manuscript, locale: Locale) -> dict[str, Confirmation]:
-    """What the text suggests for each assessment, as if the publisher accepted all of it."""
+def proposals(manuscript: Manuscript, *, year: int, locale: Locale) -> dict[str, Confirmation]:
+    """What the text suggests for each assessment, as if the publisher accepted all of it;
+    where it suggests nothing, what the page already has (an editor's earlier choice)."""
     by_name = {region.name.casefold(): region.pk for region in regions_of(locale)}
-    return {
-        key: Confirmation(
-            probability=assessment.proposed_probability,
-            regions=tuple(
-                by_name[name.casefold()]
-                for name in assessment.proposed_regions
-                if name.casefold() in by_name
-            ),
+    current = current_choices(manuscript, year=year, locale=locale)
+    result = {}
+    for key, _chapter, assessment in positions(manuscript):
+        now = current.get(key, Confirmation())
+        regions = tuple(
+            by_name[name.casefold()]
+            for name in assessment.proposed_regions
+            if name.casefold() in by_name
         )
-        for key, _chapter, assessment in positions(manuscript)
-    }
+        result[key] = Confirmation(
+            probability=assessment.proposed_probability or now.probability,
+            regions=regions or now.regions,
+        )
+    return result
 
 
 def by_heading(problems: list[Problem]) -> dict[str, list[Problem]]:

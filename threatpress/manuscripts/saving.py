@@ -228,22 +228,7 @@ class _Saver:
             [Candidate(p.pk, p.slug, _latest(p).title) for p in chapters],
         )
         assessments = list(AssessmentPage.objects.descendant_of(edition).order_by("path"))
-        latest = {p.pk: _latest(p) for p in assessments}
-        assessment_matches = iter(
-            match_all(
-                "assessment",
-                [
-                    Wanted(a.bookmark, a.title, _judgment_text(a.title, a.summary))
-                    for a in self.manuscript.assessments
-                ],
-                [
-                    Candidate(
-                        p.pk, p.slug, _judgment_text(latest[p.pk].title, latest[p.pk].summary)
-                    )
-                    for p in assessments
-                ],
-            )
-        )
+        assessment_matches = iter(match_assessments(self.manuscript, assessments))
         by_pk = {p.pk: p for p in [*chapters, *assessments]}
         chapter_pages = []
         for number, (chapter, (pk, how)) in enumerate(
@@ -374,6 +359,46 @@ class _Saver:
 
 
 # --- Helpers ----------------------------------------------------------------------------------
+
+
+def match_assessments(manuscript: Manuscript, pages: list[AssessmentPage]):
+    """For each assessment of the manuscript, in order: (pk of its page or None, how found)."""
+    latest = {page.pk: _latest(page) for page in pages}
+    return match_all(
+        "assessment",
+        [
+            Wanted(a.bookmark, a.title, _judgment_text(a.title, a.summary))
+            for a in manuscript.assessments
+        ],
+        [
+            Candidate(
+                page.pk, page.slug, _judgment_text(latest[page.pk].title, latest[page.pk].summary)
+            )
+            for page in pages
+        ],
+    )
+
+
+def current_choices(
+    manuscript: Manuscript, *, year: int, locale: Locale
+) -> dict[str, Confirmation]:
+    """What the pages an import would update have now (probability, regions), by position key:
+    a confirmation form starts from them where the text proposes nothing, so that saving it
+    does not wipe an editor's choice."""
+    edition = EditionPage.objects.filter(locale=locale, year=year).first()
+    if edition is None:
+        return {}
+    pages = list(AssessmentPage.objects.descendant_of(edition).order_by("path"))
+    by_pk = {page.pk: page for page in pages}
+    choices = {}
+    for (key, _chapter, _assessment), (pk, _how) in zip(
+        positions(manuscript), match_assessments(manuscript, pages), strict=True
+    ):
+        if pk is not None:
+            draft = _latest(by_pk[pk])
+            regions = tuple(sorted(region.pk for region in draft.regions.all()))
+            choices[key] = Confirmation(probability=draft.probability, regions=regions)
+    return choices
 
 
 def _latest(page: Page) -> Page:

@@ -130,3 +130,18 @@ def test_the_progress_bar_shows_only_on_a_terminal_and_not_when_quiet(
     )  # fmt: skip
     assert ("7/7" in err.getvalue()) is bar_shown
     assert EditionPage.objects.filter(year=2027).exists()
+
+
+def test_an_editors_probability_survives_a_reimport_that_proposes_none(site_tree, document):
+    path, _built, _seen = document
+    run(path, "--yes")
+    page = AssessmentPage.objects.get(title__startswith="Cyber attacks")  # nothing proposed
+    draft = page.get_latest_revision_as_object()
+    draft.probability = "possible"
+    draft.save_revision()
+    revisions = Revision.objects.count()
+    out, _err = run(path, "--yes")
+    assert "0 created, 0 updated, 7 unchanged" in out
+    assert Revision.objects.count() == revisions
+    page = AssessmentPage.objects.get(pk=page.pk)
+    assert page.get_latest_revision_as_object().probability == "possible"

@@ -59,9 +59,9 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{len(manuscript.blocking_problems)} blocking problem(s); nothing saved"
             )
-        confirmed = intake.proposals(manuscript, locale)
+        confirmed = intake.proposals(manuscript, year=year, locale=locale)
         if dry_run:
-            self.show_proposals(manuscript, confirmed)
+            self.show_proposals(manuscript, confirmed, locale)
             self.say(f"Dry run: {pages_in(manuscript)} page(s) read; nothing saved.")
             return
         if not yes:
@@ -99,18 +99,21 @@ class Command(BaseCommand):
                 kind = "blocking" if problem.blocking else "note"
                 self.stderr.write(f"  [{kind}] {problem.message} ({problem.code})")
 
-    def show_proposals(self, manuscript, confirmed) -> None:
+    def show_proposals(self, manuscript, confirmed, locale) -> None:
+        names = {region.pk: region.name for region in intake.regions_of(locale)}
         for key, _chapter, assessment in positions(manuscript):
             choice = confirmed[key]
+            regions = ", ".join(names[pk] for pk in choice.regions)
             self.say(
                 f"{key} {assessment.title}\n"
-                f"    probability: {choice.probability or '-'}; "
-                f"regions: {', '.join(assessment.proposed_regions) or '-'}"
+                f"    probability: {choice.probability or '-'}; regions: {regions or '-'}"
             )
 
     def confirm(self, manuscript, confirmed, scale, locale) -> dict[str, Confirmation]:
         """Ask, per assessment, for the probability and the regions; Enter keeps the proposal."""
-        names = {region.name.casefold(): region for region in intake.regions_of(locale)}
+        regions_now = list(intake.regions_of(locale))
+        names = {region.name.casefold(): region for region in regions_now}
+        named = {region.pk: region.name for region in regions_now}
         chosen = {}
         self.stdout.write(f"Probability terms: {', '.join(scale)} (Enter accepts, - for none)")
         for key, _chapter, assessment in positions(manuscript):
@@ -121,7 +124,7 @@ class Command(BaseCommand):
                 lambda answer: answer in scale or answer in ("", "-"),
             )
             probability = {"": proposal.probability, "-": ""}.get(probability, probability)
-            shown = ", ".join(assessment.proposed_regions) or "-"
+            shown = ", ".join(named[pk] for pk in proposal.regions) or "-"
             regions = self.ask_until(
                 f"    regions, comma-separated [{shown}]: ",
                 lambda answer: (
