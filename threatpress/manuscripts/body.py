@@ -31,22 +31,24 @@ FOOTNOTE_REFERENCE = re.compile(r'<footnote id="([^"]*)">\s*(?:\[[^\]]*\])?\s*</
 TITLE_MAX = 255
 
 
-def table_block(table: Table, problems: list[Problem], heading: str) -> dict | None:
-    """The stream value of a table, or None while the site has no table block.
+def table_block(table: Table) -> dict | None:
+    """The stream value of a table, or None while the site has no table block (the caller then
+    reports the table as not imported).
 
     MERGE(writing): the "writing" part adds `threatpress.reports.blocks.table.table_value`;
     once merged, return {"type": "table", "value": table_value(table.rows, table.header_row,
-    table.header_column, table.caption)} and drop the problem below.
+    table.header_column, table.caption)}.
     """
-    problems.append(
-        Problem(
-            code="table-not-imported",
-            message=_("A table was not imported yet: copy it into the page by hand."),
-            heading=heading,
-            blocking=False,
-        )
-    )
     return None
+
+
+def table_not_imported(heading: str) -> Problem:
+    return Problem(
+        code="table-not-imported",
+        message=_("A table was not imported yet: copy it into the page by hand."),
+        heading=heading,
+        blocking=False,
+    )
 
 
 def image_for(figure: Figure) -> int:
@@ -98,7 +100,10 @@ def _one_block(block, footnote_tag, problems, heading) -> dict | None:
         value = {"image": image_for(block), "alt_text": block.alt_text, "caption": block.caption}
         return {"type": "figure", "value": value}
     if isinstance(block, Table):
-        return table_block(block, problems, heading)
+        value = table_block(block)
+        if value is None:
+            problems.append(table_not_imported(heading))
+        return value
     raise TypeError(f"Unknown manuscript block {type(block).__name__}")
 
 

@@ -83,6 +83,7 @@ class ImportResult:
 
 
 Progress = Callable[[str], None]
+Values = Callable[[Page | None], dict]  # a page's new field values, given it as it is now
 
 
 def pages_in(manuscript: Manuscript) -> int:
@@ -164,12 +165,12 @@ class _Saver:
     def _edition(self, plan: TranslationPlan | None) -> tuple[EditionPage, PageResult]:
         values = self._edition_values()
         if plan is not None:
-            page, action = self._translated(plan.edition, values, slug=str(self.year))
+            page, action = self._translated(plan.edition, lambda draft: values, str(self.year))
             self.progress(page.title)
             return page, PageResult(page, action, "translation")
         existing = EditionPage.objects.filter(locale=self.locale, year=self.year).first()
         if existing is not None:
-            action = self._update(existing, values)
+            action = self._update(existing, lambda draft: values)
             self.progress(existing.title)
             return existing, PageResult(existing, action, "year")
         index = ReportsIndexPage.objects.filter(locale=self.locale).first()
@@ -258,12 +259,12 @@ class _Saver:
     def _place(self, parent, existing, model, item, how, result, key="") -> Page:
         """Create the page for `item` under `parent`, or update `existing` (moving it there)."""
 
-        def values() -> dict:
-            return self._values(item, key, parent)
+        def values(draft: Page | None) -> dict:
+            return self._values(item, key, draft)
 
         if existing is None:
             slug = _free_slug(parent, slug_for(item.title), chapter=model is ChapterPage)
-            page = model(slug=slug, locale=self.locale, live=False, **values())
+            page = model(slug=slug, locale=self.locale, live=False, **values(None))
             parent.add_child(instance=page)
             save_revision(page, self.user)
             result.pages.append(PageResult(page, CREATED, how))
@@ -278,14 +279,15 @@ class _Saver:
         self.progress(item.title)
         return page
 
-    def _values(self, item: Chapter | Assessment, key: str, parent: Page) -> dict:
+    def _values(self, item: Chapter | Assessment, key: str, draft: Page | None) -> dict:
+        """What the page of `item` should hold; `draft` is the page as it is now (None for a
+        new page), whose footnotes keep their UUIDs."""
         if isinstance(item, Chapter):
             return {"title": item.title, "introduction": item.introduction}
-        return self._assessment_values(item, key, parent)
+        return self._assessment_values(item, key, draft)
 
-    def _assessment_values(self, item: Assessment, key: str, parent: Page) -> dict:
-        existing = getattr(self, "_updating", None)
-        old_uuids = [str(n.uuid) for n in existing.footnotes.all()] if existing else []
+    def _assessment_values(self, item: Assessment, key: str, draft: Page | None) -> dict:
+        old_uuids = [str(n.uuid) for n in draft.footnotes.all()] if draft is not None else []
         uuids = body.footnote_uuids(item.footnotes, old_uuids)
         values = {
             "title": item.title,
@@ -301,15 +303,10 @@ class _Saver:
             values["regions"] = list(Region.objects.filter(pk__in=choice.regions))
         return values
 
-    def _update(self, page: Page, values: dict | Callable[[], dict]) -> str:
+    def _update(self, page: Page, values: Values) -> str:
+        """A new revision of `page` if `values` differ from its latest one."""
         draft = _latest(page)
-        if callable(values):
-            self._updating = draft
-            try:
-                values = values()
-            finally:
-                self._updating = None
-        if not _apply(draft, values):
+        if not _apply(draft, values(draft)):
             return UNCHANGED
         save_revision(draft, self.user)
         return UPDATED
@@ -318,13 +315,15 @@ class _Saver:
 
     def _translations(self, edition: EditionPage, plan: TranslationPlan, result) -> None:
         for number, (chapter, original, assessments) in enumerate(plan.chapters, start=1):
-            page, action = self._translated(original, self._values(chapter, "", edition))
+            page, action = self._translated(
+                original, lambda draft, c=chapter: self._values(c, "", draft)
+            )
             result.pages.append(PageResult(page, action, plan.matched_by[original.pk]))
             self.progress(chapter.title)
             for a_number, (assessment, source) in enumerate(assessments, start=1):
                 key = position_key(number, a_number)
                 page, action = self._translated(
-                    source, lambda a=assessment, k=key, p=page: self._values(a, k, p)
+                    source, lambda draft, a=assessment, k=key: self._values(a, k, draft)
                 )
                 result.pages.append(PageResult(page, action, plan.matched_by[source.pk]))
                 self.progress(assessment.title)
@@ -333,7 +332,7 @@ class _Saver:
             p for p in Page.objects.descendant_of(edition).order_by("path") if p.pk not in used
         ]
 
-    def _translated(self, original: Page, values, slug: str = "") -> tuple[Page, str]:
+    def _translated(self, original: Page, values: Values, slug: str = "") -> tuple[Page, str]:
         """The translation of `original` in this language, with `values`: a new copy (as
         Wagtail's Translate makes it, so it starts untranslated) or a new revision of it."""
         from threatpress.translations.state import mark_untranslated
@@ -346,9 +345,7 @@ class _Saver:
                 mark_untranslated(existing)  # new text waits for its translator
             return existing, action
         copy = original.specific.copy_for_translation(self.locale, copy_parents=True)
-        if callable(values):
-            values = values()
-        for name, value in values.items():
+        for name, value in values(None).items():
             setattr(copy, name, value)
         copy.slug = slug or _free_slug(
             copy.get_parent(), slug_for(copy.title), chapter=isinstance(copy, ChapterPage)

@@ -208,6 +208,11 @@ def test_every_block_kind_is_mapped_and_footnotes_are_linked(site_tree):
     html = str(page.body.render_as_block({"page": page}))
     assert 'href="#footnote-1"' in html and 'href="#footnote-2"' in html
 
+    # importing it again keeps the footnotes' UUIDs, so nothing differs and no revision is added
+    again = save(document)
+    assert {r.action for r in again.pages} == {UNCHANGED}
+    assert revisions(page) == 1
+
 
 def test_a_table_is_reported_not_silently_dropped(site_tree):
     document = manuscript(chapters=1, per_chapter=1)
