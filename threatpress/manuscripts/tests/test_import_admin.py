@@ -178,3 +178,22 @@ def test_notes_are_shown_and_a_second_import_changes_nothing(client, people, doc
     assert "Not in the manuscript" in body
     dropped = AssessmentPage.objects.get(title__startswith="Migration pressure")
     assert reverse("wagtailadmin_pages:edit", args=[dropped.pk]) in body
+
+
+def test_uploads_wait_outside_media_and_old_ones_are_swept(settings, tmp_path):
+    settings.THREATPRESS_MANUSCRIPT_UPLOAD_DIR = ""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    default = uploads.folder()
+    assert not default.resolve().is_relative_to((tmp_path / "media").resolve())
+    assert default.stat().st_mode & 0o077 == 0  # only the site's own user may look inside
+
+    settings.THREATPRESS_MANUSCRIPT_UPLOAD_DIR = str(tmp_path / "uploads")
+    old = uploads.store(b"old", user_id=1, year=2027, language="en", name="old.docx")
+    hour_ago = time.time() - uploads.LIFETIME - 1
+    for path in (tmp_path / "uploads").iterdir():
+        os.utime(path, (hour_ago, hour_ago))
+    new = uploads.store(b"new", user_id=1, year=2027, language="en", name="new.docx")
+    assert sorted(p.stem for p in (tmp_path / "uploads").iterdir()) == [new, new]
+    with pytest.raises(uploads.UploadMissing):
+        uploads.load(old, 1)
+    assert uploads.load(new, 1).data == b"new"
