@@ -33,6 +33,11 @@ from threatpress.translations.models import TranslationState
 from .builders import JUDGMENTS, manuscript, rich_assessment
 
 pytestmark = pytest.mark.django_db
+# How an analyst rewords the first judgment of builders.JUDGMENTS between two drafts.
+REWORDED = (
+    "Russia will continue to test the resolve of the Baltic states",
+    "Hybrid operations against critical infrastructure will continue.",
+)
 
 
 def save(document, language="en", confirmed=None, user=None):
@@ -103,8 +108,7 @@ def test_a_reworded_judgment_updates_the_same_page_and_a_new_one_is_added(site_t
     original = assessment_titled("Russia will keep testing the resolve of the Baltic states")
     document = manuscript()
     reworded = document.chapters[0].assessments[0]
-    reworded.title = "Russia will continue to test the resolve of the Baltic states"
-    reworded.summary = "Hybrid operations against critical infrastructure will continue."
+    reworded.title, reworded.summary = REWORDED
     other = document.chapters[1].assessments[1]
     other.title = "Extremist groups will recruit minors through online games"
     other.summary = "Gaming platforms host most first contacts with recruiters."
@@ -323,11 +327,7 @@ def test_the_similarity_threshold_sits_between_a_rewording_and_another_judgment(
     """The threshold's reason: a reworded judgment scores well above it, any two different
     judgments of the test edition well below."""
     original = "\n".join(JUDGMENTS[0])
-    reworded = (
-        "Russia will continue to test the resolve of the Baltic states\n"
-        "Hybrid operations against critical infrastructure will continue."
-    )
-    assert similarity(original, reworded) > SIMILARITY_THRESHOLD + 0.2
+    assert similarity(original, "\n".join(REWORDED)) > SIMILARITY_THRESHOLD + 0.2
     for one, other in itertools.combinations(JUDGMENTS, 2):
         assert similarity("\n".join(one), "\n".join(other)) < SIMILARITY_THRESHOLD - 0.2
 
