@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "threatpress.citation",
     "threatpress.search",
     "threatpress.manuscripts",
+    "threatpress.readiness",
     "wagtail_footnotes",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
