@@ -49,6 +49,15 @@ def edition_to_docx(edition: EditionPage, *, latest_revision: bool = True) -> by
         return writer.to_bytes()
 
 
+def edition_for(year: int, language: str) -> EditionPage | None:
+    return EditionPage.objects.filter(year=year, locale__language_code=language).first()
+
+
+def docx_filename(edition: EditionPage) -> str:
+    """E.g. "threat-assessment-2026-en.docx": the year and the language, ASCII only."""
+    return f"threat-assessment-{edition.year}-{edition.locale.language_code}.docx"
+
+
 def _as_edited(page: Page, latest_revision: bool) -> Page:
     page = page.specific
     if latest_revision:
