@@ -45,6 +45,9 @@ def test_on_a_phone_the_table_scrolls_in_its_own_region_and_the_keyboard_reaches
     assert sizes[0] > sizes[1], "the table fits: nothing to scroll, so nothing is tested"
     region.scroll_into_view_if_needed()
     phone.screenshot(path=screenshot_dir / "assessment-table-360.png")
+    # The caption wraps to the screen rather than running off with the table's width.
+    caption = region.locator("caption").evaluate("c => c.getBoundingClientRect().right")
+    assert caption <= 360
     # A keyboard user tabs to the region and scrolls it with the arrow keys.
     region.focus()
     assert phone.evaluate("document.activeElement.getAttribute('role')") == "region"
@@ -53,6 +56,8 @@ def test_on_a_phone_the_table_scrolls_in_its_own_region_and_the_keyboard_reaches
     phone.keyboard.press("ArrowRight")
     assert region.evaluate("r => r.scrollLeft") > 0
     assert outline != "none"
+    left = region.locator("caption").evaluate("c => c.getBoundingClientRect().left")
+    assert left >= 0, "the caption scrolled away with the table"
 
 
 def test_printed_the_header_row_repeats_and_rows_are_not_split(page: Page):
