@@ -13,6 +13,7 @@ they are fields of the page, not text of the manuscript.
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Iterable
 
 import docx
@@ -27,12 +28,15 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Emu, Pt, RGBColor
 from wagtail.documents import get_document_model
+from wagtail.images.models import SourceImageIOError
 from wagtail.models import Page
 
 from threatpress.exports.inline import Inline, ListBlock, Paragraph, parse_richtext
 from threatpress.reports.models import AssessmentPage, ChapterPage, EditionPage
 
 from .manuscript import bookmark_name
+
+logger = logging.getLogger(__name__)
 
 # Picture formats python-docx can place; anything else goes in as a PNG rendition.
 _PICTURE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff")
@@ -208,7 +212,13 @@ class _Writer:
     def figure(self, image, alt_text: str, caption: str) -> None:
         if image is None:
             return
-        data, width_px = _picture_bytes(image)
+        try:
+            data, width_px = _picture_bytes(image)
+        except (SourceImageIOError, OSError):
+            # The image's file is gone from storage: the page shows nothing there either, and
+            # a manuscript must still be written, so the figure is left out (and logged).
+            logger.warning("Figure %s left out of the manuscript: its file is missing", image.pk)
+            return
         paragraph = self.document.add_paragraph()
         run = paragraph.add_run()
         width = min(Emu(int(width_px * 914400 / 96)), _MAX_PICTURE_WIDTH)

@@ -8,6 +8,7 @@ import docx
 import pytest
 import wagtail_factories
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.db import transaction
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.oxml.ns import qn
@@ -241,3 +242,18 @@ def test_an_unpublished_assessment_is_left_out_of_the_live_document(small_editio
     assert "Only a draft." in _styled(_read(edition_to_docx(small_edition)), "Heading 2")
     live = _read(edition_to_docx(small_edition, latest_revision=False))
     assert "Only a draft." not in _styled(live, "Heading 2")
+
+
+def test_a_figure_whose_file_is_gone_is_left_out_and_the_rest_is_written(small_edition):
+    image = Image.objects.get(title="Chart")
+    storage, name = image.file.storage, image.file.name
+    with storage.open(name, "rb") as handle:
+        kept = handle.read()
+    storage.delete(name)
+    try:
+        document = _read(edition_to_docx(small_edition))
+    finally:
+        storage.save(name, ContentFile(kept))  # the module's other tests share the image
+    assert len(document.inline_shapes) == 0
+    assert "Cap" not in _styled(document, "Caption")
+    assert _styled(document, "Heading 3") == ["A sub-heading"]
