@@ -10,12 +10,10 @@ from playwright.sync_api import Page, expect
 
 from .conftest import add_decided_consent, watch_csp
 from .test_admin import log_in
+from .test_pages_in_browser import WCAG_AA
 
 TABLE_PATH = "/en/reports/2026/cyber-security/ransomware-remains-the-most-damaging-criminal-threat/"
 CAPTION = "Serious cyber incidents reported to the national cyber security centre, by sector"
-WCAG_AA = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}
-}
 
 
 def test_a_page_with_a_table_has_no_wcag_aa_violation(first_visit: Page):
