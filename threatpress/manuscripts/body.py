@@ -10,10 +10,11 @@ import uuid
 from collections.abc import Callable, Sequence
 
 from django.core.files.images import ImageFile
-from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 from wagtail.utils.file import hash_filelike
 from wagtail_footnotes.models import Footnote as FootnoteRow
+
+from threatpress.reports.blocks.table import table_value
 
 from .manuscript import (
     Block,
@@ -31,24 +32,10 @@ FOOTNOTE_REFERENCE = re.compile(r'<footnote id="([^"]*)">\s*(?:\[[^\]]*\])?\s*</
 TITLE_MAX = 255
 
 
-def table_block(table: Table) -> dict | None:
-    """The stream value of a table, or None while the site has no table block (the caller then
-    reports the table as not imported).
-
-    MERGE(writing): the "writing" part adds `threatpress.reports.blocks.table.table_value`;
-    once merged, return {"type": "table", "value": table_value(table.rows, table.header_row,
-    table.header_column, table.caption)}.
-    """
-    return None
-
-
-def table_not_imported(heading: str) -> Problem:
-    return Problem(
-        code="table-not-imported",
-        message=_("A table was not imported yet: copy it into the page by hand."),
-        heading=heading,
-        blocking=False,
-    )
+def table_block(table: Table) -> dict:
+    """The stream value of a table (reports/blocks/table.py)."""
+    value = table_value(table.rows, table.header_row, table.header_column, table.caption)
+    return {"type": "table", "value": value}
 
 
 def image_for(figure: Figure) -> int:
@@ -100,10 +87,7 @@ def _one_block(block, footnote_tag, problems, heading) -> dict | None:
         value = {"image": image_for(block), "alt_text": block.alt_text, "caption": block.caption}
         return {"type": "figure", "value": value}
     if isinstance(block, Table):
-        value = table_block(block)
-        if value is None:
-            problems.append(table_not_imported(heading))
-        return value
+        return table_block(block)
     raise TypeError(f"Unknown manuscript block {type(block).__name__}")
 
 

@@ -1,10 +1,13 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.menus.pages import PageMenuItem
 
 from threatpress.publishing.wagtail_hooks import PublishersMenuItem
+from threatpress.reports.models import EditionPage
 
 from .admin_views import ConfirmView, UploadView
+from .download_views import download_manuscript, may_download
 
 
 @hooks.register("register_admin_urls")
@@ -15,6 +18,11 @@ def manuscript_urls():
             "manuscripts/import/<str:token>/",
             ConfirmView.as_view(),
             name="threatpress_manuscript_confirm",
+        ),
+        path(
+            "editions/<int:page_id>/manuscript.docx",
+            download_manuscript,
+            name="threatpress_download_manuscript",
         ),
     ]
 
@@ -28,3 +36,18 @@ def import_menu_item():
         icon_name="upload",
         order=255,
     )
+
+
+class DownloadManuscriptButton(PageMenuItem):
+    label = _("Download as Word")
+    icon_name = "download"
+    url_name = "threatpress_download_manuscript"
+
+    def is_shown(self, user):
+        return may_download(user, self.page)
+
+
+@hooks.register("register_page_header_buttons")
+def download_manuscript_button(page, user, view_name=None, next_url=None):
+    if page.specific_class is EditionPage:
+        yield DownloadManuscriptButton(page=page, priority=64)

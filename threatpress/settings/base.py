@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "wagtail_footnotes",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
+    "wagtail.contrib.table_block",
     "wagtail.contrib.settings",
     "wagtail.contrib.simple_translation",
     "wagtail.sites",

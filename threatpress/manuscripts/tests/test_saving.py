@@ -218,13 +218,17 @@ def test_every_block_kind_is_mapped_and_footnotes_are_linked(site_tree):
     assert revisions(page) == 1
 
 
-def test_a_table_is_reported_not_silently_dropped(site_tree):
+def test_a_table_becomes_a_table_block_with_its_header_row_and_caption(site_tree, client):
     document = manuscript(chapters=1, per_chapter=1)
-    document.chapters[0].assessments[0].blocks.append(Table(rows=[["a", "b"], ["1", "2"]]))
+    table = Table(rows=[["Year", "Cases"], ["2025", "41"]], caption="Cases by year")
+    document.chapters[0].assessments[0].blocks.append(table)
     result = save(document)
-    (problem,) = result.problems
-    assert problem.code == "table-not-imported" and not problem.blocking
-    assert problem.heading == document.chapters[0].assessments[0].title
+    assert result.problems == []
+    page = AssessmentPage.objects.get(pk=result.pages[-1].page.pk)
+    (block,) = [b for b in page.get_latest_revision_as_object().body if b.block_type == "table"]
+    html = str(block.render({"page": page}))
+    assert "<caption" in html and "Cases by year" in html
+    assert '<th scope="col"' in html and "2025" in html
 
 
 def test_confirmed_probability_and_regions_are_saved(site_tree):
