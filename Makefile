@@ -157,6 +157,10 @@ bench-http: $(READY) ## Release-day HTTP load: ThreatPress beside nginx and stoc
 bench-search: $(READY) ## Search latency on the demo and a 20-edition archive, SQLite and PostgreSQL (docs/benchmarks.md)
 	$(PY) bench/search.py
 
+.PHONY: bench-import
+bench-import: $(READY) ## Time reading a 60-page .docx manuscript (docs/benchmarks.md)
+	$(PY) bench/manuscript_import.py
+
 .PHONY: clean
 clean: ## Remove the virtualenv, database, media and collected static files
 	rm -rf $(VENV) .uv $(VAR) static_collected .pytest_cache .ruff_cache artifacts $(MO_FILES)

@@ -60,7 +60,24 @@ class Figure:
     kind: Literal["figure"] = "figure"
 
 
-Block = Paragraph | ListBlock | Heading | Quote | Figure
+@dataclass
+class Table:
+    rows: list[list[str]]  # every cell's text; the header row, if any, first
+    header_row: bool = True
+    header_column: bool = False
+    caption: str = ""
+    kind: Literal["table"] = "table"
+
+    @property
+    def header(self) -> list[str]:
+        return self.rows[0] if self.header_row and self.rows else []
+
+    @property
+    def body_rows(self) -> list[list[str]]:
+        return self.rows[1:] if self.header_row else self.rows
+
+
+Block = Paragraph | ListBlock | Heading | Quote | Figure | Table
 
 
 @dataclass
@@ -197,6 +214,8 @@ def labels() -> dict[str, str]:
         "information_up_to": _("Information up to"),
         "page": _("Page"),
         "figure": _("Figure"),
+        "table": _("Table"),
+        "row_number": _("Row %(number)s"),  # a table's row read aloud when it has no header cell
         "read_online": _("Read online"),
         "quote": _("Quote"),
     }
@@ -212,6 +231,18 @@ def _image_file(image) -> ImageFile | None:
     with rendition.file.open("rb") as handle:
         data = handle.read()
     return ImageFile(data=data, extension=extension, width=rendition.width, height=rendition.height)
+
+
+def _table(value: dict) -> Table:
+    """A table block's value (Wagtail's TableBlock) as rows of text, padded to a rectangle."""
+    rows = [[str(cell or "") for cell in row] for row in value.get("data") or []]
+    width = max((len(row) for row in rows), default=0)
+    return Table(
+        rows=[row + [""] * (width - len(row)) for row in rows],
+        header_row=bool(value.get("first_row_is_table_header")) and bool(rows),
+        header_column=bool(value.get("first_col_is_header")),
+        caption=value.get("table_caption") or "",
+    )
 
 
 class _Converter:
@@ -271,6 +302,8 @@ class _Converter:
                 image = _image_file(block.value["image"])
                 if image is not None:
                     body.append(Figure(image, block.value["alt_text"], block.value["caption"]))
+            elif block.block_type == "table":
+                body.append(_table(block.value))
         footnotes = [
             Footnote(n, self.richtext(notes[uuid].text))
             for uuid, n in sorted(numbers.items(), key=lambda item: item[1])
@@ -371,6 +404,7 @@ __all__ = [
     "Quote",
     "ScopeChapter",
     "ScopePages",
+    "Table",
     "Term",
     "build_document",
 ]

@@ -49,6 +49,7 @@ from .document import (
     ListBlock,
     Paragraph,
     Quote,
+    Table,
     Term,
 )
 from .engines import EngineUnavailable, RenderedFile
@@ -325,6 +326,16 @@ class _Data:
                 result.append({"k": "quote", "text": block.text, "attribution": block.attribution})
             elif isinstance(block, Figure):
                 result.append(self.figure(block))
+            elif isinstance(block, Table) and block.rows:
+                result.append(
+                    {
+                        "k": "table",
+                        "caption": block.caption,
+                        "header": block.header,
+                        "rows": block.body_rows,
+                        "header-column": block.header_column,
+                    }
+                )
         return result
 
     def figure(self, figure: Figure) -> dict:

@@ -30,6 +30,7 @@ from .document import (
     ListBlock,
     Paragraph,
     Quote,
+    Table,
 )
 from .inline import plain
 
@@ -291,6 +292,28 @@ class _Script:
                 self.rest(PAUSE_PARAGRAPH)
             elif isinstance(block, Figure) and block.alt:
                 self.sentence(f"{self.label('figure')}: {block.alt}")
+            elif isinstance(block, Table):
+                self.table(block)
+
+    def table(self, table: Table) -> None:
+        """A table read row by row, each value after the header of its column, each row named
+        by its header cell ("Health care. 2024: 41; 2025: 52.") or by its number."""
+        intro = self.label("table")
+        self.sentence(f"{intro}: {table.caption}" if table.caption else intro, PAUSE_ITEM)
+        header = table.header
+        for number, row in enumerate(table.body_rows, start=1):
+            cells = list(enumerate(row))
+            if table.header_column and cells:
+                name, cells = row[0], cells[1:]
+            else:
+                name = self.label("row_number") % {"number": number}
+            said = [
+                f"{header[x]}: {value}" if x < len(header) and header[x].strip() else value
+                for x, value in cells
+                if value.strip()
+            ]
+            self.sentence(f"{name}. " + "; ".join(said) if said else name, PAUSE_ITEM)
+        self.rest(PAUSE_PARAGRAPH)
 
     def edition(self) -> None:
         edition = self.doc.edition

@@ -28,6 +28,7 @@ from threatpress.core.locales import ensure_locales
 from threatpress.core.models import InformationPage, SiteIdentity
 from threatpress.publishing.roles import AUTHORS, PUBLISHERS, REVIEWERS, ensure_editorial_roles
 from threatpress.regions.models import Region
+from threatpress.reports.blocks import table_value
 from threatpress.reports.models import (
     AssessmentPage,
     ChapterPage,
@@ -226,6 +227,14 @@ def body_blocks(blocks: list[dict], year: int, footnote_tag: Callable[[str], str
                 "caption": block.get("caption", ""),
             }
             stream.append({"type": "figure", "value": value})
+        elif kind == "table":
+            value = table_value(
+                block["rows"],
+                header_row=block.get("header_row", True),
+                header_column=block.get("header_column", False),
+                caption=block.get("caption", ""),
+            )
+            stream.append({"type": "table", "value": value})
         else:
             raise ValueError(f"Unknown block type {kind!r}")
     return stream

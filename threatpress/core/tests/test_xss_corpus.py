@@ -21,6 +21,7 @@ from threatpress.conftest import build_edition
 from threatpress.core.models import InformationPage, SiteIdentity
 from threatpress.core.tests.inert import css_rules, css_strings, inspect
 from threatpress.core.tests.xss_payloads import PAYLOADS, chunks
+from threatpress.reports.blocks import table_value
 from threatpress.reports.models import (
     AssessmentPage,
     ChapterPage,
@@ -255,6 +256,14 @@ def quote(part: str) -> Callable[[str], dict]:
     return lambda v: {"text": v if part == "text" else "Quoted.", "attribution": v}
 
 
+def table(part: str) -> Callable[[str], dict]:
+    """The value in a column header, a row header and a data cell; or as the caption (which is
+    also the scrolling region's aria-label)."""
+    if part == "caption":
+        return lambda v: table_value([["Year", "Ships"], ["2030", "14"]], caption=v)
+    return lambda v: table_value([[v, "Ships"], [v, v]], header_column=True)
+
+
 FIELDS = [
     # Home and archive.
     *page_fields("home", lambda w: w.home, HOME),
@@ -307,6 +316,8 @@ FIELDS = [
         each=True,
     ),
     Field("assessment.body.figure.caption", 500, figures("caption"), each=True),
+    Field("assessment.body.table.cell", None, body_blocks("table", table("cell")), each=True),
+    Field("assessment.body.table.caption", None, body_blocks("table", table("caption")), each=True),
     Field("assessment.body.figure.alt_text", 500, figures("alt_text"), each=True),
     Field("assessment.footnotes.text", None, footnotes, each=True),
     Field("assessment.regions.name", 120, regions),

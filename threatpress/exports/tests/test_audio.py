@@ -27,6 +27,7 @@ from threatpress.exports.document import (
     Heading,
     ImageFile,
     Quote,
+    Table,
     Term,
     build_document,
     labels,
@@ -176,6 +177,39 @@ def test_assessment_reads_chapter_judgment_summary_terms_and_body_in_order():
         "New divisions.",
         "New depots.",
     ]
+
+
+def table_assessment(table: Table) -> AssessmentDoc:
+    assessment = english_assessment()
+    assessment.body = [table, paragraph("After the table.")]
+    return assessment
+
+
+def test_a_table_is_read_row_by_row_each_value_after_its_column_header():
+    table = Table(
+        rows=[["Sector", "2024", "2025"], ["Health care", "41", "52"], ["Energy", "", "29"]],
+        header_column=True,
+        caption="Serious incidents by sector",
+    )
+    texts = spoken(make_doc([table_assessment(table)]))
+    start = texts.index("Table: Serious incidents by sector.")
+    assert texts[start : start + 4] == [
+        "Table: Serious incidents by sector.",
+        "Health care. 2024: 41; 2025: 52.",
+        "Energy. 2025: 29.",  # an empty cell is not read
+        "After the table.",
+    ]
+
+
+def test_rows_without_a_header_cell_are_read_by_number_in_both_languages():
+    table = Table(rows=[["Port", "Ships"], ["Klaipėda", "14"]], header_row=True)
+    assert "Row 1. Port: Klaipėda; Ships: 14." in spoken(make_doc([table_assessment(table)]))
+    doc = make_doc([table_assessment(table)], language="lt", labels=labels_in("lt"))
+    texts = spoken(doc)
+    assert "Lentelė." in texts
+    assert "1 eilutė. Port: Klaipėda; Ships: 14." in texts
+    no_header = Table(rows=[["a", "b"]], header_row=False)
+    assert "Row 1. a; b." in spoken(make_doc([table_assessment(no_header)]))
 
 
 def test_assessment_script_leaves_out_urls_markers_symbols_and_the_caption():

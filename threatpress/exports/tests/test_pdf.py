@@ -37,6 +37,7 @@ from threatpress.exports.document import (
     ListBlock,
     Paragraph,
     Quote,
+    Table,
     Term,
     build_document,
     labels,
@@ -432,6 +433,40 @@ def test_the_structure_tree_has_headings_and_figures_with_alt_text(demo):
     alts = [str(e["/Alt"]) for e in elements if e["/S"] == "/Figure"]
     assert alts == [figure.alt for figure in doc.figures()]
     assert len(alts) == 3
+
+
+def descendants(element) -> list:
+    """The structure elements under `element`, depth first."""
+    found, stack = [], [element]
+    while stack:
+        kids = stack.pop().get("/K")
+        kids = kids if isinstance(kids, ArrayObject) else [kids] if kids is not None else []
+        for kid in kids:
+            kid = kid.get_object() if isinstance(kid, IndirectObject) else kid
+            if isinstance(kid, DictionaryObject) and "/S" in kid:
+                found.append(kid)
+                stack.append(kid)
+    return found
+
+
+def test_a_body_table_is_a_tagged_table_with_its_header_cells(demo):
+    rendered = demo["edition"]
+    (table,) = [
+        block for a in rendered.doc.assessments() for block in a.body if isinstance(block, Table)
+    ]
+    assert table.header_row and table.header_column and len(table.rows) == 6
+    shapes = []
+    for element in struct_elements(rendered.reader):
+        if element["/S"] == "/Table":
+            kinds = [str(kid["/S"]) for kid in descendants(element)]
+            shapes.append((kinds.count("/TR"), kinds.count("/TH"), kinds.count("/TD")))
+    # The scale's two tables (a header row of three cells over four and over four rows), and
+    # ours: a header row of four cells, and five rows of four cells under it.
+    assert (6, 4, 20) in shapes
+    text = rendered.flat_text
+    assert f"Table 1: {table.caption}" in text
+    assert " ".join(table.rows[0]) in text
+    assert "Small and medium firms 118 134 61" in text
 
 
 # --- A chapter and an assessment ------------------------------------------------------------

@@ -4,6 +4,7 @@ from threatpress.core.blocks import HeadingBlock, QuoteBlock
 
 from .figure import FigureBlock
 from .paragraph import ParagraphBlock
+from .table import TableBlock
 
 
 class AssessmentBodyBlock(blocks.StreamBlock):
@@ -13,3 +14,4 @@ class AssessmentBodyBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     quote = QuoteBlock()
     figure = FigureBlock()
+    table = TableBlock()
