@@ -50,11 +50,13 @@ def _current_values(generation: object) -> dict[Hashable, object]:
     return _values
 
 
-def remember(kind: str, key: Hashable, build: Callable[[], T]) -> T:
+def remember(
+    kind: str, key: Hashable, build: Callable[[], T], keep: Callable[[T], bool] | None = None
+) -> T:
     """`build()`'s value for (`kind`, `key`), computed once per purge generation.
 
     `key` must hold everything the value depends on besides published content (the site, the
-    language, the path...)."""
+    language, the path...). A value for which `keep` says no is returned but not stored."""
     if not enabled() or connection.in_atomic_block:
         return build()
     try:
@@ -69,6 +71,8 @@ def remember(kind: str, key: Hashable, build: Callable[[], T]) -> T:
     except KeyError:
         pass
     value = build()
+    if keep is not None and not keep(value):
+        return value
     with _lock:
         # Filed under the generation read before building: if a purge happened meanwhile,
         # this dictionary is already replaced and the value is dropped with it.

@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
 from threatpress.caching import fragments, purge_log
 from threatpress.conftest import build_edition, publish_all, translate_tree
@@ -128,3 +129,29 @@ def test_a_value_built_across_a_purge_is_not_kept(edition):
     assert fragments.remember("test", 2, build_while_purged) == "old state"
     assert fragments.remember("test", 2, lambda: "new state") == "new state"
     assert fragments.remember("test", 2, lambda: "not built again") == "new state"
+
+
+def test_a_remembered_route_follows_unpublishing_renaming_and_view_restrictions(client, edition):
+    assert client.get(PAGE).status_code == 200  # its route is remembered now
+    page = AssessmentPage.objects.get(slug="judgment-1-1")
+    page.unpublish()
+    assert client.get(PAGE).status_code == 404
+    page.refresh_from_db()
+    page.slug = "renamed-judgment"
+    page.save_revision().publish()
+    assert client.get("/en/reports/2026/chapter-1/renamed-judgment/").status_code == 200
+    # Not the remembered page: Wagtail's redirect from the old slug.
+    assert client.get(PAGE)["Location"] == "/en/reports/2026/chapter-1/renamed-judgment/"
+    # A restriction purges nothing, but Wagtail checks it after routing, on every request.
+    PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+    response = client.get("/en/reports/2026/chapter-1/renamed-judgment/")
+    assert response.status_code == 302 and "/login" in response["Location"]
+
+
+def test_an_address_that_finds_nothing_is_not_remembered(client, edition):
+    assert client.get("/en/reports/2026/chapter-1/judgment-1-9/").status_code == 404
+    assert not any(kind == "route" for kind, _ in fragments._values)
+    AssessmentPageFactory(
+        parent=edition.get_children().first(), slug="judgment-1-9", title="Now it exists here."
+    ).save_revision().publish()
+    assert client.get("/en/reports/2026/chapter-1/judgment-1-9/").status_code == 200
