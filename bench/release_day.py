@@ -359,7 +359,7 @@ def _workers(worker_class: str) -> str:
 
 
 def section_markdown(args: argparse.Namespace, cols: list[Column], html: bytes, extra: str) -> str:
-    command = "make bench-http"
+    command = "`make bench-http`"
     options = [f"--duration {args.duration}"] if args.duration != 10 else []
     options += [f"--workers {args.workers}"] if args.workers != "gthread" else []
     options += ["--only " + " ".join(c.name for c in cols)] if args.only else []
@@ -371,7 +371,7 @@ def section_markdown(args: argparse.Namespace, cols: list[Column], html: bytes, 
         "Written by `bench/release_day.py`; rerun `make bench-http` to refresh this section.",
         "",
         f"- Date: {datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}",
-        f"- Command: `{command}`",
+        f"- Command: {command}",
         f"- Load: `wrk -t{WRK_THREADS} -c{WRK_CONNECTIONS} -d{args.duration}s --timeout 10s "
         f"--latency`, on 127.0.0.1, every column in this one run",
         f"- Page: `{PAGE_PATH}` ({len(html):,} bytes of HTML); the stock page: `{STOCK_PATH}`, "
