@@ -40,6 +40,13 @@ STOCK_PATH = f"/{stock_wagtail.PAGE_SLUG}/"
 WRK_THREADS, WRK_CONNECTIONS = render.WRK_THREADS, render.WRK_CONNECTIONS
 # Load average above which the run is flagged: other helpers and CI share these two cores.
 LOAD_WARNING = 1.0
+# Every gunicorn of the run, ours and stock alike, uses the same worker class. gthread keeps
+# connections alive between requests (wrk reuses its 32), sync workers close each one; the
+# threads per worker are gunicorn's own advice for keep-alive. `--workers sync` reproduces the
+# older runs.
+WORKER_CLASSES = ("gthread", "sync")
+GTHREAD_THREADS = 4
+KEEP_ALIVE_SECONDS = 5
 # The issue's reference figures on this machine (REFERENCE.md), req/s.
 REFERENCE = {"nginx": 90_000, "stock": 220, "stock-cached": 3_200}
 
@@ -53,6 +60,7 @@ class Context:
     html: bytes
     wrk: str
     duration: int
+    worker_class: str = "gthread"
 
 
 @dataclass
@@ -71,6 +79,19 @@ class Skip(Exception):
 
 
 # --- Columns ---------------------------------------------------------------------------------
+
+
+def gunicorn(port: int, worker_class: str, application: str = "threatpress.wsgi:application"):
+    """bench/render.py's gunicorn command with the run's worker class and `application`."""
+    command = [
+        application if part == "threatpress.wsgi:application" else part
+        for part in render.gunicorn_command(port)
+        if not part.startswith("--worker-class=")
+    ]
+    command.append(f"--worker-class={worker_class}")
+    if worker_class == "gthread":
+        command += [f"--threads={GTHREAD_THREADS}", f"--keep-alive={KEEP_ALIVE_SECONDS}"]
+    return command
 
 
 @contextmanager
@@ -142,8 +163,7 @@ def _stock(ctx: Context, settings: str, log_name: str) -> Iterator[str]:
     base = _stock_project(ctx)
     port = render.free_port()
     url = f"http://127.0.0.1:{port}{STOCK_PATH}"
-    command = [*render.gunicorn_command(port)]
-    command[1] = "stock.wsgi:application"
+    command = gunicorn(port, ctx.worker_class, "stock.wsgi:application")
     env = stock_wagtail.project_env(base, ctx.env, settings)
     with render.running([*command, f"--chdir={base}"], env, ctx.tmp / log_name, url):
         yield url
@@ -166,7 +186,7 @@ def threatpress_uncached(ctx: Context) -> Iterator[str]:
     port = render.free_port()
     url = f"http://127.0.0.1:{port}{PAGE_PATH}"
     log = ctx.tmp / "threatpress.log"
-    with render.running(render.gunicorn_command(port), ctx.env, log, url):
+    with render.running(gunicorn(port, ctx.worker_class), ctx.env, log, url):
         yield url
 
 
@@ -180,7 +200,7 @@ def threatpress_cached(ctx: Context) -> Iterator[str]:
     port = render.free_port()
     url = f"http://127.0.0.1:{port}{PAGE_PATH}"
     env = {**ctx.env, "THREATPRESS_PAGE_CACHE": "true"}
-    with render.running(render.gunicorn_command(port), env, ctx.tmp / "cached.log", url):
+    with render.running(gunicorn(port, ctx.worker_class), env, ctx.tmp / "cached.log", url):
         yield url
 
 
@@ -250,7 +270,7 @@ def threatpress_html(ctx_env: dict[str, str], tmp: Path) -> bytes:
     """The assessment page as gunicorn serves it to an anonymous reader."""
     port = render.free_port()
     url = f"http://127.0.0.1:{port}{PAGE_PATH}"
-    with render.running(render.gunicorn_command(port), ctx_env, tmp / "html.log", url):
+    with render.running(gunicorn(port, "sync"), ctx_env, tmp / "html.log", url):
         return fetch(url)
 
 
@@ -306,7 +326,7 @@ def findings(cols: list[Column]) -> list[str]:
     tp, stock = by_name.get("threatpress"), by_name.get("stock")
     if tp and stock:
         lines.append(
-            f"Uncached, two sync workers serve the ThreatPress assessment at "
+            f"Uncached, two workers serve the ThreatPress assessment at "
             f"{tp.requests_per_sec:,.0f} req/s and the stock Wagtail page at "
             f"{stock.requests_per_sec:,.0f} req/s: {1000 * 2 / tp.requests_per_sec:.1f} ms and "
             f"{1000 * 2 / stock.requests_per_sec:.1f} ms of worker time a page (two workers ÷ "
@@ -330,22 +350,34 @@ def findings(cols: list[Column]) -> list[str]:
     return lines
 
 
+def _workers(worker_class: str) -> str:
+    if worker_class == "gthread":
+        return (
+            f"gthread workers of {GTHREAD_THREADS} threads with {KEEP_ALIVE_SECONDS} s keep-alive"
+        )
+    return "sync workers (a connection per request)"
+
+
 def section_markdown(args: argparse.Namespace, cols: list[Column], html: bytes, extra: str) -> str:
-    command = "make bench-http"
-    if args.duration != 10:
-        command += f" (`bench/release_day.py --duration {args.duration}`)"
+    command = "`make bench-http`"
+    options = [f"--duration {args.duration}"] if args.duration != 10 else []
+    options += [f"--workers {args.workers}"] if args.workers != "gthread" else []
+    options += ["--only " + " ".join(c.name for c in cols)] if args.only else []
+    if options:
+        command += f" (`bench/release_day.py {' '.join(options)}`)"
     lines = [
         SECTION,
         "",
         "Written by `bench/release_day.py`; rerun `make bench-http` to refresh this section.",
         "",
         f"- Date: {datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}",
-        f"- Command: `{command}`",
+        f"- Command: {command}",
         f"- Load: `wrk -t{WRK_THREADS} -c{WRK_CONNECTIONS} -d{args.duration}s --timeout 10s "
         f"--latency`, on 127.0.0.1, every column in this one run",
         f"- Page: `{PAGE_PATH}` ({len(html):,} bytes of HTML); the stock page: `{STOCK_PATH}`, "
         f"{extra}",
-        f"- Servers: gunicorn, {render.GUNICORN_WORKERS} sync workers, `--preload`; "
+        f"- Servers: gunicorn, {render.GUNICORN_WORKERS} {_workers(args.workers)}, `--preload`, "
+        "the same for ours and stock; "
         "production settings, SQLite; nginx with 2 workers",
         f"- Machine: {render.machine()}",
         f"- Software: {render.software()}",
@@ -385,6 +417,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--only", nargs="+", choices=names, help="measure only these columns")
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument("--no-write", action="store_true", help="print only, leave the docs")
+    parser.add_argument(
+        "--workers",
+        choices=WORKER_CLASSES,
+        default="gthread",
+        help="gunicorn worker class of every server in the run (gthread: keep-alive)",
+    )
     args = parser.parse_args(argv)
     if args.duration < 1:
         parser.error("--duration must be positive")
@@ -406,7 +444,7 @@ def main(argv: list[str] | None = None) -> int:
         print("Preparing the demo site in", tmp, flush=True)
         render.prepare_site(env)
         html = threatpress_html(env, tmp)
-        ctx = Context(tmp, env, html, wrk, args.duration)
+        ctx = Context(tmp, env, html, wrk, args.duration, args.workers)
         for column in cols:
             measure(column, ctx)
     body = stock_content(html)["body"]

@@ -16,8 +16,9 @@ from django.utils.cache import (
     set_response_etag,
 )
 from django.utils.http import http_date, parse_http_date_safe
+from wagtail.views import serve as wagtail_serve
 
-from . import policy, purge_log, store
+from . import policy, purge_log, routes, store
 
 # Code and templates may have changed at a deploy: no response predates this process.
 STARTED = int(time.time())
@@ -61,6 +62,11 @@ def _add_validators(response: HttpResponse) -> float:
 class CacheHeadersMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> None:
+        # Wagtail's page view: its route comes from the remembered ones when it can (routes.py).
+        if view_func is wagtail_serve and request.method in policy.SAFE_METHODS:
+            routes.remember_route(request, view_args[0] if view_args else view_kwargs["path"])
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)

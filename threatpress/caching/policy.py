@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from .settings_memo import from_settings
+
 SAFE_METHODS = ("GET", "HEAD")
 # Paths outside the language prefixes that are the same for every reader.
 SITE_WIDE_PATHS = ("/sitemap.xml", "/robots.txt")
@@ -40,13 +42,19 @@ NOT_FOUND = "public, max-age=0, s-maxage=10"
 NEVER = "no-store"
 
 
+@from_settings
 def _language_prefixes() -> tuple[str, ...]:
     return tuple(f"/{code}/" for code, _ in settings.LANGUAGES)
 
 
+@from_settings
+def _session_cookie_prefix() -> str:
+    return f"{settings.SESSION_COOKIE_NAME}="
+
+
 def session_cookie_in(cookie_header: str) -> bool:
     """Whether the raw Cookie header carries a session (a possibly signed-in editor)."""
-    return f"{settings.SESSION_COOKIE_NAME}=" in cookie_header
+    return _session_cookie_prefix() in cookie_header
 
 
 def is_search(path: str) -> bool:

@@ -21,23 +21,18 @@ from pathlib import Path
 
 from django.conf import settings
 
+from .settings_memo import from_settings
+
 MAX_BYTES = 1_000_000
 EVERYTHING = "*"
 Generation = tuple[int, int]
 
 
-_paths: dict = {}
-
-
+@from_settings
 def log_path() -> Path:
     """The log's path; asked on every hit, so built once per setting."""
-    key = (getattr(settings, "THREATPRESS_CACHE_PURGE_LOG", None), settings.VAR_DIR)
-    path = _paths.get(key)
-    if path is None:
-        path = _paths[key] = (
-            Path(key[0]) if key[0] else Path(settings.VAR_DIR) / "cache" / "purges.log"
-        )
-    return path
+    configured = getattr(settings, "THREATPRESS_CACHE_PURGE_LOG", None)
+    return Path(configured) if configured else Path(settings.VAR_DIR) / "cache" / "purges.log"
 
 
 def generation(path: Path | None = None) -> Generation:

@@ -8,9 +8,9 @@ addresses (computed before the change) and the new ones.
 
 from __future__ import annotations
 
-from django.db.models.signals import post_save, pre_delete, pre_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move, pre_page_move
 
 from .affected import region_paths
@@ -56,6 +56,14 @@ def _translation_marked(sender, instance, **kwargs) -> None:
     page_changed(instance.page)
 
 
+def _restriction_changed(sender, instance, **kwargs) -> None:
+    # A page that gains a restriction leaves the public site; one that loses it comes back.
+    # (When the page itself is being deleted, its deletion purges.)
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is not None:
+        page_changed(page)
+
+
 def _identity_changed(sender, instance, created: bool, **kwargs) -> None:
     # Created means first read (Wagtail makes the row with its defaults): nothing changed.
     if not created:
@@ -74,6 +82,10 @@ def connect() -> None:
     post_save.connect(_export_built, sender=ExportFile, dispatch_uid="tp-cache-export")
     post_save.connect(_translation_marked, sender=TranslationState, dispatch_uid="tp-cache-tr")
     post_save.connect(_identity_changed, sender=SiteIdentity, dispatch_uid="tp-cache-identity")
+    post_save.connect(_restriction_changed, sender=PageViewRestriction, dispatch_uid="tp-cache-vr")
+    post_delete.connect(
+        _restriction_changed, sender=PageViewRestriction, dispatch_uid="tp-cache-vr-del"
+    )
 
 
 connect()

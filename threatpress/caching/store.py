@@ -17,6 +17,7 @@ from threatpress.consent.registry import CONSENT_COOKIE, get_registry
 from threatpress.consent.state import parse as parse_consent
 
 from . import purge_log
+from .settings_memo import from_settings
 
 ALIAS = "pages"
 GENERATION_KEY = "tp:generation"
@@ -36,19 +37,25 @@ class Entry:
     view: tuple[int, str] | None  # (page id, route) for readership, None for non-pages
 
 
+@from_settings
 def cache():
+    # One object for every thread of the process: both backends are thread-safe (LocMemCache
+    # locks, Redis clients share a connection pool), and Django's per-thread lookup costs more.
     return caches[ALIAS]
 
 
+@from_settings
 def is_shared() -> bool:
     """Whether every process reads the same store (Redis) rather than its own memory."""
     return not settings.CACHES[ALIAS]["BACKEND"].endswith("LocMemCache")
 
 
+@from_settings
 def enabled() -> bool:
     return bool(getattr(settings, "THREATPRESS_PAGE_CACHE", True))
 
 
+@from_settings
 def timeout() -> int:
     return int(getattr(settings, "THREATPRESS_CACHE_SECONDS", 3600))
 
@@ -100,7 +107,7 @@ def lookup(environ: dict) -> Entry | None:
 
 def save(environ: dict, entry: Entry) -> None:
     key = key_of(environ)
-    bucket = cache().get(key) or {}
+    bucket = dict(cache().get(key) or {})  # the stored one may be shared with readers
     bucket[origin_of(environ)] = entry
     cache().set(key, bucket, timeout())
 

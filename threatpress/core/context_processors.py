@@ -1,5 +1,7 @@
 """What the header and footer of every page need, computed lazily once per request (a page that
-does not show the chrome, or an error page, pays nothing) in a handful of queries."""
+does not show the chrome, or an error page, pays nothing) in a handful of queries, and kept
+between requests until the next purge (threatpress/caching/fragments.py): they are built from
+public pages only, never for a preview."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
+from threatpress.caching import fragments
 from threatpress.core.identity import IDENTITY_TEXT, site_identity
 from threatpress.core.request_locales import active_locale_id
 from threatpress.publishing.visibility import public_pages
@@ -15,17 +18,30 @@ from threatpress.publishing.visibility import public_pages
 STANDING_PAGES = ("accessibility_page", "cookies_page", "about_page")
 
 
+def _empty_links() -> dict[str, str | None]:
+    return dict.fromkeys(("home", "reports", *STANDING_PAGES, *IDENTITY_TEXT))
+
+
 def _site_links(request: HttpRequest) -> dict[str, str | None]:
+    site = Site.find_for_request(request)
+    if site is None:
+        return _empty_links()
+    locale_id = active_locale_id(request)
+    if getattr(request, "is_preview", False):
+        return _build_site_links(request, site, locale_id)
+    # Links are relative to the request's site (page.get_url), hence the site in the key.
+    key = (site.pk, site.root_page_id, locale_id)
+    # A copy: the stored dictionary is shared by every later request.
+    return dict(
+        fragments.remember("site_links", key, lambda: _build_site_links(request, site, locale_id))
+    )
+
+
+def _build_site_links(request: HttpRequest, site: Site, locale_id: int | None):
     from threatpress.core.models import SiteIdentity
     from threatpress.reports.models import ReportsIndexPage
 
-    links: dict[str, str | None] = dict.fromkeys(
-        ("home", "reports", *STANDING_PAGES, *IDENTITY_TEXT)
-    )
-    site = Site.find_for_request(request)
-    if site is None:
-        return links
-    locale_id = active_locale_id(request)
+    links = _empty_links()
     identity = SiteIdentity.for_request(request)
     wanted = {"home": site.root_page_id} | {
         name: getattr(identity, f"{name}_id") for name in STANDING_PAGES

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -86,6 +87,7 @@ def _count(key: tuple) -> None:
     flusher.counted(buffer.add(key))
 
 
+@lru_cache(maxsize=1024)  # readers share a few hundred user agents; a hit asks for each
 def is_bot(user_agent: str) -> bool:
     lowered = user_agent[:MAX_USER_AGENT].strip().lower()
     if not lowered:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from wagtail.models import Page
 
+from threatpress.caching import fragments
 from threatpress.publishing.visibility import public_pages
 
 from .models import AssessmentPage, ChapterPage, EditionPage, ReportsIndexPage
@@ -42,9 +43,20 @@ def edition_contents(edition: EditionPage, drafts: bool = False) -> list[Chapter
 
     With `drafts` (a preview: an editor's, or a preview link's) unpublished pages are listed too,
     so that an embargoed edition can be read as a whole before its release. Two queries, however
-    many chapters and assessments there are.
+    many chapters and assessments there are (none when the public contents are remembered:
+    threatpress/caching/fragments.py).
     """
-    visible = _all_pages if drafts else public_pages
+    if drafts:
+        return _read_contents(edition, _all_pages)
+    # Public contents are shared between requests until the next purge; each caller gets its
+    # own entries and lists (the pages themselves are read-only listings).
+    stored = fragments.remember(
+        "edition_contents", edition.pk, lambda: _read_contents(edition, public_pages)
+    )
+    return [ChapterEntry(e.number, e.page, list(e.assessments)) for e in stored]
+
+
+def _read_contents(edition: EditionPage, visible) -> list[ChapterEntry]:
     chapters = [
         ChapterEntry(number=n, page=chapter)
         for n, chapter in enumerate(

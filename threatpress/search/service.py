@@ -9,18 +9,17 @@ version.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import translation
 from modelsearch.utils import get_descendants_content_types_pks
 from wagtail.models import Locale, Page
 from wagtail.search.backends import get_search_backend
 
+from threatpress.caching import fragments
 from threatpress.core.models import InformationPage
 from threatpress.publishing.visibility import hidden_subtrees, public_pages_now
 from threatpress.regions.models import Region
@@ -32,7 +31,6 @@ from .text import title_stems
 
 RESULT_TYPES = (AssessmentPage, ChapterPage, EditionPage, InformationPage)
 RELEVANCE, NEWEST = "relevance", "newest"
-CHOICES_SECONDS = 300  # a cached set of choices is also dropped after this long
 
 
 # A page found: (pk, path). Plain tuples: a common word finds hundreds of pages, and only
@@ -81,19 +79,16 @@ class Filters:
 
 
 def choices_for(locale: Locale) -> Choices:
-    """The filters' choices in `locale`, kept for as long as nothing was published, withdrawn,
-    restricted or marked untranslated since: the key holds the hidden subtrees (which change
-    with every unpublished, restricted or untranslated page) and the last publication."""
-    hidden = hidden_subtrees()
-    last = Page.objects.aggregate(last=Max("last_published_at"), pages=Count("pk"))
-    version = (locale.pk, translation.get_language(), tuple(hidden), last["last"], last["pages"])
-    key = "threatpress-search-choices-" + hashlib.sha256(repr(version).encode()).hexdigest()
-    choices = cache.get(key)
-    if choices is None:
-        choices = _choices_for(locale, hidden)
-        cache.set(key, choices, CHOICES_SECONDS)
-    choices.hidden = hidden
-    return choices
+    """The filters' choices in `locale`, with the hidden subtrees they were worked out with,
+    shared until the next purge (threatpress/caching/fragments.py): publishing, withdrawing,
+    restricting a page or marking a translation translated purges. Read-only for callers."""
+
+    def build() -> Choices:
+        choices = _choices_for(locale, hidden_subtrees())
+        choices.year_of("")  # settles its lazy part before other requests share it
+        return choices
+
+    return fragments.remember("search-choices", (locale.pk, translation.get_language()), build)
 
 
 def _choices_for(locale: Locale, hidden: list[str]) -> Choices:

@@ -176,7 +176,8 @@ if REDIS_URL:
     _pages_cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
 else:
     _pages_cache = {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        # Django's LocMemCache without pickling: stored pages are never changed (backends.py).
+        "BACKEND": "threatpress.caching.backends.SharedObjectLocMemCache",
         "LOCATION": "threatpress-pages",
         "OPTIONS": {"MAX_ENTRIES": env_int("THREATPRESS_CACHE_MAX_ENTRIES", 5000)},
     }

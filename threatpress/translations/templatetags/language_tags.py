@@ -1,5 +1,7 @@
 from django import template
+from wagtail.models import Site
 
+from threatpress.caching import fragments
 from threatpress.translations import alternates
 
 register = template.Library()
@@ -22,5 +24,11 @@ def language_alternates(context) -> list[alternates.Alternate]:
         and getattr(page, "translation_key", None)
         and not getattr(request, "is_preview", False)
     ):
-        return alternates.for_page(request, page)
+        # Built from public pages only and never for a preview: shared until the next purge
+        # (threatpress/caching/fragments.py). URLs are relative to the request's site.
+        site = Site.find_for_request(request)
+        key = (site.pk if site else None, page.pk, request.path)
+        return list(
+            fragments.remember("alternates", key, lambda: alternates.for_page(request, page))
+        )
     return alternates.for_path(request)

@@ -1,0 +1,88 @@
+"""Derived data that many pages recompute (the header's links, a page's translations, an
+edition's contents), kept in this process between requests and dropped by every purge.
+
+Only what an anonymous reader may see goes in: the callers build these values from
+`public_pages` alone, and never for a preview. A value is filed under the invalidation
+generation read *before* it was built (the purge log's inode and size, and with Redis the shared
+counter: store.generation), and a lookup only sees values of the current generation. Every
+change that purges pages (publish, unpublish, expiry, a move, a translation marked translated,
+the site identity) bumps the generation after its commit, so:
+- a value built from the old state before the purge is filed under the old generation and never
+  read again;
+- a value built inside a transaction is never stored: it may hold uncommitted rows, and a
+  transaction that rolls back purges nothing. (This also keeps the test suite, whose tests run
+  in a transaction, on the uncached path unless a test asks for real commits.)
+
+A process holds one generation's values at a time, at most MAX_ENTRIES of them.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+from django.conf import settings
+from django.db import connection
+
+from . import store
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+MAX_ENTRIES = 2_000
+
+_lock = threading.Lock()
+_generation: object = None
+_values: dict[Hashable, object] = {}
+
+
+def enabled() -> bool:
+    return bool(getattr(settings, "THREATPRESS_FRAGMENT_CACHE", True))
+
+
+def _current_values(generation: object) -> dict[Hashable, object]:
+    global _generation, _values
+    if generation != _generation:
+        with _lock:
+            if generation != _generation:
+                _generation, _values = generation, {}
+    return _values
+
+
+def remember(
+    kind: str, key: Hashable, build: Callable[[], T], keep: Callable[[T], bool] | None = None
+) -> T:
+    """`build()`'s value for (`kind`, `key`), computed once per purge generation.
+
+    `key` must hold everything the value depends on besides published content (the site, the
+    language, the path...). A value for which `keep` says no is returned but not stored."""
+    if not enabled() or connection.in_atomic_block:
+        return build()
+    try:
+        generation = store.generation()
+    except Exception:  # Redis down: compute, as the page cache does
+        logger.exception("fragment cache unavailable; computing")
+        return build()
+    values = _current_values(generation)
+    full_key = (kind, key)
+    try:
+        return values[full_key]  # type: ignore[return-value]
+    except KeyError:
+        pass
+    value = build()
+    if keep is not None and not keep(value):
+        return value
+    with _lock:
+        # Filed under the generation read before building: if a purge happened meanwhile,
+        # this dictionary is already replaced and the value is dropped with it.
+        if _values is values and len(values) < MAX_ENTRIES:
+            values[full_key] = value
+    return value
+
+
+def clear() -> None:
+    """Forget everything (tests)."""
+    global _generation, _values
+    with _lock:
+        _generation, _values = None, {}

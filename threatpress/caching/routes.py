@@ -1,0 +1,56 @@
+"""Remembered routes: which page a public address leads to, without walking the tree.
+
+Wagtail finds a page by reading each level of the tree from the site's root (two queries a
+level). The outcome depends only on the site, the language and the path, and on published
+content, so it is kept as a fragment (fragments.py) until the next purge: the route result with
+the pages routing walked (the breadcrumbs and the edition come from them). Only routes that
+found a page are kept, so that unknown addresses cannot fill the store. Wagtail's checks that run
+after routing (view restrictions, a draft above the page) still run on every request.
+
+Each request gets its own shallow copies of the remembered pages: rendering keeps per-request
+state on a page (wagtail-footnotes numbers each reference on the prefetched footnotes), which
+must start afresh; what the copies share (the fields, a StreamField's parsed blocks, an
+edition's scale) is only read.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from django.http import HttpRequest
+from django.utils.translation import get_language
+from wagtail.models import Page, Site
+from wagtail.url_routing import RouteResult
+
+from . import fragments
+
+
+def remember_route(request: HttpRequest, path: str) -> None:
+    """Settle the route Wagtail's `serve` view will use for `path`, from the store if it can."""
+    from threatpress.core.models import ROUTED_PAGES
+
+    if getattr(request, "is_preview", False):
+        return
+    site = Site.find_for_request(request)
+    if site is None:
+        return
+
+    def walk():
+        result = Page.route_for_request(request, path)
+        return result, dict(getattr(request, ROUTED_PAGES, {}))
+
+    key = (site.pk, site.root_page_id, get_language(), path)
+    result, walked = fragments.remember("route", key, walk, keep=lambda found: found[0] is not None)
+    if result is None:
+        request._wagtail_route_for_request = None
+        return
+    own = {path: _own_copy(page) for path, page in walked.items()}
+    page = own.get(result.page.path) or _own_copy(result.page)
+    request._wagtail_route_for_request = RouteResult(page, list(result.args), dict(result.kwargs))
+    request.__dict__[ROUTED_PAGES] = own
+
+
+def _own_copy(page: Page) -> Page:
+    mine = copy.copy(page)
+    mine.__dict__.pop("_prefetched_objects_cache", None)
+    return mine

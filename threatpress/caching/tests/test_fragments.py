@@ -1,0 +1,177 @@
+"""Remembered fragments (the header's links, the language switcher, an edition's contents): a
+change that purges pages changes them at once, and previews and drafts never leak through them.
+
+These tests commit (transaction=True): fragments are only kept outside a transaction, and the
+purge that drops them runs after the commit, as in production.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from wagtail.models import PageViewRestriction
+
+from threatpress.caching import fragments, purge_log
+from threatpress.conftest import build_edition, publish_all, translate_tree
+from threatpress.reports.models import AssessmentPage
+from threatpress.reports.tests.factories import AssessmentPageFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+PAGE = "/en/reports/2026/chapter-1/judgment-1-1/"
+WARM_BUDGET = 12
+
+
+@pytest.fixture
+def edition(site_tree, settings, tmp_path):
+    settings.THREATPRESS_CACHE_PURGE_LOG = tmp_path / "purges.log"
+    fragments.clear()
+    edition = build_edition(site_tree.reports, 2026, chapters=1, per_chapter=2)
+    publish_all(site_tree.home)
+    yield edition
+    fragments.clear()
+
+
+def html(client, path: str = PAGE) -> str:
+    response = client.get(path)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def queries(client, path: str = PAGE) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        html(client, path)
+    return len(captured)
+
+
+def test_a_repeated_render_reads_the_fragments_and_not_the_database(
+    client, edition, django_assert_max_num_queries
+):
+    with CaptureQueriesContext(connection) as cold:
+        first = html(client)
+    # The budget of a page whose route, header, switcher and contents are remembered (29 on
+    # the first render, as in reports/tests/test_assessment_page.py).
+    with django_assert_max_num_queries(WARM_BUDGET) as warm:
+        again = html(client)
+    assert again == first
+    assert len(warm) < len(cold)
+    fragments.clear()
+    assert queries(client) > len(warm)
+
+
+def test_a_publish_and_an_unpublish_change_the_contents_at_once(client, edition):
+    assert "Judgment 1.2 of 2026" in html(client)
+    chapter = edition.get_children().first()
+    new = AssessmentPageFactory(
+        parent=chapter, slug="judgment-1-3", title="A newly published judgment is here."
+    )
+    new.save_revision().publish()
+    assert "A newly published judgment is here." in html(client)
+    AssessmentPage.objects.get(slug="judgment-1-2").unpublish()
+    assert "Judgment 1.2 of 2026" not in html(client)
+
+
+def test_an_expiry_changes_the_contents_at_the_scheduler_run(client, edition):
+    assert "Judgment 1.2 of 2026" in html(client)
+    expiring = AssessmentPage.objects.get(slug="judgment-1-2")
+    AssessmentPage.objects.filter(pk=expiring.pk).update(
+        expire_at=timezone.now() - timedelta(minutes=1)
+    )
+    assert "Judgment 1.2 of 2026" in html(client)  # no signal yet: still remembered
+    call_command("publish_scheduled")
+    assert "Judgment 1.2 of 2026" not in html(client)
+
+
+def test_a_published_home_page_changes_the_header_at_once(client, edition, site_tree):
+    assert "Renamed service" not in html(client)
+    home = site_tree.home.specific
+    home.organisation = "Renamed service"
+    home.save_revision().publish()
+    assert "Renamed service" in html(client)
+
+
+def test_a_translation_marked_translated_appears_in_the_switcher_at_once(
+    client, edition, site_tree
+):
+    assert 'hreflang="lt"' not in html(client)
+    translate_tree(AssessmentPage.objects.get(slug="judgment-1-1"))
+    assert 'hreflang="lt"' in html(client)
+
+
+def test_a_preview_neither_reads_nor_writes_the_fragments(client, edition):
+    html(client)  # the public contents are remembered now
+    draft = AssessmentPageFactory(
+        parent=edition.get_children().first(), slug="judgment-1-3", title="Draft judgment here."
+    )
+    AssessmentPage.objects.filter(pk=draft.pk).update(live=False)
+    page = AssessmentPage.objects.get(slug="judgment-1-1")
+    remembered = dict(fragments._values)
+    preview = page.make_preview_request(preview_mode=page.default_preview_mode)
+    # The preview lists the draft (so it did not read the public contents)...
+    assert "Draft judgment here." in preview.content.decode()
+    # ...and stored nothing, so a reader never gets what it built.
+    assert fragments._values == remembered
+    assert "Draft judgment here." not in html(client)
+
+
+def test_nothing_is_kept_inside_a_transaction(edition):
+    calls = []
+    with transaction.atomic():
+        fragments.remember("test", 1, lambda: calls.append(1))
+        fragments.remember("test", 1, lambda: calls.append(1))
+    assert len(calls) == 2 and ("test", 1) not in fragments._values
+
+
+def test_a_value_built_across_a_purge_is_not_kept(edition):
+    def build_while_purged() -> str:
+        purge_log.append(["/en/"])
+        return "old state"
+
+    assert fragments.remember("test", 2, build_while_purged) == "old state"
+    assert fragments.remember("test", 2, lambda: "new state") == "new state"
+    assert fragments.remember("test", 2, lambda: "not built again") == "new state"
+
+
+def test_a_remembered_route_follows_unpublishing_renaming_and_view_restrictions(client, edition):
+    assert client.get(PAGE).status_code == 200  # its route is remembered now
+    page = AssessmentPage.objects.get(slug="judgment-1-1")
+    page.unpublish()
+    assert client.get(PAGE).status_code == 404
+    page.refresh_from_db()
+    page.slug = "renamed-judgment"
+    page.save_revision().publish()
+    assert client.get("/en/reports/2026/chapter-1/renamed-judgment/").status_code == 200
+    # Not the remembered page: Wagtail's redirect from the old slug.
+    assert client.get(PAGE)["Location"] == "/en/reports/2026/chapter-1/renamed-judgment/"
+    # A restriction purges nothing, but Wagtail checks it after routing, on every request.
+    PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+    response = client.get("/en/reports/2026/chapter-1/renamed-judgment/")
+    assert response.status_code == 302 and "/login" in response["Location"]
+
+
+def test_an_address_that_finds_nothing_is_not_remembered(client, edition):
+    assert client.get("/en/reports/2026/chapter-1/judgment-1-9/").status_code == 404
+    assert not any(kind == "route" for kind, _ in fragments._values)
+    AssessmentPageFactory(
+        parent=edition.get_children().first(), slug="judgment-1-9", title="Now it exists here."
+    ).save_revision().publish()
+    assert client.get("/en/reports/2026/chapter-1/judgment-1-9/").status_code == 200
+
+
+def test_a_view_restriction_takes_a_page_out_of_the_search_at_once(client, edition):
+    def found() -> bool:
+        response = client.get("/en/search/", {"q": "judgment"})
+        return "/en/reports/2026/chapter-1/judgment-1-2/" in response.content.decode()
+
+    assert found()  # the search's filter choices and hidden subtrees are remembered now
+    restriction = PageViewRestriction.objects.create(
+        page=AssessmentPage.objects.get(slug="judgment-1-2"),
+        restriction_type=PageViewRestriction.LOGIN,
+    )
+    assert not found()
+    restriction.delete()
+    assert found()
