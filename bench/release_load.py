@@ -393,10 +393,11 @@ def watch(
                 status, body = client.get(layers[w.layer], w.path)
             except OSError:
                 status, body = 0, b""
-            if status != 200:
+            if status != 200:  # an error (or no answer in 10 s), not a sight of either text
                 w.bad_status.append(status)
-            shown = marker in body
-            w.seen.append(((time.time() if shown else asked) - change.instant, shown))
+            else:
+                shown = marker in body
+                w.seen.append(((time.time() if shown else asked) - change.instant, shown))
             time.sleep(0.05)
 
     threads = [threading.Thread(target=loop, args=(w,), daemon=True) for w in change.watches]
@@ -577,6 +578,9 @@ def run(args: argparse.Namespace, tmp: Path) -> Results:
         result, output = load["run"]
         print(output)
         verdicts = [judge(now, started), judge(later, started)]
+        # The scheduler's own account of the go-live, and any error it logged.
+        log = (shape.folder / "scheduler.log").read_text(errors="replace").splitlines()
+        print("Scheduler's log:", *log[-15:], sep="\n  ")
         counters = varnish_counters(shape.folder)
         return Results(capacity, result, target, verdicts, groups, averages, counters)
 
