@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-LEAD_SECONDS = 12  # the edition's PDF is built first
+LEAD_SECONDS = 35  # beyond the 30 s a release is staged ahead on PostgreSQL; PDF built first
 DEADLINE_SECONDS = 2.0
 
 
