@@ -153,6 +153,11 @@ bench-http: $(READY) ## Release-day HTTP load: ThreatPress beside nginx and stoc
 	@scripts/ensure-system-packages wrk nginx
 	$(PY) bench/release_day.py
 
+.PHONY: bench-load
+bench-load: $(READY) $(VAR)/secret_key $(VAR)/.static ## 60 s at 80% of capacity through `make cluster`'s shape, a publish at second 30 (docs/benchmarks.md)
+	@scripts/ensure-system-packages varnish wrk
+	@$(PROD_ENV) VENV=$(VENV) $(PY) bench/release_load.py
+
 .PHONY: bench-search
 bench-search: $(READY) ## Search latency on the demo and a 20-edition archive, SQLite and PostgreSQL (docs/benchmarks.md)
 	$(PY) bench/search.py

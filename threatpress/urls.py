@@ -16,7 +16,7 @@ from threatpress.discovery.sitemap import sitemap
 from threatpress.discovery.views import robots_txt
 from threatpress.exports.views import serve_export
 from threatpress.publishing.atomic_admin import ATOMIC_PAGE_VIEWS, make_page_views_atomic
-from threatpress.publishing.media_views import serve_media
+from threatpress.publishing.media_views import serve_document, serve_media
 from threatpress.publishing.preview_link_views import serve_preview_file, serve_preview_link
 from threatpress.search.views import search_view
 
@@ -26,6 +26,8 @@ if make_page_views_atomic(wagtailadmin_urls.urlpatterns) != len(ATOMIC_PAGE_VIEW
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
+    # Wagtail's document view, answering 503 when the bucket does not (publishing/media_views.py).
+    re_path(r"^documents/(\d+)/(.*)$", serve_document, name="wagtaildocs_serve"),
     path("documents/", include(wagtaildocs_urls)),
     # wagtail-footnotes' editor dialog; its script asks for this exact URL. Editors only.
     path(

@@ -2,8 +2,8 @@
 #
 # The application decides what may be cached and for how long (its Cache-Control); this file
 # decides only what the application cannot: which requests to look up at all, how to key a page
-# (path, host and the consent bit, never the whole Cookie header), which app server to ask, who
-# may purge, and what to serve while the app is down.
+# (path, host and the consent answer's policy version, never the whole Cookie header), which app
+# server to ask, who may purge, and what to serve while the app is down.
 #
 # The app servers are declared in backends.vcl beside this file (one `backend` each, added to the
 # director in its own vcl_init): an operator edits that file, never this one.
@@ -43,15 +43,19 @@ include "backends.vcl";
 
 sub vcl_recv {
     set req.backend_hint = app.backend();
-    unset req.http.X-Consent-Bit;
+    unset req.http.X-Consent-Version;
 
     if (req.method == "PURGE") {
         if (!client.ip ~ purgers) {
             return (synth(405, "PURGE not allowed from this address"));
         }
         # The app sends one PURGE per address (Wagtail's HTTP backend, with the site's Host).
-        # Both consent variants live under the address's one hash (vcl_hash), so this removes
-        # both.
+        # Every consent variant lives under the address's one hash (vcl_hash), so this removes
+        # them all. An API listing is also kept with any query string (`?type=…`, `?offset=20`),
+        # each its own object: those go with a ban on the listing's path.
+        if (req.url ~ "^/api/v2/[a-z]+/$") {
+            std.ban("obj.http.X-Url ~ ^" + req.url + "\? && obj.http.X-Host == " + req.http.host);
+        }
         return (purge);
     }
 
@@ -66,25 +70,30 @@ sub vcl_recv {
         return (pass);
     }
     # An editor (a session), credentials, the admin, previews and per-reader pages: the app marks
-    # them private anyway; passing them here keeps their cookies intact and the cache clean.
+    # them private anyway; passing them here keeps their cookies intact and the cache clean. A
+    # query string makes a page per reader too, except on the API's listings (its own filters).
     if (req.http.Authorization
         || req.http.Cookie ~ "(^|;\s*)sessionid="
         || req.url ~ "^/(admin|django-admin|preview)(/|$)"
         || req.url ~ "^/[a-z]{2}/(search|consent)/"
-        || req.url ~ "\?") {
+        || (req.url ~ "\?" && req.url !~ "^/api/v2/[a-z]+/\?")) {
         return (pass);
     }
 
-    # The consent bit (docs/consent.md, "Caching"): a page exists with the dialog open and with
-    # it closed, decided by a well-formed `tp_consent` answer. Only that cookie reaches the app,
-    # so it renders the right variant; every other cookie (analytics, csrftoken...) is dropped,
+    # The consent answer (docs/consent.md, "Caching"): a page exists with the dialog open and
+    # with it closed, decided by a well-formed `tp_consent` answer *to the current policy
+    # version*, which only the app knows. So the copies are told apart by the version the answer
+    # names ("none" without one): readers who answered the current version share one copy (the
+    # dialog closed), readers of an older version another (the app renders it open for them).
+    # Only that cookie reaches the app; every other cookie (analytics, csrftoken...) is dropped,
     # as a cacheable page never depends on it.
     if (req.http.Cookie ~ "(^|;\s*)tp_consent=[0-9a-f]{10}\.[0-9a-f]{32}\.(-|[a-z+]+)(;|$)") {
-        set req.http.X-Consent-Bit = "1";
         set req.http.Cookie = regsub(req.http.Cookie,
             "^(?:.*;\s*)?(tp_consent=[0-9a-f]{10}\.[0-9a-f]{32}\.(?:-|[a-z+]+))(?:;.*)?$", "\1");
+        set req.http.X-Consent-Version = regsub(req.http.Cookie, "^tp_consent=([0-9a-f]{10}).*$",
+            "\1");
     } else {
-        set req.http.X-Consent-Bit = "0";
+        set req.http.X-Consent-Version = "none";
         unset req.http.Cookie;
     }
 
@@ -100,8 +109,8 @@ sub vcl_recv {
 sub vcl_hash {
     hash_data(req.url);
     hash_data(req.http.host);
-    # Not the bit: both variants share one hash, so one PURGE removes both (they are told apart
-    # by the Vary on X-Consent-Bit set in vcl_backend_response).
+    # Not the consent version: every variant shares one hash, so one PURGE removes them all
+    # (they are told apart by the Vary on X-Consent-Version set in vcl_backend_response).
     return (lookup);
 }
 
@@ -110,15 +119,20 @@ sub vcl_purge {
 }
 
 sub vcl_backend_response {
+    # For bans (vcl_recv, PURGE): tested against stored objects by the ban lurker, which knows
+    # no request, so the address is kept on the object (and removed before delivery).
+    set beresp.http.X-Url = bereq.url;
+    set beresp.http.X-Host = bereq.http.host;
+
     # The app's Vary: Cookie would split every page by reader (the consent id differs per reader);
-    # the request was reduced to the consent bit, so vary on that instead.
+    # the request was reduced to the consent answer's policy version, so vary on that instead.
     if (beresp.http.Vary ~ "(?i)\bcookie\b") {
         set beresp.http.Vary = regsuball(beresp.http.Vary, "(?i)(^|,)\s*cookie\s*(,|$)", "\1");
         set beresp.http.Vary = regsub(beresp.http.Vary, "^\s*,|,\s*$", "");
         if (beresp.http.Vary == "") {
-            set beresp.http.Vary = "X-Consent-Bit";
+            set beresp.http.Vary = "X-Consent-Version";
         } else {
-            set beresp.http.Vary = beresp.http.Vary + ", X-Consent-Bit";
+            set beresp.http.Vary = beresp.http.Vary + ", X-Consent-Version";
         }
         set beresp.http.X-Vary-Cookie = "1";
     }
@@ -164,16 +178,18 @@ sub vcl_backend_error {
 }
 
 sub vcl_deliver {
+    unset resp.http.X-Url;
+    unset resp.http.X-Host;
     # A 5xx for a page we may hold an older copy of: look again, this time allowing the whole
     # stale-if-error grace (vcl_recv), before showing the reader an error.
-    if (resp.status >= 500 && req.restarts == 0 && req.http.X-Consent-Bit
+    if (resp.status >= 500 && req.restarts == 0 && req.http.X-Consent-Version
         && req.method == "GET") {
         set req.http.X-Stale-If-Error = "1";
         return (restart);
     }
     if (resp.http.X-Vary-Cookie) {
         # Browsers and caches further out still see the app's Vary.
-        set resp.http.Vary = regsub(resp.http.Vary, "X-Consent-Bit", "Cookie");
+        set resp.http.Vary = regsub(resp.http.Vary, "X-Consent-Version", "Cookie");
         unset resp.http.X-Vary-Cookie;
     }
     # For operators and the tests: was this a hit? (obj.hits counts hits of this object.)

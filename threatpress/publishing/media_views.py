@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.utils.http import http_date
 from django.views.static import serve, was_modified_since
 from wagtail.documents import get_document_model
+from wagtail.documents.views.serve import serve as wagtail_serve_document
 from wagtail.images import get_image_model
 
 from threatpress.core.stored_files import StorageUnavailable, storage_unavailable, stored_object
@@ -90,3 +91,19 @@ def serve_stored(request: HttpRequest, path: str) -> HttpResponse:
         response["Content-Length"] = str(stored.size)
     response["Last-Modified"] = http_date(modified)
     return response
+
+
+def serve_document(request: HttpRequest, document_id: str, document_filename: str) -> HttpResponse:
+    """Wagtail's document view (its hooks check visibility), with a bucket that does not answer
+    turned into a 503 with Retry-After, as an image's or an export's is, not a server error."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        return wagtail_serve_document(request, document_id, document_filename)
+    except (StorageUnavailable, BotoCoreError):
+        return storage_unavailable()
+    except ClientError as error:
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 500)
+        if status >= 500:
+            return storage_unavailable()
+        raise

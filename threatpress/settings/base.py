@@ -201,7 +201,8 @@ WAGTAILFRONTENDCACHE_LANGUAGES: list[str] = []
 if THREATPRESS_VARNISH_URL:
     WAGTAILFRONTENDCACHE = {
         "varnish": {
-            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            # Wagtail's HTTP backend, a batch over one connection (caching/varnish_purge.py).
+            "BACKEND": "threatpress.caching.varnish_purge.KeepAliveHTTPBackend",
             "LOCATION": THREATPRESS_VARNISH_URL,
         }
     }

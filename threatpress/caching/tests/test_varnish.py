@@ -140,6 +140,21 @@ def test_the_consent_answer_selects_one_of_two_copies_whatever_the_other_cookies
     assert (undecided_again.cache, undecided_again.body) == ("HIT", undecided.body)
 
 
+def test_an_answer_to_an_older_policy_gets_the_dialog_as_the_app_gives_it_and_no_one_else(front):
+    """After a policy change the app asks again those who answered the old version; Varnish must
+    neither store that page as the "answered" copy nor give them the current readers' copy."""
+    varnish, _, site = front
+    older = "0" * 10 if site.version != "0" * 10 else "1" * 10
+    stale = get(varnish, Cookie=consent_cookie(older, "d"))
+    current = get(varnish, Cookie=consent_cookie(site.version, "e"))
+    stale_again = get(varnish, Cookie=consent_cookie(older, "f", "analytics"))
+    current_again = get(varnish, Cookie=consent_cookie(site.version, "a"))
+    assert DIALOG_OPEN.search(stale.body)
+    assert current.cache == "MISS" and not DIALOG_OPEN.search(current.body)
+    assert (stale_again.cache, stale_again.body) == ("HIT", stale.body)
+    assert (current_again.cache, current_again.body) == ("HIT", current.body)
+
+
 def test_a_malformed_consent_cookie_gets_the_page_with_the_dialog(front):
     varnish, _, site = front
     get(varnish)
@@ -190,6 +205,17 @@ def test_a_purge_from_the_app_servers_address_removes_both_consent_copies(front)
     assert purge.status == 200
     assert get(varnish).cache == "MISS"
     assert get(varnish, **decided).cache == "MISS"
+
+
+def test_a_purge_of_an_api_listing_removes_its_answers_with_a_query_string_too(front):
+    varnish, _, _ = front
+    filtered = "/api/v2/pages/?type=reports.AssessmentPage"
+    other = "/api/v2/editions/?offset=1"
+    assert [get(varnish, filtered).cache, get(varnish, filtered).cache] == ["MISS", "HIT"]
+    get(varnish, other)
+    assert request(varnish.port, "/api/v2/pages/", method="PURGE").status == 200
+    assert get(varnish, filtered).cache == "MISS"
+    assert get(varnish, other).cache == "HIT"  # another listing's answers stay
 
 
 def test_a_purge_from_any_other_address_is_refused(front):

@@ -312,8 +312,11 @@ def test_a_bucket_that_does_not_answer_gives_503_not_500(
     publish_all(build_edition(site_tree.reports, 2026))
     builder.build_due()
     image = make_image("Chart", "chart.png")
-    use_in(AssessmentPage.objects.get(slug="judgment-1-2"), figure_block(image), publish=True)
+    document = make_document("Annex", "annex.txt", "Annex text.")
+    page = AssessmentPage.objects.get(slug="judgment-1-2")
+    use_in(page, figure_block(image), document_link_block(document), publish=True)
     assert client.get(image.file.url).status_code == 200
+    assert client.get(document.url).status_code == 200
 
     with socket.socket() as probe:  # a loopback port where nothing listens
         probe.bind(("127.0.0.1", 0))
@@ -322,7 +325,8 @@ def test_a_bucket_that_does_not_answer_gives_503_not_500(
     monkeypatch.setenv("THREATPRESS_S3_ENDPOINT_URL", f"http://127.0.0.1:{closed}")
     settings.STORAGES = {**settings.STORAGES, **s3_storages_from_environment()}
     try:
-        for url, headers in [(image.file.url, {}), (ASSESSMENT_PDF, {"Range": "bytes=0-9"})]:
+        downloads = [(image.file.url, {}), (document.url, {})]
+        for url, headers in [*downloads, (ASSESSMENT_PDF, {"Range": "bytes=0-9"})]:
             response = client.get(url, headers=headers)
             assert response.status_code == 503, url
             assert response["Retry-After"] == "30"

@@ -1,0 +1,695 @@
+"""Release-day load (issue 8): 60 s at 80% of capacity through the clustered shape, publishing
+in the middle; every affected page must show the change within 2 s, through every cache, and
+never the old text again.
+
+`scripts/cluster` starts the shape (PostgreSQL, two gunicorn app servers with the in-app page
+cache, the scheduler, the export worker, Varnish in front); this script, with the cluster's own
+settings (the `env.sh` it writes), then:
+1. lists a reader's mix of addresses: every page of the newest edition in both languages
+   (assessments, chapters, the edition, its summary, foreword, scale), the country pages, the
+   feeds, the sitemap and the JSON API, weighted towards assessments (MIX);
+2. finds the capacity: wrk as fast as it can over that mix through Varnish (CAPACITY_SECONDS);
+3. loads the site at 80% of it for 60 s. wrk has no fixed-rate mode: bench/release_load.lua
+   gives each thread a timetable and makes each connection wait for its slot with wrk's
+   `delay()` (wrk2 and vegeta are not in Debian's archive here; a Python load generator could not
+   reach these rates on two cores shared with the servers);
+4. at second 30 a Publisher publishes a changed assessment, English and Lithuanian in one
+   transaction, through Wagtail's PublishRevisionAction (the service the admin's Publish button
+   calls, with the user's permissions checked); at second 33 they schedule a second change for
+   second 45, which the running scheduler releases (a scheduled go-live);
+5. from each change on, watchers fetch every affected address through Varnish and from each app
+   server directly, over and over, and note when each shows the new text; at the end every
+   address whose fresh render (from an app server, bypassing its cache) shows the text must show
+   it within 2 s through every layer, and never lose it again.
+
+Results go to docs/benchmarks.md under SECTION. Talks only to 127.0.0.1.
+Usage: make bench-load   (bench/release_load.py [--duration 60] [--share 0.8] [--no-write])
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import http.client
+import os
+import shlex
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import render
+from bench.render import ROOT, WrkResult
+
+SECTION = "## Release-day load with a publish (issue 8)"
+LUA = ROOT / "bench" / "release_load.lua"
+CAPACITY_SECONDS = 10
+WRK_THREADS = 2
+CAPACITY_CONNECTIONS = 32
+# More connections than needed at 80%: a paced connection waits for its slot, so a slow answer
+# on one does not lower the rate while others are free.
+LOAD_CONNECTIONS = 64
+VISIBLE_WITHIN = 2.0  # seconds, the issue's target
+READY_TIMEOUT = 600  # seconds for scripts/cluster to load the demo on PostgreSQL
+# A reader's mix: the share of requests per kind of address (kind_of below).
+MIX = {
+    "assessment": 0.50,
+    "summary": 0.10,
+    "edition": 0.10,
+    "region": 0.10,
+    "other": 0.07,  # chapters, foreword, scale, print, home and archive pages
+    "feed": 0.05,
+    "sitemap": 0.05,
+    "api": 0.03,  # its listings and the assessments' records (answers kept 60 s)
+}
+
+
+@dataclass
+class Cluster:
+    front: str  # Varnish, what readers use
+    apps: list[str]  # each app server directly
+    folder: Path  # the cluster's logs
+
+
+@dataclass
+class Watch:
+    """Observations of one address on one layer: (seconds after the change, shows the text)."""
+
+    layer: str
+    path: str
+    seen: list[tuple[float, bool]] = field(default_factory=list)
+    bad_status: list[int] = field(default_factory=list)
+
+    def visible_after(self) -> float | None:
+        """Seconds from the change to the first sight after which the text was never missing."""
+        last_missing = max((t for t, shown in self.seen if not shown), default=None)
+        later = [
+            t for t, shown in self.seen if shown and (last_missing is None or t > last_missing)
+        ]
+        return min(later) if later else None
+
+
+@dataclass
+class Change:
+    name: str
+    marker: str
+    instant: float = 0.0  # epoch seconds at which it became true in the database
+    watches: list[Watch] = field(default_factory=list)
+    expected: set[str] = field(default_factory=set)  # paths whose fresh render shows the marker
+
+
+# --- The cluster -----------------------------------------------------------------------------
+
+
+def seaweedfs_ports() -> int:
+    """A port p with p..p+3 and their gRPC ports (10000 above) free, for scripts/cluster."""
+    import socket
+
+    for _ in range(100):
+        base = render.free_port()
+        if base + 10003 > 65535:
+            continue
+        try:
+            for port in [*range(base, base + 4), *range(base + 10000, base + 10004)]:
+                with socket.socket() as probe:
+                    probe.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        return base
+    raise RuntimeError("no free ports for SeaweedFS")
+
+
+@contextmanager
+def cluster(tmp: Path) -> Iterator[Cluster]:
+    front, app1, app2, pg = (render.free_port() for _ in range(4))
+    ready = tmp / "ready"
+    env = {
+        **os.environ,
+        "CLUSTER_PORT": str(front),
+        "CLUSTER_APP_PORTS": f"{app1} {app2}",
+        "CLUSTER_PG_PORT": str(pg),
+        "CLUSTER_S3_PORT": str(seaweedfs_ports()),
+        "CLUSTER_KEEP_LOGS": str(ready),
+        # The demo's recordings would keep the export worker busy for most of an hour, each
+        # purging the edition when done; on a release day they were built before.
+        "CLUSTER_EXPORT_WORKER": "false",
+        "VENV": str(render.VENV_BIN.parent),
+    }
+    log = tmp / "cluster.log"
+    print(f"Starting scripts/cluster (log: {log})...", flush=True)
+    with log.open("w") as out:
+        process = subprocess.Popen(  # our own script, no shell
+            [str(ROOT / "scripts" / "cluster")], cwd=ROOT, env=env, stdout=out, stderr=out
+        )
+    try:
+        deadline = time.monotonic() + READY_TIMEOUT
+        while not ready.exists() or not ready.read_text().strip():
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"scripts/cluster did not start:\n{render.log_tail(log)}")
+            time.sleep(0.5)
+        folder = Path(ready.read_text().strip())
+        base = "http://127.0.0.1:"
+        yield Cluster(f"{base}{front}", [f"{base}{app1}", f"{base}{app2}"], folder)
+    finally:
+        process.send_signal(signal.SIGTERM)  # scripts/cluster stops everything it started
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def cluster_settings(folder: Path) -> dict[str, str]:
+    """The settings scripts/cluster gave its processes (its `env.sh`: `declare -x NAME="value"`)."""
+    lines = (folder / "env.sh").read_text().splitlines()
+    return dict(shlex.split(line)[-1].partition("=")[::2] for line in lines)
+
+
+def attached(folder: Path) -> Cluster:
+    """A cluster already running (`make cluster` prints its folder as "Logs")."""
+    settings = cluster_settings(folder)
+    base = "http://127.0.0.1:"
+    apps = [f"{base}{port}" for port in settings["CLUSTER_APP_PORTS"].split()]
+    return Cluster(f"{base}{settings['CLUSTER_PORT']}", apps, folder)
+
+
+def use_cluster_settings(folder: Path) -> None:
+    """Become one more process of the cluster: its database, purge log and Varnish."""
+    os.environ.update(cluster_settings(folder))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "threatpress.settings.production")
+    import django
+
+    django.setup()
+
+
+# --- HTTP ------------------------------------------------------------------------------------
+
+
+class Client:
+    """One keep-alive connection per server, for a watcher thread."""
+
+    def __init__(self) -> None:
+        self.connections: dict[str, http.client.HTTPConnection] = {}
+
+    def get(self, base: str, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+        host = base.removeprefix("http://")
+        for attempt in (1, 2):
+            connection = self.connections.get(host)
+            if connection is None:
+                name, port = host.split(":")
+                connection = http.client.HTTPConnection(name, int(port), timeout=10)
+                self.connections[host] = connection
+            try:
+                connection.request("GET", path, headers=headers or {})
+                response = connection.getresponse()
+                return response.status, response.read()
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                del self.connections[host]
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+
+# --- The mix ---------------------------------------------------------------------------------
+
+
+def kind_of(path: str, edition_paths: dict[str, str]) -> str:
+    if path.startswith("/api/"):
+        # The listings and the assessments' records; each page's generic record is left out.
+        return "api" if path.count("/") == 4 or path.startswith("/api/v2/assessments/") else ""
+    if path == "/sitemap.xml":
+        return "sitemap"
+    if path.endswith("/feed/"):
+        return "feed"
+    if path in edition_paths:
+        return edition_paths[path]
+    if "/regions/" in path or "/regionai/" in path:
+        return "region"
+    return "other"
+
+
+def reader_mix(front: str) -> tuple[list[str], dict[str, list[str]]]:
+    """The newest edition's affected addresses that answer 200, grouped by kind and weighted."""
+    from threatpress.caching.affected import affected_paths
+    from threatpress.reports.models import AssessmentPage, EditionPage
+
+    edition = EditionPage.objects.live().order_by("-year").first()
+    kinds: dict[str, str] = {}
+    for copy in EditionPage.objects.filter(translation_key=edition.translation_key):
+        base = copy.get_url_parts()[2]
+        kinds[base] = "edition"
+        kinds[f"{base}summary/"] = "summary"
+        for page in AssessmentPage.objects.live().descendant_of(copy):
+            kinds[page.get_url_parts()[2]] = "assessment"
+    client = Client()
+    groups: dict[str, list[str]] = {}
+    for path in sorted(affected_paths(edition)):
+        status, _ = client.get(front, path)
+        if status == 200:
+            groups.setdefault(kind_of(path, kinds), []).append(path)
+    weighted: list[str] = []
+    for kind, share in MIX.items():
+        paths = groups.get(kind, [])
+        copies = max(1, round(1000 * share / len(paths))) if paths else 0
+        weighted += [p for p in paths for _ in range(copies)]
+    return weighted, groups
+
+
+# --- wrk -------------------------------------------------------------------------------------
+
+
+def wrk_command(
+    url: str, paths_file: Path, seconds: int, connections: int, rate: float
+) -> list[str]:
+    wrk = render.find_binary("wrk", "/usr/bin/wrk")
+    return [
+        wrk, f"-t{WRK_THREADS}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
+        "--latency", "-s", str(LUA), url, "--", str(paths_file), f"{rate:.0f}", str(WRK_THREADS),
+    ]  # fmt: skip
+
+
+def run_wrk(command: list[str]) -> tuple[WrkResult, str]:
+    seconds = int(command[3][2:-1])
+    output = subprocess.run(
+        command, capture_output=True, text=True, timeout=seconds + 60, check=True
+    ).stdout
+    return render.parse_wrk(output), output
+
+
+# --- The changes -----------------------------------------------------------------------------
+
+
+def assessments_with_translations(count: int) -> list[list]:
+    """`count` assessments of the newest edition, each with its live translations."""
+    from threatpress.reports.models import AssessmentPage, EditionPage
+
+    edition = EditionPage.objects.live().order_by("-year").first()
+    found = []
+    for page in (
+        AssessmentPage.objects.live().descendant_of(edition).filter(locale__language_code="en")
+    ):
+        others = list(page.get_translations().live().specific())
+        if others:
+            found.append([page.specific, *others])
+        if len(found) == count:
+            return found
+    raise RuntimeError(f"fewer than {count} translated assessments in the newest edition")
+
+
+def publisher():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username="publisher")
+
+
+def _save_changed(page, marker: str, user, go_live: datetime.datetime | None = None):
+    page = type(page).objects.get(pk=page.pk).get_latest_revision_as_object()
+    page.summary = f"{marker} {page.summary.split('] ', 1)[-1]}"
+    page.go_live_at = go_live
+    return page.save_revision(user=user, log_action=True)
+
+
+def _publish(pages, marker: str) -> None:
+    from wagtail.actions.publish_revision import PublishRevisionAction
+
+    user = publisher()
+    for page in pages:
+        PublishRevisionAction(_save_changed(page, marker, user), user=user).execute()
+
+
+def publish_now(pages, marker: str) -> float:
+    """Publish a changed summary of `pages` in one transaction; return the commit's time."""
+    from django.db import transaction
+
+    committed: list[float] = []
+    with transaction.atomic():
+        # Registered first, so it runs before the purges the publish registers.
+        transaction.on_commit(lambda: committed.append(time.time()))
+        _publish(pages, marker)
+    return committed[0]
+
+
+class _RollBack(Exception):
+    pass
+
+
+def pages_showing(pages, marker: str, paths: list[str], host: str) -> set[str]:
+    """Which of `paths` would show `marker` once `pages` carry it: published in a transaction
+    that is rolled back, rendered in this process (no cache involved) before anyone sees it."""
+    from django.db import transaction
+    from django.test import Client as DjangoClient
+
+    client, shown = DjangoClient(HTTP_HOST=host), set()
+    try:
+        with transaction.atomic():
+            _publish(pages, marker)
+            for path in paths:
+                response = client.get(path)
+                if response.status_code == 200 and marker.encode() in response.content:
+                    shown.add(path)
+            raise _RollBack
+    except _RollBack:
+        pass
+    return shown
+
+
+def schedule(pages, marker: str, instant: float) -> None:
+    """Schedule a changed summary of `pages` for `instant` (a whole second), as the admin does."""
+    from wagtail.actions.publish_revision import PublishRevisionAction
+
+    go_live = datetime.datetime.fromtimestamp(instant, tz=datetime.UTC)
+    user = publisher()
+    for page in pages:
+        PublishRevisionAction(_save_changed(page, marker, user, go_live), user=user).execute()
+
+
+# --- Watching --------------------------------------------------------------------------------
+
+
+def watch(
+    change: Change, layers: dict[str, str], paths: list[str], until: float
+) -> list[threading.Thread]:
+    """A thread per (layer, path), fetching it again and again from `change.instant` to `until`.
+    A look that shows the old text counts from when it was asked (an answer begun before the
+    change is not stale), one that shows the new text from when it arrived."""
+    change.watches = [Watch(layer, path) for layer in layers for path in paths]
+    marker = change.marker.encode()
+
+    def loop(w: Watch) -> None:
+        client = Client()
+        while time.time() < change.instant:
+            time.sleep(0.005)
+        while time.time() < until:
+            asked = time.time()
+            try:
+                status, body = client.get(layers[w.layer], w.path)
+            except OSError:
+                status, body = 0, b""
+            if status != 200:  # an error (or no answer in 10 s), not a sight of either text
+                w.bad_status.append(status)
+            else:
+                shown = marker in body
+                w.seen.append(((time.time() if shown else asked) - change.instant, shown))
+            time.sleep(0.05)
+
+    threads = [threading.Thread(target=loop, args=(w,), daemon=True) for w in change.watches]
+    for thread in threads:
+        thread.start()
+    return threads
+
+
+def quiet_purge_log(seconds: float, limit: float) -> None:
+    """Wait until nothing has been purged for `seconds`: after `make cluster` loads the demo, the
+    export worker finishes a file a few seconds apart, and each purges its edition."""
+    from threatpress.caching import purge_log
+
+    log, deadline = purge_log.log_path(), time.monotonic() + limit
+    last, quiet_since = None, time.monotonic()
+    while time.monotonic() < deadline:
+        state = log.stat().st_size if log.exists() else 0
+        if state != last:
+            last, quiet_since = state, time.monotonic()
+        elif time.monotonic() - quiet_since >= seconds:
+            return
+        time.sleep(1)
+    print(f"  the purge log was still growing after {limit:.0f} s; measuring anyway")
+
+
+@dataclass
+class Verdict:
+    change: str
+    at: float  # seconds after the load began
+    expected: int
+    seconds: dict[str, list[float]]  # layer → each address's seconds to visible, sorted
+    late: list[str]  # "layer path seconds" beyond VISIBLE_WITHIN or never
+    errors: int
+    polls: int
+    median_round: float  # seconds between two looks at one address
+
+
+def judge(change: Change, started: float) -> Verdict:
+    seconds: dict[str, list[float]] = {}
+    late: list[str] = []
+    polls = errors = 0
+    rounds = []
+    for w in change.watches:
+        polls += len(w.seen)
+        errors += len(w.bad_status)
+        if len(w.seen) > 1:
+            rounds.append((w.seen[-1][0] - w.seen[0][0]) / (len(w.seen) - 1))
+        if w.path not in change.expected:
+            continue
+        visible = w.visible_after()
+        value = float("inf") if visible is None else visible
+        seconds.setdefault(w.layer, []).append(value)
+        if value > VISIBLE_WITHIN:
+            late.append(f"{w.layer} {w.path} {value:.2f} s")
+    rounds.sort()
+    median = rounds[len(rounds) // 2] if rounds else 0.0
+    for values in seconds.values():
+        values.sort()
+    at = change.instant - started
+    return Verdict(change.name, at, len(change.expected), seconds, late, errors, polls, median)
+
+
+# --- Main ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Results:
+    capacity: WrkResult
+    load: WrkResult
+    target_rate: float
+    verdicts: list[Verdict]
+    groups: dict[str, list[str]]
+    load_average: list[float]
+    varnish: dict[str, int]
+
+
+VARNISH_COUNTERS = {
+    "MAIN.backend_unhealthy": "fetches not attempted, every app server marked sick",
+    "MAIN.backend_fail": "connections to an app server failed",
+    "MAIN.fetch_failed": "fetches failed",
+    "MAIN.n_purges": "purges",
+}
+
+
+def varnish_counters(folder: Path) -> dict[str, int]:
+    """The Varnish counters that explain errors (varnishstat), for the report."""
+    import json
+
+    output = subprocess.run(
+        ["varnishstat", "-n", str(folder / "varnish"), "-1", "-j"],
+        capture_output=True, text=True, timeout=30, check=False,
+    ).stdout  # fmt: skip
+    try:
+        counters = json.loads(output).get("counters", {})
+    except ValueError:
+        return {}
+    return {name: counters[name]["value"] for name in VARNISH_COUNTERS if name in counters}
+
+
+def sample_load(stop: threading.Event, into: list[float]) -> None:
+    while not stop.wait(5):
+        into.append(os.getloadavg()[0])
+
+
+@contextmanager
+def the_cluster(args: argparse.Namespace, tmp: Path) -> Iterator[Cluster]:
+    if args.cluster:
+        yield attached(args.cluster)
+    else:
+        with cluster(tmp) as shape:
+            yield shape
+
+
+def run(args: argparse.Namespace, tmp: Path) -> Results:
+    with the_cluster(args, tmp) as shape:
+        use_cluster_settings(shape.folder)
+        print("Waiting for the export worker's purges to stop...", flush=True)
+        quiet_purge_log(10, 300)
+        weighted, groups = reader_mix(shape.front)
+        groups.pop("", None)
+        paths_file = tmp / "paths.txt"
+        paths_file.write_text("\n".join(weighted) + "\n")
+        print("Mix:", ", ".join(f"{k} {len(v)}" for k, v in groups.items()), flush=True)
+        warm = Client()
+        for path in set(weighted):  # fill Varnish and both page caches
+            for base in [shape.front, *shape.apps]:
+                warm.get(base, path)
+
+        command = wrk_command(
+            shape.front + "/", paths_file, CAPACITY_SECONDS, CAPACITY_CONNECTIONS, 0
+        )
+        print("Capacity:", " ".join(command), flush=True)
+        capacity, _ = run_wrk(command)
+        target = args.share * capacity.requests_per_sec
+        print(f"  {capacity.requests_per_sec:,.0f} req/s; loading at {target:,.0f} req/s")
+
+        from threatpress.caching.affected import affected_paths
+
+        # Two assessments, each with its translation: one published at once at second 30, the
+        # other scheduled now (as a release is, ahead) for second 45.
+        pages, scheduled = assessments_with_translations(2)
+        now = Change("publish now", "[LOAD-NOW]")
+        later = Change("scheduled go-live", "[LOAD-LATER]")
+        host = shape.front.removeprefix("http://")
+        for change, its_pages in ((now, pages), (later, scheduled)):
+            affected = sorted(affected_paths(its_pages[0]))
+            change.expected = pages_showing(its_pages, change.marker, affected, host)
+            print(f"  {change.name}: {len(change.expected)} addresses show the change")
+        layers = {"Varnish": shape.front, "app 1": shape.apps[0], "app 2": shape.apps[1]}
+
+        command = wrk_command(
+            shape.front + "/", paths_file, args.duration, LOAD_CONNECTIONS, target
+        )
+        print("Load:", " ".join(command), flush=True)
+        averages: list[float] = [os.getloadavg()[0]]
+        stop_sampling = threading.Event()
+        threading.Thread(target=sample_load, args=(stop_sampling, averages), daemon=True).start()
+        # The go-live instant, a whole second as the admin's form gives, at three quarters.
+        started = time.time()
+        later.instant = float(int(started + args.duration * 3 / 4))
+        schedule(scheduled, later.marker, later.instant)
+        started, end = time.time(), later.instant + args.duration / 4
+        load: dict[str, tuple[WrkResult, str]] = {}
+        loader = threading.Thread(target=lambda: load.update(run=run_wrk(command)))
+        loader.start()
+
+        now.instant = time.time() + 3600  # the watchers start at the commit
+        threads = watch(now, layers, sorted(now.expected), end)
+        threads += watch(later, layers, sorted(later.expected), end)
+        time.sleep(max(0.0, started + args.duration / 2 - time.time()))
+        now.instant = publish_now(pages, now.marker)
+        print(f"  published at second {now.instant - started:.1f}", flush=True)
+        loader.join()
+        for thread in threads:
+            thread.join()
+        stop_sampling.set()
+        averages.append(os.getloadavg()[0])
+        result, output = load["run"]
+        print(output)
+        verdicts = [judge(now, started), judge(later, started)]
+        # The scheduler's own account of the go-live, and any error it logged.
+        log = (shape.folder / "scheduler.log").read_text(errors="replace").splitlines()
+        print("Scheduler's log:", *log[-15:], sep="\n  ")
+        counters = varnish_counters(shape.folder)
+        return Results(capacity, result, target, verdicts, groups, averages, counters)
+
+
+def verdict_lines(results: Results) -> list[str]:
+    lines = []
+    for v in results.verdicts:
+        layers = "; ".join(
+            f"{layer} median {values[len(values) // 2]:.2f} s, slowest {values[-1]:.2f} s"
+            for layer, values in v.seconds.items()
+        )
+        ok = not v.late and not v.errors
+        lines.append(
+            f"- {v.change} (second {v.at:.1f}): {v.expected} addresses show the new text; "
+            f"seconds until they do: {layers}; {v.polls:,} looks (each address every "
+            f"{1000 * v.median_round:.0f} ms), {v.errors} non-200; "
+            f"{'PASS' if ok else 'FAIL'}"
+            + (f" (late or lost: {'; '.join(v.late[:5])})" if v.late else "")
+        )
+    return lines
+
+
+def section_markdown(args: argparse.Namespace, results: Results) -> str:
+    c, r = results.capacity, results.load
+    mix = ", ".join(f"{kind} {len(paths)}" for kind, paths in results.groups.items())
+    shares = ", ".join(f"{kind} {100 * share:.0f}%" for kind, share in MIX.items())
+    averages = " → ".join(f"{a:.1f}" for a in results.load_average)
+    errors_ok = not r.errors
+    stale_ok = all(not v.late for v in results.verdicts)
+    lines = [
+        SECTION,
+        "",
+        "Written by `bench/release_load.py`; rerun `make bench-load` to refresh this section.",
+        "",
+        f"- Date: {datetime.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}",
+        "- Command: `make bench-load`"
+        + (f" (`--duration {args.duration} --share {args.share}`)" if args.duration != 60 else ""),
+        "- Shape: `scripts/cluster` (PostgreSQL, two gunicorn app servers with 2 workers and the "
+        "in-app page cache each, the scheduler, the export worker, Varnish 7.1 with the shipped "
+        "VCL), all on this machine",
+        f"- Addresses ({sum(map(len, results.groups.values()))}, the newest edition's, both "
+        f"languages): {mix}; requests shared as {shares}; no cookies (readers without a consent "
+        "answer)",
+        f"- Load generator: wrk with `bench/release_load.lua` (random address per request; paced "
+        f"by a per-thread timetable through `delay()`), {WRK_THREADS} threads, on the same cores",
+        f"- Machine: {render.machine()}; 1-minute load average during the load: {averages}",
+        "",
+        "| Run | connections | req/s | p50 ms | p99 ms | requests | errors |",
+        "|---|---|---|---|---|---|---|",
+        f"| Capacity, unpaced, {CAPACITY_SECONDS} s | {CAPACITY_CONNECTIONS} | "
+        f"{c.requests_per_sec:,.0f} | {c.p50_ms:.2f} | {c.p99_ms:.2f} | {c.total_requests:,} | "
+        f"{c.errors or 0} |",
+        f"| {args.duration} s at {100 * args.share:.0f}% (target {results.target_rate:,.0f} "
+        f"req/s) | {LOAD_CONNECTIONS} | {r.requests_per_sec:,.0f} | {r.p50_ms:.2f} | "
+        f"{r.p99_ms:.2f} | {r.total_requests:,} | {r.errors or 0} |",
+        "",
+        "Publishing during the load (two assessments, each with its Lithuanian translation: one "
+        "published at once, the other scheduled before the load began), seconds from the commit "
+        "(publish now) or the go-live time (scheduled) until an address shows the new text and "
+        "keeps showing it to the end of the load, fetched through Varnish and from each app "
+        "server directly:",
+        "",
+        *verdict_lines(results),
+        "",
+        f"Errors during the load: {'none' if errors_ok else r.errors}. Stale pages after the "
+        f"purge: {'none' if stale_ok else 'see FAIL above'}. Achieved rate "
+        f"{100 * r.requests_per_sec / results.target_rate:.0f}% of the target. Varnish's "
+        "counters at the end: "
+        + ", ".join(
+            f"{VARNISH_COUNTERS[name]} {value:,}" for name, value in results.varnish.items()
+        )
+        + ".",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=60, help="seconds of load (60)")
+    parser.add_argument("--share", type=float, default=0.8, help="of the capacity (0.8)")
+    parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    parser.add_argument("--no-write", action="store_true", help="print only, leave the docs")
+    parser.add_argument(
+        "--cluster", type=Path, help="the folder of a running `make cluster` (its Logs) to use"
+    )
+    args = parser.parse_args(argv)
+    if args.duration < 20 or not 0 < args.share <= 1:
+        parser.error("--duration must be at least 20 and --share in (0, 1]")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    if render.find_binary("wrk", "/usr/bin/wrk") is None:
+        print(render.missing("wrk", "the load benchmark"), file=sys.stderr)
+        return 1
+    print(f"Load average before the run: {os.getloadavg()[0]:.2f}")
+    with tempfile.TemporaryDirectory(prefix="threatpress-release-load-") as name:
+        results = run(args, Path(name))
+    text = section_markdown(args, results)
+    print(text)
+    if not args.no_write:
+        render.write_section(args.output, text, SECTION)
+        print(f"Wrote {args.output}")
+    failed = results.load.errors or any(v.late or v.errors for v in results.verdicts)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
