@@ -51,6 +51,15 @@ def serve_entry(entry: store.Entry, environ: dict, start_response):
     return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else [entry.body]
 
 
+# Headers a response that raced a purge leaves without: its validators could let a cache revalidate
+# the old copy it holds, and its cache lifetime is replaced.
+UNSHAREABLE_DROPS = {"cache-control", "etag", "last-modified", "expires"}
+
+
+def _write_unsupported(data: bytes) -> None:
+    raise RuntimeError("WSGI write() is not supported under the page cache")
+
+
 class CachedApplication:
     def __init__(self, application):
         self.application = application
@@ -76,35 +85,48 @@ class CachedApplication:
             return self.application(environ, start_response)
         captured: dict = {}
 
+        # Headers are held until the body is rendered: a response that raced a purge must
+        # leave with headers that keep it out of every cache, not only this one.
         def capture(status, headers, exc_info=None):
+            if exc_info is not None:
+                return start_response(status, headers, exc_info)
             captured["status"], captured["headers"] = status, headers
-            return start_response(status, headers, exc_info)
+            return _write_unsupported
 
         result = self.application(environ, capture)
+        if "status" not in captured:
+            return result
         plan = environ.get(store.STORE_PLAN)
         if (
             plan is None
             or environ.get("REQUEST_METHOD") != "GET"
-            or not captured.get("status", "").startswith("200")
+            or not captured["status"].startswith("200")
         ):
+            start_response(captured["status"], captured["headers"])
             return result
         try:
             body = b"".join(result)
         finally:
             if hasattr(result, "close"):
                 result.close()
+        headers = captured["headers"]
         try:
             # The race: a purge recorded after this request began may concern what it read.
-            if store.generation() == environ[store.START_GENERATION]:
+            raced = store.generation() != environ[store.START_GENERATION]
+            if not raced:
                 store.save(
                     environ,
                     store.Entry(
-                        body=body,
-                        headers=tuple(captured["headers"]),
-                        status=captured["status"],
-                        **plan,
+                        body=body, headers=tuple(headers), status=captured["status"], **plan
                     ),
                 )
         except Exception:
             logger.exception("page cache unavailable; response not stored")
+            raced = True
+        if raced:
+            # Nor may Varnish or a CDN keep it: its PURGE may have come and gone while this was
+            # rendering, and it would then serve the old page until s-maxage ran out.
+            headers = [(k, v) for k, v in headers if k.lower() not in UNSHAREABLE_DROPS]
+            headers.append(("Cache-Control", "private, no-cache"))
+        start_response(captured["status"], headers)
         return [body]
