@@ -11,6 +11,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from lxml import html as lxml_html
+from wagtail.images import get_image_model
 from wagtail.models import Page, Revision, TranslatableMixin
 
 from threatpress.conftest import kept_for_the_module
@@ -51,7 +52,7 @@ def _round_trip(django_db_setup, django_db_blocker, tmp_path_factory) -> dict:
             documents[language] = folder / f"{language}.docx"
             documents[language].write_bytes(edition_to_docx(edition))
         first = {language: _import(documents[language], language) for language in ("en", "lt")}
-        revisions = Revision.objects.count()
+        revisions, images = Revision.objects.count(), get_image_model().objects.count()
         again = _import(documents["en"], "en")
         yield {
             "linked": linked,
@@ -59,6 +60,7 @@ def _round_trip(django_db_setup, django_db_blocker, tmp_path_factory) -> dict:
             "again": again,
             "revisions_before_again": revisions,
             "revisions_after_again": Revision.objects.count(),
+            "images_added_again": get_image_model().objects.count() - images,
         }
 
 
@@ -241,6 +243,7 @@ def test_the_lithuanian_pages_are_translations_of_the_english_ones(trip):
 
 def test_importing_the_same_document_again_adds_no_revision(trip):
     assert trip["revisions_after_again"] == trip["revisions_before_again"]
+    assert trip["images_added_again"] == 0
     pages = Page.objects.descendant_of(
         EditionPage.objects.get(year=YEAR, locale__language_code="en")
     ).count()
