@@ -38,6 +38,10 @@ class UploadView(PublishersOnly, WagtailAdminTemplateMixin, FormView):
     page_title = gettext_lazy("Import manuscript")
     header_icon = "upload"
     template_name = "manuscripts/admin/upload.html"
+
+    def get_breadcrumbs_items(self):
+        # Without its own item the admin's header names only "Home".
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
     form_class = UploadForm
 
     def form_valid(self, form):
@@ -88,6 +92,13 @@ class ConfirmView(PublishersOnly, WagtailAdminTemplateMixin, FormView):
 
     def get_page_title(self):
         return _("Import %(name)s") % {"name": self.upload.name}
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": _upload_url(), "label": _("Import manuscript")},
+            {"url": "", "label": self.get_page_title()},
+        ]
 
     def get_form(self, form_class=None):
         return ConfirmForm(

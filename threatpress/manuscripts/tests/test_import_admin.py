@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 
 import pytest
@@ -184,3 +185,16 @@ def test_uploads_wait_outside_media_and_old_ones_are_swept(settings, tmp_path):
     with pytest.raises(uploads.UploadMissing):
         uploads.load(old, 1)
     assert uploads.load(new, 1).data == b"new"
+
+
+def breadcrumb(html: str) -> str:
+    """The text of the admin header's last breadcrumb: what the header shows as the page."""
+    trail = html[html.index('aria-label="Breadcrumb"') : html.index("</nav>")]
+    return re.sub(r"<[^>]+>|\s+", " ", trail.rsplit("<li", 1)[1].split(">", 1)[1]).strip()
+
+
+def test_the_header_names_the_step_not_home(client, people):
+    client.force_login(people["publisher"])
+    assert breadcrumb(client.get(UPLOAD_URL).content.decode()) == "Import manuscript"
+    confirm_url = upload(client)["Location"]
+    assert breadcrumb(client.get(confirm_url).content.decode()) == "Import edition-2027.docx"
