@@ -38,11 +38,11 @@ class UploadView(PublishersOnly, WagtailAdminTemplateMixin, FormView):
     page_title = gettext_lazy("Import manuscript")
     header_icon = "upload"
     template_name = "manuscripts/admin/upload.html"
+    form_class = UploadForm
 
     def get_breadcrumbs_items(self):
         # Without its own item the admin's header names only "Home".
         return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
-    form_class = UploadForm
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
