@@ -175,6 +175,11 @@ def _content(year: int, language: str) -> dict:
 @pytest.mark.parametrize("language", ["en", "lt"])
 def test_the_imported_edition_says_what_the_demo_edition_says(trip, language):
     original, imported = _content(2026, language), _content(YEAR, language)
+    blocks = [b for chapter in original["assessments"] for a in chapter for b in a[2]]
+    # The comparison covers every kind of block the layout maps, as the demo has each of them.
+    assert {b[0] for b in blocks} >= {"paragraph", "heading", "quote", "table", "figure"}
+    paragraphs = " ".join(b[1] for b in blocks if b[0] == "paragraph")
+    assert "<ul>" in paragraphs and "[note: " in paragraphs and "<a href=" in paragraphs
     assert imported["foreword"] == original["foreword"]
     assert imported["signed"] == original["signed"]
     assert imported["chapters"] == original["chapters"]
