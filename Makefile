@@ -163,7 +163,7 @@ bench-search: $(READY) ## Search latency on the demo and a 20-edition archive, S
 	$(PY) bench/search.py
 
 .PHONY: bench-import
-bench-import: $(READY) ## Time reading a 60-page .docx manuscript (docs/benchmarks.md)
+bench-import: $(READY) ## Time importing (reading, saving) a 60-page .docx manuscript (docs/benchmarks.md)
 	$(PY) bench/manuscript_import.py
 
 .PHONY: clean

@@ -40,6 +40,10 @@ class UploadView(PublishersOnly, WagtailAdminTemplateMixin, FormView):
     template_name = "manuscripts/admin/upload.html"
     form_class = UploadForm
 
+    def get_breadcrumbs_items(self):
+        # Without its own item the admin's header names only "Home".
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
         locale = Locale.objects.get(language_code=form.cleaned_data["language"])
@@ -88,6 +92,13 @@ class ConfirmView(PublishersOnly, WagtailAdminTemplateMixin, FormView):
 
     def get_page_title(self):
         return _("Import %(name)s") % {"name": self.upload.name}
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": _upload_url(), "label": _("Import manuscript")},
+            {"url": "", "label": self.get_page_title()},
+        ]
 
     def get_form(self, form_class=None):
         return ConfirmForm(

@@ -17,11 +17,8 @@ from .saving import Confirmation, current_choices, positions
 
 
 def _reader():
-    """The one place that calls the "reading" part (reading.py), imported when first needed.
-
-    MERGE(reading): tests replace this function with a stub returning a built Manuscript
-    (look for "STUB(reading)" in the tests) until reading.py is merged.
-    """
+    """The one place that calls the reader (reading.py), imported when first needed; the
+    command's tests wrap it to see what the command hands the reader."""
     from .reading import read_manuscript
 
     return read_manuscript

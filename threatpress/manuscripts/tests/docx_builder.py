@@ -214,6 +214,43 @@ class DocxBuilder:
         return buffer.getvalue()
 
 
+def small_manuscript(
+    *, leave_out_last: bool = False, picture_without_alt: bool = False, underline: bool = False
+) -> bytes:
+    """The .docx counterpart of `builders.manuscript()`: a foreword and two chapters of two
+    assessments, the same headings and summaries. The first summary names a probability term
+    ("likely") and a country (Belarus), so the reader proposes both; the others propose none.
+    The options add what the command and admin tests need: the last assessment left out, a
+    picture without alternative text under 2.1 (blocking), underlined text in chapter 1's
+    introduction (a note)."""
+    from .builders import JUDGMENTS
+
+    built = DocxBuilder()
+    built.title("National Threat Assessment 2027")
+    built.heading("Foreword", 1)
+    built.paragraph("The threats of the coming year.")
+    built.signature("The Director")
+    number = 0
+    for chapter in (1, 2):
+        built.heading(f"Chapter {chapter} on the region", 1)
+        introduction = built.paragraph(f"About chapter {chapter}.")
+        if underline and chapter == 1:
+            built.run_property(introduction, " Underlined.", "u", val="single")
+        for _place in (1, 2):
+            if leave_out_last and number == 3:
+                break
+            title, summary = JUDGMENTS[number]
+            if number == 0:
+                summary = summary.replace("are set to", "are likely to") + " Belarus helps."
+            built.heading(title, 2)
+            built.summary(summary)
+            built.paragraph(f"The case for judgment {number}.")
+            if picture_without_alt and number == 2:
+                built.picture(None)
+            number += 1
+    return built.bytes()
+
+
 def _emphasis(text: str):
     """Split "a **b** _c_" into (text, bold, italic) pieces."""
     pieces = []

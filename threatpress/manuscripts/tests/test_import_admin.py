@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 from wagtail.models import Page, Revision
 
-from threatpress.manuscripts import intake, uploads
-from threatpress.manuscripts.manuscript import Problem
+from threatpress.manuscripts import uploads
 from threatpress.regions.models import Region
 from threatpress.reports.models import AssessmentPage, EditionPage
 
-from .builders import manuscript
+from .builders import JUDGMENTS
+from .docx_builder import small_manuscript
 
 pytestmark = pytest.mark.django_db
 UPLOAD_URL = "/admin/manuscripts/import/"
@@ -27,17 +29,6 @@ def private_folder(settings, tmp_path):
     return tmp_path / "uploads"
 
 
-@pytest.fixture
-def document(monkeypatch):
-    """STUB(reading): uploads are read through `intake._reader`; until reading.py is merged it
-    returns this built manuscript, whatever the bytes. The merge swaps in a real .docx."""
-    built = manuscript()
-    built.chapters[0].assessments[0].proposed_probability = "likely"
-    built.chapters[0].assessments[0].proposed_regions = ["Belarus"]
-    monkeypatch.setattr(intake, "_reader", lambda: lambda data, **kwargs: built)
-    return built
-
-
 def gone(client, url, method="get") -> bool:
     """A 404 in the end: Django's LocaleMiddleware first redirects an unprefixed 404 to the
     /en/ address (where the page tree answers it)."""
@@ -45,12 +36,13 @@ def gone(client, url, method="get") -> bool:
     return response.status_code == 404
 
 
-def upload(client, year=2027, language="en", content=b"PK manuscript"):
-    docx = SimpleUploadedFile("edition-2027.docx", content)
+def upload(client, year=2027, language="en", content: bytes | None = None):
+    """Uploads a .docx built with python-docx (`small_manuscript`) unless given other bytes."""
+    docx = SimpleUploadedFile("edition-2027.docx", content or small_manuscript())
     return client.post(UPLOAD_URL, {"file": docx, "year": year, "language": language})
 
 
-def test_anonymous_visitors_are_sent_to_the_login_page(client, site_tree, document):
+def test_anonymous_visitors_are_sent_to_the_login_page(client, site_tree):
     response = client.get(UPLOAD_URL)
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     response = upload(client)
@@ -58,7 +50,7 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, site_tree, docume
     assert not EditionPage.objects.filter(year=2027).exists()
 
 
-def test_an_author_may_not_import(client, people, document):
+def test_an_author_may_not_import(client, people):
     client.force_login(people["author"])
     # Wagtail answers a refused admin view by sending the user back to the dashboard.
     home = reverse("wagtailadmin_home")
@@ -69,7 +61,7 @@ def test_an_author_may_not_import(client, people, document):
     assert "Import manuscript" not in menu
 
 
-def test_a_publisher_uploads_confirms_and_gets_drafts(client, people, document, private_folder):
+def test_a_publisher_uploads_confirms_and_gets_drafts(client, people, private_folder):
     belarus = Region.objects.create(name="Belarus", slug="belarus")
     lithuania = Region.objects.create(name="Lithuania", slug="lithuania")
     client.force_login(people["publisher"])
@@ -108,19 +100,16 @@ def test_a_publisher_uploads_confirms_and_gets_drafts(client, people, document, 
     assert gone(client, confirm_url)  # and the token is spent
 
 
-def test_a_blocking_problem_stops_the_upload_with_its_heading(client, people, document):
-    document.problems.append(
-        Problem("heading-skipped", "A Heading 3 follows a Heading 1.", heading="Chapter 2")
-    )
+def test_a_blocking_problem_stops_the_upload_with_its_heading(client, people):
     client.force_login(people["publisher"])
-    response = upload(client)
+    response = upload(client, content=small_manuscript(picture_without_alt=True))
     assert response.status_code == 422
     body = response.content.decode()
-    assert "Chapter 2" in body and "A Heading 3 follows a Heading 1." in body
+    assert escape(JUDGMENTS[2][0]) in body and "A picture has no alternative text" in body
     assert not EditionPage.objects.filter(year=2027).exists()
 
 
-def test_a_probability_outside_the_scale_is_a_form_error(client, people, document):
+def test_a_probability_outside_the_scale_is_a_form_error(client, people):
     client.force_login(people["publisher"])
     confirm_url = upload(client)["Location"]
     response = client.post(confirm_url, {"probability_1.1": "certain"})
@@ -129,7 +118,7 @@ def test_a_probability_outside_the_scale_is_a_form_error(client, people, documen
     assert not EditionPage.objects.filter(year=2027).exists()
 
 
-def test_a_file_over_the_limit_is_a_form_error(client, people, document, settings):
+def test_a_file_over_the_limit_is_a_form_error(client, people, settings):
     settings.THREATPRESS_MANUSCRIPT_MAX_BYTES = 1000
     client.force_login(people["publisher"])
     response = upload(client, content=b"x" * 2000)
@@ -137,7 +126,7 @@ def test_a_file_over_the_limit_is_a_form_error(client, people, document, setting
     assert "at most 1000" in response.content.decode()
 
 
-def test_wrong_foreign_and_expired_tokens_are_4xx(client, people, document, private_folder):
+def test_wrong_foreign_and_expired_tokens_are_4xx(client, people, private_folder):
     client.force_login(people["publisher"])
     confirm_url = upload(client)["Location"]
     token = confirm_url.rstrip("/").rsplit("/", 1)[1]
@@ -159,19 +148,18 @@ def test_wrong_foreign_and_expired_tokens_are_4xx(client, people, document, priv
     assert not (private_folder / f"{token}.docx").exists()
 
 
-def test_notes_are_shown_and_a_second_import_changes_nothing(client, people, document):
-    document.problems.append(
-        Problem("underline", "Underlining was dropped.", heading="Chapter 1", blocking=False)
-    )
+def test_notes_are_shown_and_a_second_import_changes_nothing(client, people):
     client.force_login(people["publisher"])
-    confirm_url = upload(client)["Location"]
+    confirm_url = upload(client, content=small_manuscript(underline=True))["Location"]
     page = client.get(confirm_url).content.decode()
-    assert 'data-problem="underline"' in page and "Underlining was dropped." in page
+    assert 'data-problem="underline"' in page
+    assert "Underlined text: kept the text, dropped the underline." in page
     client.post(confirm_url, {})
 
     revisions = Revision.objects.count()
-    document.chapters[1].assessments.pop()  # the second document lacks one judgment
-    confirm_url = upload(client)["Location"]
+    # the second document lacks one judgment
+    second = small_manuscript(underline=True, leave_out_last=True)
+    confirm_url = upload(client, content=second)["Location"]
     body = client.post(confirm_url, {}).content.decode()
     assert body.count('data-outcome="unchanged"') == 6
     assert Revision.objects.count() == revisions
@@ -197,3 +185,16 @@ def test_uploads_wait_outside_media_and_old_ones_are_swept(settings, tmp_path):
     with pytest.raises(uploads.UploadMissing):
         uploads.load(old, 1)
     assert uploads.load(new, 1).data == b"new"
+
+
+def breadcrumb(html: str) -> str:
+    """The text of the admin header's last breadcrumb: what the header shows as the page."""
+    trail = html[html.index('aria-label="Breadcrumb"') : html.index("</nav>")]
+    return re.sub(r"<[^>]+>|\s+", " ", trail.rsplit("<li", 1)[1].split(">", 1)[1]).strip()
+
+
+def test_the_header_names_the_step_not_home(client, people):
+    client.force_login(people["publisher"])
+    assert breadcrumb(client.get(UPLOAD_URL).content.decode()) == "Import manuscript"
+    confirm_url = upload(client)["Location"]
+    assert breadcrumb(client.get(confirm_url).content.decode()) == "Import edition-2027.docx"
