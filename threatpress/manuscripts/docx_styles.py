@@ -155,6 +155,15 @@ class Styles:
         style_id = self.style_id(paragraph)
         return self._roles.get(style_id) or role_of_names(style_id)
 
+    def list_level(self, paragraph) -> int:
+        """0 for an item of a list's first level (or not a list item), 1 and up when nested:
+        Word's numbering level, or a "List Bullet 2"-style name."""
+        numbering = paragraph.find(f"{_W}pPr/{_W}numPr/{_W}ilvl")
+        if numbering is not None and numbering.get(f"{_W}val", "0").isdigit():
+            return int(numbering.get(f"{_W}val", "0"))
+        match = re.search(r"List(?:Bullet|Number|Paragraph)?([2-9])$", self.style_id(paragraph))
+        return int(match.group(1)) - 1 if match else 0
+
     def list_kind(self, paragraph, role: str) -> str:
         """ "ordered", "unordered" or "" for a paragraph that is not a list item."""
         numbering = paragraph.find(f"{_W}pPr/{_W}numPr")

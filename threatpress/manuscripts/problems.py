@@ -63,6 +63,10 @@ def _messages() -> dict[str, str]:
             "A Heading %(level)s: kept it as a sub-heading (the site has one heading level under "
             "an assessment)."
         ),
+        "nested-list": _(
+            "A list inside a list: kept its items in the list around it, dropped the indent "
+            "(the site shows one list level)."
+        ),
         "equation": _("An equation: kept its characters as plain text, dropped its layout."),
         "embedded-object": _(
             "An embedded object, chart or drawing: dropped it; insert it as a picture with "

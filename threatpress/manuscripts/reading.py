@@ -212,6 +212,8 @@ class _Reader:
             return
         self.report_inline(inline)
         list_kind = self.styles.list_kind(element, role)
+        if list_kind and self.styles.list_level(element) > 0:
+            self.report("nested-list")
         if self.place in {"foreword", "chapter"}:
             self.rich_text_paragraph(inline, role, list_kind)
             return

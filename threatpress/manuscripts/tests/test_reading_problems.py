@@ -7,7 +7,7 @@ import pytest
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
-from threatpress.manuscripts.manuscript import Figure, Paragraph, SubHeading, Table
+from threatpress.manuscripts.manuscript import Figure, ListBlock, Paragraph, SubHeading, Table
 from threatpress.manuscripts.reading import read_manuscript
 
 from .docx_builder import DocxBuilder
@@ -218,6 +218,20 @@ def test_a_deep_heading_becomes_a_sub_heading():
         SubHeading("Level three"),
         SubHeading("Level four"),
         Paragraph("<p>Text.</p>"),
+    ]
+
+
+def test_a_list_inside_a_list_is_kept_flat_and_reported():
+    builder = start()
+    builder.paragraph("Outer item.", style="List Bullet")
+    builder.paragraph("Inner item.", style="List Bullet 2")
+    builder.paragraph("Outer again.", style="List Bullet")
+
+    manuscript = read(builder)
+
+    assert codes(manuscript) == [("nested-list", JUDGMENT, False)]
+    assert manuscript.assessments[0].blocks == [
+        ListBlock(ordered=False, items=["Outer item.", "Inner item.", "Outer again."])
     ]
 
 
