@@ -124,8 +124,8 @@ lock: | $(UV) ## Re-resolve uv.lock and export requirements.lock (the pip fallba
 	$(UV) export --frozen --all-groups --quiet --no-header -o requirements.lock
 
 .PHONY: test
-test: lint system-deps ## Lint, then the whole test suite (unit, integration, and browser tests beside them)
-	scripts/run-tests $(VENV)/bin/pytest $(PYTEST_ARGS)
+test: lint system-deps ## Lint, then the whole test suite (unit, integration, browser)
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 .PHONY: test-fast
 test-fast: $(READY) ## The suite without the browser tests
