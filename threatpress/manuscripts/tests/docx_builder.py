@@ -215,7 +215,11 @@ class DocxBuilder:
 
 
 def small_manuscript(
-    *, leave_out_last: bool = False, picture_without_alt: bool = False, underline: bool = False
+    *,
+    leave_out_last: bool = False,
+    picture_without_alt: bool = False,
+    underline: bool = False,
+    title: str = "National Threat Assessment 2027",
 ) -> bytes:
     """The .docx counterpart of `builders.manuscript()`: a foreword and two chapters of two
     assessments, the same headings and summaries. The first summary names a probability term
@@ -226,7 +230,7 @@ def small_manuscript(
     from .builders import JUDGMENTS
 
     built = DocxBuilder()
-    built.title("National Threat Assessment 2027")
+    built.title(title)
     built.heading("Foreword", 1)
     built.paragraph("The threats of the coming year.")
     built.signature("The Director")
