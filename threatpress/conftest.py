@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -121,6 +123,22 @@ def people(site_tree) -> dict:
 @pytest.fixture
 def site_tree(db) -> Tree:
     return build_site()
+
+
+@contextmanager
+def kept_for_the_module(django_db_blocker) -> Iterator[None]:
+    """For a module-scoped fixture that builds a site several tests only read or change a
+    little: what is built inside this block stays for the module's tests and is rolled back at
+    its end. Each test still runs in its own transaction inside this one (pytest-django's `db`),
+    so what a test changes is undone before the next. Building a translated site once instead
+    of per test saves minutes of CI, most of all on PostgreSQL."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+    cache.clear()  # Wagtail's cached site root paths named the module's site
 
 
 @pytest.fixture

@@ -3,12 +3,12 @@
 from io import StringIO
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
-from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
+from threatpress.conftest import kept_for_the_module
 from threatpress.core.models import InformationPage, SiteIdentity
+from threatpress.readership.models import DownloadDay, PageViewDay, SearchTermDay
 from threatpress.reports.models import AssessmentPage, ChapterPage, EditionPage
 from threatpress.translations.state import TRANSLATED, status_of
 
@@ -22,12 +22,10 @@ def _demo_once(django_db_setup, django_db_blocker):
     """The demo loaded once for the whole module (a load takes 10 to 20 seconds) and rolled back
     at its end. Each test still runs in its own transaction inside this one, so what a test
     changes is undone before the next."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with kept_for_the_module(django_db_blocker):
         out = StringIO()
-        call_command("load_demo", stdout=out)
+        call_command("load_demo", stdout=out, verbosity=2)
         yield out.getvalue()
-        transaction.set_rollback(True)
-    cache.clear()  # Wagtail's cached site root paths named the demo's sites
 
 
 @pytest.fixture
@@ -100,10 +98,24 @@ def test_every_demo_assessment_renders_with_a_summary_and_body(client, demo):
 
 def test_loading_twice_changes_nothing(demo):
     counts = (Page.objects.count(), InformationPage.objects.count(), Site.objects.count())
+    readership = readership_totals()
     out = StringIO()
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", stdout=out, verbosity=2)
     assert (Page.objects.count(), InformationPage.objects.count(), Site.objects.count()) == counts
     assert "0 created" in out.getvalue()
+    assert "kept    synthetic readership totals" in out.getvalue()
+    assert readership_totals() == readership
+
+
+def readership_totals() -> tuple[int, int, int]:
+    return tuple(m.objects.count() for m in (PageViewDay, DownloadDay, SearchTermDay))
+
+
+def test_the_demo_adds_synthetic_readership_totals_only_to_public_pages(demo):
+    assert "created synthetic readership totals (56 days)" in demo
+    assert all(readership_totals())
+    assert not PageViewDay.objects.filter(page__live=False).exists()
+    assert not PageViewDay.objects.filter(page__url_path__contains="/2027/").exists()
 
 
 def test_editor_changes_survive_a_second_load(demo):

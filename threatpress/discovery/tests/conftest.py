@@ -4,14 +4,24 @@ edition, a restricted chapter and a translation not yet marked as translated."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.utils import timezone
 from wagtail.models import Locale, Page, PageViewRestriction, Site
 
-from threatpress.conftest import as_drafts, build_edition, publish_all, translate_tree
+from threatpress.conftest import (
+    Tree,
+    as_drafts,
+    build_edition,
+    build_site,
+    kept_for_the_module,
+    publish_all,
+    translate_tree,
+)
 from threatpress.core.models import SiteIdentity
 from threatpress.publishing.release import schedule_release
 from threatpress.reports.models import AssessmentPage, ChapterPage, EditionPage
@@ -53,8 +63,25 @@ def _hidden_pages(edition: EditionPage) -> dict[str, str]:
     }
 
 
+@pytest.fixture(scope="module")
+def _bilingual_once(django_db_setup, django_db_blocker) -> Iterator[Site2]:
+    with kept_for_the_module(django_db_blocker):
+        yield build_bilingual(build_site())
+
+
 @pytest.fixture
-def bilingual(site_tree) -> Site2:
+def bilingual(_bilingual_once, db) -> Site2:
+    """The site, built once per module; each test gets fresh copies of its pages."""
+    cache.clear()
+    return Site2(
+        edition=EditionPage.objects.get(pk=_bilingual_once.edition.pk),
+        embargoed=EditionPage.objects.get(pk=_bilingual_once.embargoed.pk),
+        release_at=_bilingual_once.release_at,
+        hidden=dict(_bilingual_once.hidden),
+    )
+
+
+def build_bilingual(site_tree: Tree) -> Site2:
     site = Site.objects.get(is_default_site=True)
     identity = SiteIdentity.for_site(site)
     identity.organisation = ORGANISATION
