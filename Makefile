@@ -127,8 +127,10 @@ test-fast: $(READY) ## The suite without the browser tests
 	$(VENV)/bin/pytest -m "not e2e" $(PYTEST_ARGS)
 
 .PHONY: test-postgres
-test-postgres: $(READY) ## The suite (without browser tests) on a temporary PostgreSQL 15
-	scripts/with-postgres $(VENV)/bin/pytest -m "not e2e" $(PYTEST_ARGS)
+# Only the tests that use the database (conftest.py): the others cannot behave differently on
+# PostgreSQL, and `make test` runs them. Without the browser tests.
+test-postgres: $(READY) ## The suite's database tests (no browser) on a temporary PostgreSQL 15
+	THREATPRESS_TESTS_THAT_USE_THE_DATABASE=1 scripts/with-postgres $(VENV)/bin/pytest -m "not e2e" $(PYTEST_ARGS)
 
 .PHONY: bench
 bench: $(READY) ## Render and audio benchmarks, written to docs/benchmarks.md
