@@ -23,11 +23,5 @@ def test_setup_without_demo_creates_locales_and_admin_only(monkeypatch):
     assert {"Authors", "Reviewers", "Publishers"} <= groups
 
 
-def test_setup_with_demo_serves_the_site(client, monkeypatch):
-    monkeypatch.delenv("DJANGO_SUPERUSER_USERNAME", raising=False)
-    monkeypatch.delenv("DJANGO_SUPERUSER_PASSWORD", raising=False)
-    out = StringIO()
-    call_command("setup_site", stdout=out)
-    assert "Demo content:" in out.getvalue()
-    assert "password:" in out.getvalue()
-    assert client.get("/en/reports/2026/").status_code == 200
+# `setup_site` with the demo (what `make run` does) is tested on the demo's own empty database in
+# test_demo_loader_options.py: a demo load is the slowest thing a test can do.
