@@ -8,6 +8,7 @@ import time
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
@@ -29,27 +30,29 @@ def schedule(page: AssessmentPage, summary: str, when: datetime.datetime) -> Non
 @pytest.mark.django_db
 def test_a_missed_go_live_is_caught_up_by_the_first_tick(client, edition):
     page = AssessmentPage.objects.get(slug="judgment-1-1")
-    schedule(
-        page, "Released while nothing was running.", timezone.now() + datetime.timedelta(seconds=1)
-    )
+    # An hour ahead, then the clock moved past it: however slow the machine, the page is
+    # scheduled (not published at once) and due when the scheduler starts.
+    due = timezone.now() + datetime.timedelta(hours=1)
+    schedule(page, "Released while nothing was running.", due)
     assert "Released while nothing was running." not in client.get(URL).content.decode()
-    time.sleep(1.1)
     out = StringIO()
-    call_command("run_scheduler", "--once", stdout=out)
+    with time_machine.travel(due + datetime.timedelta(seconds=1)):
+        call_command("run_scheduler", "--once", stdout=out)
     assert "1 scheduled revision(s) went live." in out.getvalue()
     assert "Released while nothing was running." in client.get(URL).content.decode()
 
 
 @pytest.mark.django_db
-def test_pages_due_together_go_live_together_or_not_at_all(edition, monkeypatch):
+def test_pages_due_together_go_live_together_or_not_at_all(edition, monkeypatch, request):
     from wagtail.models import Revision
 
     pages = list(AssessmentPage.objects.filter(slug__in=["judgment-1-1", "judgment-2-1"]))
+    due = timezone.now() + datetime.timedelta(hours=1)
     for page in pages:
-        schedule(
-            page, f"Embargoed text of {page.slug}.", timezone.now() + datetime.timedelta(seconds=1)
-        )
-    time.sleep(1.1)
+        schedule(page, f"Embargoed text of {page.slug}.", due)
+    traveller = time_machine.travel(due + datetime.timedelta(seconds=1))
+    traveller.start()
+    request.addfinalizer(traveller.stop)
 
     # If the second page fails to publish, the first must not be left public on its own.
     original, calls = Revision.publish, []
