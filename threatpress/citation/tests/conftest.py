@@ -1,3 +1,6 @@
 """The discovery tests' bilingual site: public, draft, embargoed, restricted and untranslated."""
 
-from threatpress.discovery.tests.conftest import bilingual  # noqa: F401 (a fixture)
+from threatpress.discovery.tests.conftest import (  # noqa: F401 (fixtures)
+    _bilingual_once,
+    bilingual,
+)
