@@ -162,6 +162,7 @@ def test_an_address_that_finds_nothing_is_not_remembered(client, edition):
     assert client.get("/en/reports/2026/chapter-1/judgment-1-9/").status_code == 200
 
 
+@pytest.mark.search_index
 def test_a_view_restriction_takes_a_page_out_of_the_search_at_once(client, edition):
     def found() -> bool:
         response = client.get("/en/search/", {"q": "judgment"})

@@ -40,6 +40,7 @@ def test_any_session_cookie_makes_the_response_private(client, editions):
     assert client.get(PAGE)["Cache-Control"] == "private, no-store"
 
 
+@pytest.mark.search_index
 def test_search_is_not_kept_by_shared_caches(client, editions):
     response = client.get("/en/search/?q=judgment")
     assert response.status_code == 200

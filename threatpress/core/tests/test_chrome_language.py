@@ -35,7 +35,7 @@ from threatpress.exports.formats import FORMATS, file_name
 from threatpress.regions.models import Region
 from threatpress.reports.models import AssessmentPage, ChapterPage, EditionPage, ReportsIndexPage
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.search_index]
 
 CATALOGUE = Path(settings.BASE_DIR) / "threatpress/locale/lt/LC_MESSAGES/django.po"
 PLACEHOLDER = re.compile(r"%\([^)]*\)[sd]|%[sd]|%%")

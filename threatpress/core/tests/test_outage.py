@@ -16,7 +16,7 @@ from django.test import Client
 from threatpress.conftest import publish_all
 from threatpress.core.outage import is_outage
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.search_index]
 
 TITLE = {"en": "<title>Back in a moment</title>", "lt": "<title>Tuoj grįšime</title>"}
 

@@ -34,7 +34,7 @@ from threatpress.translations.state import mark_translated
 
 from .media import figure_block, make_document, make_image, use_disk_storage
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.search_index]
 MARKER = f"zq{uuid.uuid4().hex[:12]}"
 # A meta tag's content is followed when it is an address (og:url, citation_pdf_url), not when it
 # is a date or a word ("2026/03/10", "article").

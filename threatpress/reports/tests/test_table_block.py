@@ -68,6 +68,7 @@ def test_cells_are_text_never_markup(client, page):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
+@pytest.mark.search_index
 def test_the_table_text_is_found_by_the_search(client, page):
     response = client.get("/en/search/", {"q": "Liepāja"})
     assert page.title in response.content.decode()

@@ -8,6 +8,7 @@ answered it normally too, as the last test shows by calling the view directly.
 
 from __future__ import annotations
 
+import pytest
 from django.test import RequestFactory
 from django.utils import translation
 from hypothesis import given, settings
@@ -16,6 +17,8 @@ from hypothesis.extra.django import TestCase
 
 from threatpress.conftest import build_edition, build_site, publish_all
 from threatpress.search.views import search_view
+
+pytestmark = pytest.mark.search_index
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 PARAMETERS = ("q", "year", "chapter", "region", "probability", "sort", "page")

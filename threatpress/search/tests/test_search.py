@@ -33,6 +33,8 @@ from threatpress.reports.models import (
 )
 from threatpress.reports.tests.factories import RegionFactory
 
+pytestmark = pytest.mark.search_index
+
 UNIQUE = "Quixotically"
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 
