@@ -47,6 +47,7 @@ class Job:
     fmt: Format
     fingerprint: str
     export: Export
+    edition_rank: int = 0  # 0 for the newest edition's files, 1 for the year before, ...
 
     @property
     def prepared(self) -> bool:
@@ -54,13 +55,15 @@ class Job:
 
     def order(self) -> tuple:
         # PDFs (a second or less) before audio (a minute or more); what readers can ask for now
-        # before what a release will need, the nearest release first; the edition's file, the
+        # before what a release will need, the nearest release first; the newest edition's
+        # files, which most readers come for, before the archive's; the edition's file, the
         # most asked for, first.
         release = self.plan.release_at
         return (
             self.fmt.kind == "audio",
             self.prepared,
             release.timestamp() if release else 0,
+            self.edition_rank,
             SCOPE_ORDER[self.plan.scope],
             self.plan.root.path,
         )
@@ -80,12 +83,18 @@ def organisation_of(site: Site | None = None, request=None, locale_id: int | Non
     return site_identity(site=site, request=request, locale_id=locale_id)["organisation"]
 
 
-def _plans() -> Iterable[tuple[Plan, str]]:
-    editions = EditionPage.objects.only("id", "path", "depth", "url_path", "live", "locale_id")
+def _plans() -> Iterable[tuple[Plan, str, int]]:
+    """Each plan with its organisation and its edition's rank, newest year first (every
+    language of a year shares a rank)."""
+    editions = EditionPage.objects.only(
+        "id", "path", "depth", "url_path", "live", "locale_id", "year"
+    ).order_by("-year", "path")
+    years = sorted({edition.year for edition in editions}, reverse=True)
     for edition in editions:
         organisation = organisation_of(site_of(edition), locale_id=edition.locale_id)
-        yield from ((plan, organisation) for plan in live_plans(edition))
-        yield from ((plan, organisation) for plan in release_plans(edition))
+        rank = years.index(edition.year)
+        yield from ((plan, organisation, rank) for plan in live_plans(edition))
+        yield from ((plan, organisation, rank) for plan in release_plans(edition))
 
 
 def _exports_for(keys: set[tuple[int, str]]) -> dict[tuple[int, str], Export]:
@@ -105,20 +114,20 @@ def due_jobs(*, force: bool = False, now: datetime.datetime | None = None) -> li
     A format that failed for the same fingerprint waits for its retry time.
     """
     now = now or timezone.now()
-    candidates: list[tuple[Plan, Format, str]] = []
-    for plan, organisation in _plans():
+    candidates: list[tuple[Plan, Format, str, int]] = []
+    for plan, organisation, rank in _plans():
         for fmt in formats_for(plan.scope):
-            candidates.append((plan, fmt, plan.fingerprint(fmt.key, organisation)))
+            candidates.append((plan, fmt, plan.fingerprint(fmt.key, organisation), rank))
     if not candidates:
         return []
-    exports = _exports_for({(plan.root.pk, fmt.key) for plan, fmt, _ in candidates})
+    exports = _exports_for({(plan.root.pk, fmt.key) for plan, fmt, *_ in candidates})
     built = set(
-        ExportFile.objects.filter(fingerprint__in=[fp for *_, fp in candidates]).values_list(
+        ExportFile.objects.filter(fingerprint__in=[c[2] for c in candidates]).values_list(
             "export_id", "fingerprint"
         )
     )
     jobs = []
-    for plan, fmt, fingerprint in candidates:
+    for plan, fmt, fingerprint, rank in candidates:
         export = exports[(plan.root.pk, fmt.key)]
         requested = export.rebuild_requested_at is not None and not plan.is_release
         if (
@@ -134,7 +143,7 @@ def due_jobs(*, force: bool = False, now: datetime.datetime | None = None) -> li
         )
         if waiting and not force and not requested:
             continue
-        jobs.append(Job(plan, fmt, fingerprint, export))
+        jobs.append(Job(plan, fmt, fingerprint, export, rank))
     return sorted(jobs, key=Job.order)
 
 
@@ -253,7 +262,7 @@ def collect_garbage(now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     current = {
         plan.fingerprint(fmt.key, organisation)
-        for plan, organisation in _plans()
+        for plan, organisation, _rank in _plans()
         for fmt in formats_for(plan.scope)
     }
     stale = ExportFile.objects.exclude(fingerprint__in=current).filter(

@@ -184,6 +184,24 @@ def test_a_scheduled_edition_is_prepared_before_release_and_served_at_the_instan
         assert builder.due_jobs() == []
 
 
+def test_the_newest_editions_files_are_built_before_the_archives(site_tree, engines):
+    """On a fresh install or after an upgrade every file is due at once: readers of this year's
+    edition should not wait while older years are read aloud."""
+    older = build_edition(site_tree.reports, 2025)  # made first, so first in the tree too
+    newer = build_edition(site_tree.reports, 2026)
+    jobs = builder.due_jobs()
+    editions = {older.pk: 2025, newer.pk: 2026}
+
+    def years(kind: str) -> list[int]:
+        return [editions[j.plan.edition_row.pk] for j in jobs if j.fmt.kind == kind]
+
+    for kind in ("pdf", "audio"):
+        order = years(kind)
+        assert set(order) == {2025, 2026}, kind
+        assert order == sorted(order, reverse=True), kind
+    assert jobs[0].plan.scope == "edition" and editions[jobs[0].plan.edition_row.pk] == 2026
+
+
 def test_an_old_file_name_redirects_to_the_current_one(client, edition):
     builder.build_due()
     response = client.get("/en/reports/2026/national-threat-assessment-draft-2026.pdf")
