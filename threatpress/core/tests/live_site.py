@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -19,6 +20,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -165,6 +167,25 @@ def build(env: dict[str, str]) -> None:
         )
 
 
+ACCESS_LOG_FORMAT = 'served-by=%(p)s "%(r)s" %(s)s'
+WORKERS = 2
+
+
+def warm_every_worker(base: str, path: str, log: Path, seconds: float = 20) -> None:
+    """Read `path` until each gunicorn worker has answered it with a 200, so that every
+    worker's page cache holds it. Requests go four at a time: one after another, the kernel
+    may hand every request to the same worker."""
+    line = re.compile(rf'served-by=<(\d+)> "GET {re.escape(path)} HTTP/1\.1" 200')
+    deadline = time.monotonic() + seconds
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        while time.monotonic() < deadline:
+            answers = list(pool.map(lambda _: get(base + path), range(8)))
+            assert all(answer.status == 200 for answer in answers), [a.status for a in answers]
+            if len(set(line.findall(log.read_text()))) >= WORKERS:
+                return
+    pytest.fail(f"not every worker answered {path} within {seconds} s")
+
+
 @dataclass
 class Answer:
     status: int
@@ -193,10 +214,13 @@ def gunicorn(env: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen]]:
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            "2",
+            str(WORKERS),
             "--preload",
             "--access-logfile",
             "-",
+            # The worker's pid on each line: warm_every_worker reads which workers answered.
+            "--access-logformat",
+            ACCESS_LOG_FORMAT,
             "--error-logfile",
             "-",
             "--forwarded-allow-ips",

@@ -16,7 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from threatpress.core.tests.live_site import build, get, gunicorn, postgres, site_env
+from threatpress.core.tests.live_site import (
+    build,
+    get,
+    gunicorn,
+    postgres,
+    site_env,
+    warm_every_worker,
+)
 
 pytestmark = pytest.mark.live_services
 
@@ -66,9 +73,9 @@ def test_postgresql_stopped_and_started_under_a_running_site(tmp_path):
         env = site_env(tmp_path / "var", cluster.url)
         build(env)
         with gunicorn(env) as (base, server):
-            for _ in range(20):  # read often enough that both workers' page caches hold it
-                before = get(base + PAGE)
-                assert before.status == 200 and "Judgment 1.1 of 2026" in before.body
+            warm_every_worker(base, PAGE, tmp_path / "var" / "gunicorn.log")
+            before = get(base + PAGE)
+            assert before.status == 200 and "Judgment 1.1 of 2026" in before.body
 
             cluster.stop()
             # The page readers had is still served from the page cache; the rest is the 503.
