@@ -28,8 +28,9 @@ def pytest_collection_modifyitems(config, items):
 
     if not os.environ.get("THREATPRESS_TESTS_THAT_USE_THE_DATABASE"):
         return
-    kept = [item for item in items if uses_the_database(item)]
-    dropped = [item for item in items if not uses_the_database(item)]
+    kept, dropped = [], []
+    for item in items:
+        (kept if uses_the_database(item) else dropped).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
