@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -58,3 +60,23 @@ class FilterForm(forms.Form):
 
     def ordering(self) -> str:
         return self.cleaned_data.get("sort") or RELEVANCE
+
+    def selects(self) -> list[tuple[str, str, SafeString]]:
+        """(id, label, the <select>) of each filter. Written here rather than by Django's widget
+        templates, which render a template per option: with twenty editions and every region
+        that was a sixth of a search's time in a profile on the synthetic archive."""
+        rows = []
+        for bound in self:
+            current = str(bound.value() or "")
+            options = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                (
+                    (value, " selected" if str(value) == current else "", label)
+                    for value, label in bound.field.choices
+                ),
+            )
+            name, id_ = bound.html_name, bound.id_for_label
+            select = format_html('<select name="{}" id="{}">{}</select>', name, id_, options)
+            rows.append((id_, bound.label, select))
+        return rows
