@@ -81,6 +81,42 @@ def remember(
     return value
 
 
+def remember_many(
+    kind: str,
+    keys: list[Hashable],
+    build: Callable[[list[Hashable]], dict[Hashable, T]],
+    share: float = 1.0,
+) -> dict[Hashable, T]:
+    """remember() for many keys at once: `build(missing)` makes the values of the keys not held
+    (one query for all of them, not one each). New values are kept only while the process holds
+    fewer than `share` × MAX_ENTRIES values, so that a kind with many keys (every page that a
+    search can find) cannot crowd out the others."""
+    if not enabled() or connection.in_atomic_block:
+        return build(list(keys))
+    try:
+        generation = store.generation()
+    except Exception:  # Redis down: compute, as the page cache does
+        logger.exception("fragment cache unavailable; computing")
+        return build(list(keys))
+    values = _current_values(generation)
+    found: dict[Hashable, T] = {}
+    missing = []
+    for key in keys:
+        try:
+            found[key] = values[(kind, key)]  # type: ignore[assignment]
+        except KeyError:
+            missing.append(key)
+    if missing:
+        built = build(missing)
+        found.update(built)
+        with _lock:
+            if _values is values:  # filed under the generation read before building, as above
+                room = int(MAX_ENTRIES * share) - len(values)
+                for key, value in list(built.items())[: max(room, 0)]:
+                    values[(kind, key)] = value
+    return found
+
+
 def clear() -> None:
     """Forget everything (tests)."""
     global _generation, _values

@@ -4,6 +4,7 @@ ours."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import islice
 
 from django.utils.html import escape
@@ -43,14 +44,25 @@ def highlight(text: str, stems: set[str], language: str) -> SafeString:
     )
 
 
-def snippet(text: str, stems: set[str], language: str, window: int = WINDOW) -> SafeString:
+def snippet(
+    text: str,
+    stems: set[str],
+    language: str,
+    window: int = WINDOW,
+    known: tuple[Sequence[str], Sequence[str]] | None = None,
+) -> SafeString:
     """The passage of `window` words of `text` that holds most of the different `stems` (then
     the most of them), with an ellipsis where it is cut; the start of the text if none is in
-    it."""
-    found = words(text)
+    it. `known`: the text's words and their stems, if already cut (views.Shown)."""
+    found, known_stems = (list(known[0]), known[1]) if known is not None else (words(text), None)
     if not found:
         return mark_safe("")
-    found_stems = stems_of(found, language) if stems else []
+    if not stems:
+        found_stems = []
+    elif known_stems is not None:
+        found_stems = list(known_stems)
+    else:
+        found_stems = stems_of(found, language)
     hits = [stem in stems for stem in found_stems]
     first = _best_window(found_stems if any(hits) else [], hits, window)
     last = min(len(found), first + window) - 1

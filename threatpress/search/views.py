@@ -14,8 +14,9 @@ from django.utils import translation
 from django.utils.safestring import SafeString
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, Site
 
+from threatpress.caching import fragments
 from threatpress.readership.counting import record_search
 from threatpress.reports.models import AssessmentPage, ChapterPage, EditionPage, ProbabilityTerm
 from threatpress.reports.scale import band_label
@@ -24,7 +25,7 @@ from . import service
 from .forms import FilterForm
 from .query import ParsedQuery, parse
 from .snippets import highlight, snippet
-from .text import indexed_text
+from .text import indexed_text, stems_of, words
 
 PER_PAGE = 10
 MAX_WORD_SUGGESTIONS = 5
@@ -32,7 +33,8 @@ MAX_WORD_SUGGESTIONS = 5
 
 @dataclass
 class Result:
-    page: Page
+    pk: int
+    page_title: str  # as typed (`title` has the reader's words marked)
     url: str
     kind: str
     title: SafeString
@@ -60,6 +62,68 @@ def _kind(page: Page) -> str:
     return pgettext("search result", "Page")
 
 
+@dataclass(frozen=True)
+class Shown:
+    """What a result shows of a page whatever the reader's words, kept per page until the next
+    purge (caching/fragments.py): a search then loads no page bodies for results it has shown
+    before, and cuts their words and stems only once."""
+
+    title: str
+    url: str
+    kind: str
+    text: str  # the published text a snippet is cut from
+    words: tuple[str, ...]  # its words, and their stems (text.py)
+    stems: tuple[str, ...]
+    chapter: str = ""
+    probability: str = ""
+
+
+def _shown(request, pks: list[int], language: str) -> dict[int, Shown]:
+    site = Site.find_for_request(request)
+    keys = [(pk, language, site.pk if site else None) for pk in pks]
+
+    def build(missing: list[tuple[int, str, int | None]]) -> dict:
+        pages = Page.objects.filter(pk__in=[pk for pk, _, _ in missing]).specific()
+        pages = {page.pk: page for page in pages}
+        # The chapter above each assessment, and the probability terms of the editions, at once.
+        steplen = Page.steplen
+        assessments = [p for p in pages.values() if isinstance(p, AssessmentPage)]
+        chapter_paths = {page.path[:-steplen] for page in assessments}
+        chapters = dict(Page.objects.filter(path__in=chapter_paths).values_list("path", "title"))
+        edition_paths = {path[:-steplen] for path in chapter_paths}
+        terms = {
+            (path, key): f"{label} ({band_label(lower, upper)})"
+            for path, key, label, lower, upper in ProbabilityTerm.objects.filter(
+                edition__path__in=edition_paths
+            ).values_list("edition__path", "key", "label", "lower_bound", "upper_bound")
+        }
+        built = {}
+        for key in missing:
+            page = pages.get(key[0])
+            if page is None:
+                continue
+            text = indexed_text(page, title=False, related=False)
+            found = words(text)
+            chapter, probability = "", ""
+            if isinstance(page, AssessmentPage):
+                chapter = chapters.get(page.path[:-steplen], "")
+                probability = terms.get((page.path[: -2 * steplen], page.probability), "")
+            built[key] = Shown(
+                title=page.title,
+                url=page.get_url(request) or "",
+                kind=_kind(page),
+                text=text,
+                words=tuple(found),
+                stems=tuple(stems_of(found, language)),
+                chapter=chapter,
+                probability=probability,
+            )
+        return built
+
+    remembered = fragments.remember_many("search-result", keys, build, share=0.5)
+    return {key[0]: shown for key, shown in remembered.items()}
+
+
 def _results(
     request, hits: list[service.Hit], query: ParsedQuery, language: str, choices: service.Choices
 ) -> list:
@@ -67,43 +131,26 @@ def _results(
     words marked, the edition's year, the chapter and the probability term."""
     if not hits:
         return []
-    pages = {
-        page.pk: page for page in Page.objects.filter(pk__in=[pk for pk, _ in hits]).specific()
-    }
-    # The chapter above each assessment, and the probability terms of the editions, at once.
-    chapter_paths = {
-        path[: len(path) - Page.steplen]
-        for pk, path in hits
-        if isinstance(pages.get(pk), AssessmentPage)
-    }
-    chapters = dict(Page.objects.filter(path__in=chapter_paths).values_list("path", "title"))
-    edition_paths = {path[: len(path) - Page.steplen] for path in chapter_paths}
-    terms = {
-        (path, key): f"{label} ({band_label(lower, upper)})"
-        for path, key, label, lower, upper in ProbabilityTerm.objects.filter(
-            edition__path__in=edition_paths
-        ).values_list("edition__path", "key", "label", "lower_bound", "upper_bound")
-    }
+    shown = _shown(request, [pk for pk, _ in hits], language)
     stems = query.stems
     results = []
     for pk, path in hits:
-        page = pages.get(pk)
+        page = shown.get(pk)
         if page is None:
             continue
-        result = Result(
-            page=page,
-            url=page.get_url(request) or "",
-            kind=_kind(page),
-            title=highlight(page.title, stems, language),
-            snippet=snippet(indexed_text(page, title=False, related=False), stems, language),
-            year=choices.year_of(path) or None,
+        results.append(
+            Result(
+                pk=pk,
+                page_title=page.title,
+                url=page.url,
+                kind=page.kind,
+                title=highlight(page.title, stems, language),
+                snippet=snippet(page.text, stems, language, known=(page.words, page.stems)),
+                year=choices.year_of(path) or None,
+                chapter=page.chapter,
+                probability=page.probability,
+            )
         )
-        if isinstance(page, AssessmentPage):
-            chapter_path = path[: len(path) - Page.steplen]
-            result.chapter = chapters.get(chapter_path, "")
-            edition_path = chapter_path[: len(chapter_path) - Page.steplen]
-            result.probability = terms.get((edition_path, page.probability), "")
-        results.append(result)
     return results
 
 

@@ -176,3 +176,27 @@ def test_a_view_restriction_takes_a_page_out_of_the_search_at_once(client, editi
     assert not found()
     restriction.delete()
     assert found()
+
+
+@pytest.mark.search_index
+def test_search_results_are_remembered_and_a_publish_shows_the_new_text(client, edition):
+    def results(words: str) -> list:
+        response = client.get("/en/search/", {"q": words})
+        assert response.status_code == 200
+        return [(r.page_title, r.url, str(r.snippet)) for r in response.context["results"]]
+
+    with CaptureQueriesContext(connection) as cold:
+        first = results("judgment")
+    with CaptureQueriesContext(connection) as warm:
+        again = results("judgment")
+    assert again == first and len(first) == 2
+    assert len(warm) < len(cold)  # the pages shown were not loaded again
+
+    page = AssessmentPage.objects.get(slug="judgment-1-2")
+    page.title = "Zeeland's ports are a full sentence."
+    page.summary = "Shipping through Zeeland doubled."
+    page.save_revision().publish()
+    [(title, url, snippet)] = results("zeeland")
+    assert title == "Zeeland's ports are a full sentence."
+    assert url == "/en/reports/2026/chapter-1/judgment-1-2/"
+    assert "<mark>Zeeland</mark>" in snippet
