@@ -21,6 +21,7 @@ from django.utils.translation import pgettext
 from wagtail.models import Page, Revision
 
 from threatpress.reports.models import EditionPage
+from threatpress.translations.models import TranslationState
 from threatpress.translations.state import TranslationStatus, blocking
 
 
@@ -123,6 +124,12 @@ def schedule_release(edition: EditionPage, go_live_at: datetime, user: AbstractB
             draft.published_at = go_live_at  # the date the edition shows is its release
         revision = draft.save_revision(user=user, log_action=False, clean=False)
         revision.publish(user=user)
+        # That revision changes no word of the original: a translation marked against the one
+        # before it still says the same, and stays "translated" (or the board would call every
+        # translation out of date, and a postponed release could not be scheduled again).
+        TranslationState.objects.filter(
+            source_id=page.pk, translated=True, source_revision_id=page.latest_revision_id
+        ).update(source_revision=revision)
     return len(plan.to_schedule)
 
 

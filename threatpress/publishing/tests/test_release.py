@@ -21,7 +21,7 @@ from threatpress.publishing.release import (
 )
 from threatpress.publishing.roles import WORKFLOW_NAME
 from threatpress.reports.models import AssessmentPage, EditionPage
-from threatpress.translations.state import mark_translated
+from threatpress.translations.state import OUTDATED, TRANSLATED, mark_translated, status_of
 
 pytestmark = pytest.mark.django_db
 MARKER = "Embargoed-2027-judgment"
@@ -113,6 +113,32 @@ def test_translations_of_the_edition_are_released_in_the_same_instant(
     assert Page.objects.get(pk=draft_edition.pk).live
     status, body = read(client, "/lt/reports/2027/")
     assert status == 200 and "Nacionalinis grėsmių vertinimas 2027" in body
+
+
+def test_scheduling_changes_no_word_so_a_marked_translation_stays_translated(
+    site_tree, draft_edition, people
+):
+    """Scheduling saves a revision of each original (its go-live time): the translations still
+    say what the originals say, so they stay "translated", and a postponed release can be
+    scheduled again without marking every translation anew."""
+    lithuanian = Locale.objects.get(language_code="lt")
+    translate_tree(site_tree.reports, "lt", descendants=False)
+    translation = draft_edition.copy_for_translation(lithuanian)
+    translation.save_revision()
+    mark_translated(translation, people["publisher"])
+
+    schedule_release(draft_edition, in_an_hour(), people["publisher"])
+    assert status_of(translation).state == TRANSLATED
+    cancel_release(draft_edition, people["publisher"])
+    schedule_release(draft_edition, in_an_hour() + datetime.timedelta(days=1), people["publisher"])
+    assert status_of(translation).state == TRANSLATED
+
+    # A real change to the original still makes the translation out of date.
+    cancel_release(draft_edition, people["publisher"])
+    original = EditionPage.objects.get(pk=draft_edition.pk).get_latest_revision_as_object()
+    original.title = "National Threat Assessment 2027, revised"
+    original.save_revision()
+    assert status_of(translation).state == OUTDATED
 
 
 def test_a_release_in_the_past_or_of_a_public_edition_is_refused(edition, draft_edition, people):
