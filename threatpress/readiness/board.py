@@ -21,6 +21,7 @@ from wagtail.models import Locale, Page, Revision, WorkflowState
 from threatpress.exports.admin_views import rows_for
 from threatpress.exports.formats import FORMATS
 from threatpress.exports.snapshot import scheduled_revisions, scope_of
+from threatpress.publishing.visibility import public_pages
 from threatpress.reports.models import EditionPage
 from threatpress.translations.models import TranslationState
 
@@ -199,6 +200,18 @@ def build_board(edition: EditionPage, language: str | None = None) -> Board:
     order = [p.translation_key for p in pages if p.path.startswith(original.path)]
     original_pages = {p.translation_key: p for p in pages if p.path.startswith(original.path)}
 
+    # The pages above each language's edition that readers cannot see (unpublished, a
+    # translation not marked as translated, restricted), by the site's own rule, in one query.
+    above = {
+        root.pk: [root.path[: i * Page.steplen] for i in range(2, root.depth)] for root in roots
+    }
+    ancestors = Page.objects.filter(path__in={p for paths in above.values() for p in paths})
+    unpublished = dict(
+        ancestors.exclude(pk__in=public_pages(ancestors).values("pk")).values_list(
+            "path", "draft_title"
+        )
+    )
+
     sections = []
     for root in roots:
         mine = [page for page in pages if page.path.startswith(root.path)]
@@ -234,6 +247,9 @@ def build_board(edition: EditionPage, language: str | None = None) -> Board:
             ]
             if page.live and row.workflow == checks.NO_WORKFLOW:
                 row.problems = [p for p in row.problems if p.kind != "not_reviewed"]
+            if page.pk == root.pk:
+                titles = [unpublished[path] for path in above[root.pk] if path in unpublished]
+                row.problems.extend(checks.reachability_problems(titles))
             rows.append(row)
         sections.append(Section(root.locale, root, rows))
 

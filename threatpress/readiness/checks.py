@@ -81,6 +81,8 @@ BLOCKS: dict[str, bool] = {
     "broken_link": True,  # readers would land on a 404 on release day
     "footnote": True,  # a source reference pointing nowhere
     "export_failed": True,  # the PDF or recording readers are promised cannot be built
+    "not_reachable": True,  # a page above the edition is not public: its language's readers
+    # would find nothing at the release, and its files are not prepared either
     "not_reviewed": False,  # Publishers may publish without the workflow
     "export_stale": False,  # rebuilt by the worker once the new text is published
     "export_unavailable": False,  # the site shows no player rather than a broken one
@@ -280,3 +282,23 @@ def state_problems(workflow: str, translation: str, exports: dict[str, str]) -> 
                 )
             )
     return problems
+
+
+def reachability_problems(unpublished_above: list[str]) -> list[Problem]:
+    """The titles of the pages above an edition (its language's home page, the reports index)
+    that readers cannot see: at the release the edition would go live where nobody can reach
+    it, and its files would not be prepared."""
+    return [
+        Problem(
+            "not_reachable",
+            str(
+                _(
+                    "“%(title)s”, above this edition, is not public (not published, not "
+                    "marked as translated, or restricted): readers could not reach this "
+                    "language's edition."
+                )
+                % {"title": title}
+            ),
+        )
+        for title in unpublished_above
+    ]

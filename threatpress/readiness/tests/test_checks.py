@@ -226,3 +226,19 @@ def test_release_time_is_shown_in_the_sites_time_zone(draft, people):
     board = board_of(draft)
     assert board.release_at == when
     assert board.release_at.tzinfo == VILNIUS and board.time_zone == "Europe/Vilnius"
+
+
+def test_a_language_whose_pages_above_the_edition_are_not_public_blocks(draft):
+    assert board_of(draft).ready
+    lithuanian_edition = draft.get_translation(
+        draft.locale.__class__.objects.get(language_code="lt")
+    )
+    reports = lithuanian_edition.get_parent()
+    Page.objects.filter(pk=reports.pk).update(live=False)  # a translated index never published
+    board = board_of(draft)
+    assert not board.ready
+    [blocker] = board.blockers
+    assert blocker.row.page.pk == lithuanian_edition.pk and blocker.problem.kind == "not_reachable"
+    assert f"“{reports.draft_title}”, above this edition, is not public" in (
+        blocker.problem.message
+    )
