@@ -94,3 +94,17 @@ def rich_assessment() -> Assessment:
             Footnote("2", "<p>Insurance market survey.</p>"),
         ],
     )
+
+
+def import_with_command(path, language: str, year: int) -> str:
+    """`manage.py import_edition PATH --year YEAR --language LANGUAGE --yes`; what it printed."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command(
+        "import_edition", str(path), "--year", str(year), "--language", language, "--yes",
+        stdout=out, stderr=StringIO(),
+    )  # fmt: skip
+    return out.getvalue()

@@ -24,6 +24,7 @@ from wagtail.models import Page, Revision, TranslatableMixin
 
 from threatpress.conftest import kept_for_the_module
 from threatpress.manuscripts.manuscript import bookmark_name
+from threatpress.manuscripts.tests.builders import import_with_command
 from threatpress.manuscripts.writing import edition_to_docx
 from threatpress.reports.models import AssessmentPage, ChapterPage, EditionPage
 from threatpress.translations.models import TranslationState
@@ -39,12 +40,7 @@ _PAGE_LINK = re.compile(r'<a [^>]*linktype="page"[^>]*>')
 
 
 def _import(path, language: str) -> str:
-    out = StringIO()
-    call_command(
-        "import_edition", str(path), "--year", str(YEAR), "--language", language, "--yes",
-        stdout=out, stderr=StringIO(),
-    )  # fmt: skip
-    return out.getvalue()
+    return import_with_command(path, language, YEAR)
 
 
 @pytest.fixture(scope="module")

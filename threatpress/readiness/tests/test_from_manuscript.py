@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import datetime
 import json
-from io import StringIO
 
 import pytest
 import time_machine
-from django.core.management import call_command
 from django.utils import timezone
 from wagtail.models import Page
 
 from threatpress.exports import builder
-from threatpress.manuscripts.tests.builders import JUDGMENTS
+from threatpress.manuscripts.tests.builders import JUDGMENTS, import_with_command
 from threatpress.manuscripts.tests.docx_builder import DocxBuilder, small_manuscript
 from threatpress.publishing import scheduler
 from threatpress.publishing.release import schedule_release
@@ -47,12 +45,7 @@ def lithuanian_manuscript() -> bytes:
 
 
 def import_manuscript(path, language: str) -> str:
-    out = StringIO()
-    call_command(
-        "import_edition", str(path), "--year", str(YEAR), "--language", language, "--yes",
-        stdout=out, stderr=StringIO(),
-    )  # fmt: skip
-    return out.getvalue()
+    return import_with_command(path, language, YEAR)
 
 
 def blocking_kinds(edition: EditionPage) -> set[str]:
