@@ -50,6 +50,20 @@ def _current_values(generation: object) -> dict[Hashable, object]:
     return _values
 
 
+def _values_now() -> dict[Hashable, object] | None:
+    """The current generation's values, or None when nothing may be read or stored: fragments
+    turned off, inside a transaction, or the generation unreadable (Redis down: the caller
+    computes, as the page cache does)."""
+    if not enabled() or connection.in_atomic_block:
+        return None
+    try:
+        generation = store.generation()
+    except Exception:
+        logger.exception("fragment cache unavailable; computing")
+        return None
+    return _current_values(generation)
+
+
 def remember(
     kind: str, key: Hashable, build: Callable[[], T], keep: Callable[[T], bool] | None = None
 ) -> T:
@@ -57,14 +71,9 @@ def remember(
 
     `key` must hold everything the value depends on besides published content (the site, the
     language, the path...). A value for which `keep` says no is returned but not stored."""
-    if not enabled() or connection.in_atomic_block:
+    values = _values_now()
+    if values is None:
         return build()
-    try:
-        generation = store.generation()
-    except Exception:  # Redis down: compute, as the page cache does
-        logger.exception("fragment cache unavailable; computing")
-        return build()
-    values = _current_values(generation)
     full_key = (kind, key)
     try:
         return values[full_key]  # type: ignore[return-value]
@@ -91,14 +100,9 @@ def remember_many(
     (one query for all of them, not one each). New values are kept only while the process holds
     fewer than `share` × MAX_ENTRIES values, so that a kind with many keys (every page that a
     search can find) cannot crowd out the others."""
-    if not enabled() or connection.in_atomic_block:
+    values = _values_now()
+    if values is None:
         return build(list(keys))
-    try:
-        generation = store.generation()
-    except Exception:  # Redis down: compute, as the page cache does
-        logger.exception("fragment cache unavailable; computing")
-        return build(list(keys))
-    values = _current_values(generation)
     found: dict[Hashable, T] = {}
     missing = []
     for key in keys:
