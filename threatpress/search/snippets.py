@@ -54,15 +54,13 @@ def snippet(
     """The passage of `window` words of `text` that holds most of the different `stems` (then
     the most of them), with an ellipsis where it is cut; the start of the text if none is in
     it. `known`: the text's words and their stems, if already cut (views.Shown)."""
-    found, known_stems = (list(known[0]), known[1]) if known is not None else (words(text), None)
+    found, known_stems = known if known is not None else (words(text), None)
     if not found:
         return mark_safe("")
     if not stems:
         found_stems = []
-    elif known_stems is not None:
-        found_stems = list(known_stems)
     else:
-        found_stems = stems_of(found, language)
+        found_stems = known_stems if known_stems is not None else stems_of(found, language)
     hits = [stem in stems for stem in found_stems]
     first = _best_window(found_stems if any(hits) else [], hits, window)
     last = min(len(found), first + window) - 1
