@@ -47,7 +47,7 @@ class Job:
     fmt: Format
     fingerprint: str
     export: Export
-    edition_rank: int = 0  # 0 for the newest edition's files, 1 for the year before, ...
+    edition_year: int = 0  # newer editions' files first
 
     @property
     def prepared(self) -> bool:
@@ -63,7 +63,7 @@ class Job:
             self.fmt.kind == "audio",
             self.prepared,
             release.timestamp() if release else 0,
-            self.edition_rank,
+            -self.edition_year,
             SCOPE_ORDER[self.plan.scope],
             self.plan.root.path,
         )
@@ -84,17 +84,14 @@ def organisation_of(site: Site | None = None, request=None, locale_id: int | Non
 
 
 def _plans() -> Iterable[tuple[Plan, str, int]]:
-    """Each plan with its organisation and its edition's rank, newest year first (every
-    language of a year shares a rank)."""
+    """Each plan with its organisation and its edition's year."""
     editions = EditionPage.objects.only(
         "id", "path", "depth", "url_path", "live", "locale_id", "year"
-    ).order_by("-year", "path")
-    years = sorted({edition.year for edition in editions}, reverse=True)
+    )
     for edition in editions:
         organisation = organisation_of(site_of(edition), locale_id=edition.locale_id)
-        rank = years.index(edition.year)
-        yield from ((plan, organisation, rank) for plan in live_plans(edition))
-        yield from ((plan, organisation, rank) for plan in release_plans(edition))
+        yield from ((plan, organisation, edition.year) for plan in live_plans(edition))
+        yield from ((plan, organisation, edition.year) for plan in release_plans(edition))
 
 
 def _exports_for(keys: set[tuple[int, str]]) -> dict[tuple[int, str], Export]:
@@ -115,9 +112,9 @@ def due_jobs(*, force: bool = False, now: datetime.datetime | None = None) -> li
     """
     now = now or timezone.now()
     candidates: list[tuple[Plan, Format, str, int]] = []
-    for plan, organisation, rank in _plans():
+    for plan, organisation, year in _plans():
         for fmt in formats_for(plan.scope):
-            candidates.append((plan, fmt, plan.fingerprint(fmt.key, organisation), rank))
+            candidates.append((plan, fmt, plan.fingerprint(fmt.key, organisation), year))
     if not candidates:
         return []
     exports = _exports_for({(plan.root.pk, fmt.key) for plan, fmt, *_ in candidates})
@@ -127,7 +124,7 @@ def due_jobs(*, force: bool = False, now: datetime.datetime | None = None) -> li
         )
     )
     jobs = []
-    for plan, fmt, fingerprint, rank in candidates:
+    for plan, fmt, fingerprint, year in candidates:
         export = exports[(plan.root.pk, fmt.key)]
         requested = export.rebuild_requested_at is not None and not plan.is_release
         if (
@@ -143,7 +140,7 @@ def due_jobs(*, force: bool = False, now: datetime.datetime | None = None) -> li
         )
         if waiting and not force and not requested:
             continue
-        jobs.append(Job(plan, fmt, fingerprint, export, rank))
+        jobs.append(Job(plan, fmt, fingerprint, export, year))
     return sorted(jobs, key=Job.order)
 
 
@@ -262,7 +259,7 @@ def collect_garbage(now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     current = {
         plan.fingerprint(fmt.key, organisation)
-        for plan, organisation, _rank in _plans()
+        for plan, organisation, _year in _plans()
         for fmt in formats_for(plan.scope)
     }
     stale = ExportFile.objects.exclude(fingerprint__in=current).filter(
