@@ -38,7 +38,11 @@ RETRY_MAX = datetime.timedelta(hours=1)
 UNAVAILABLE_RETRY = datetime.timedelta(minutes=10)
 # Files no longer current are kept this long, for downloads already under way.
 KEEP_SUPERSEDED = datetime.timedelta(hours=1)
-SCOPE_ORDER = {"edition": 0, "chapter": 1, "assessment": 2}
+# The edition's PDF, the most asked for, first; recordings shortest first, so the most of them
+# can be heard soonest (the edition's recording reads every assessment again and takes longest;
+# chapters have none today, placed between should they get one).
+PDF_SCOPE_ORDER = {"edition": 0, "chapter": 1, "assessment": 2}
+AUDIO_SCOPE_ORDER = {"assessment": 0, "chapter": 1, "edition": 2}
 
 
 @dataclass
@@ -56,15 +60,15 @@ class Job:
     def order(self) -> tuple:
         # PDFs (a second or less) before audio (a minute or more); what readers can ask for now
         # before what a release will need, the nearest release first; the newest edition's
-        # files, which most readers come for, before the archive's; the edition's file, the
-        # most asked for, first.
+        # files, which most readers come for, before the archive's; then by scope (above).
         release = self.plan.release_at
+        audio = self.fmt.kind == "audio"
         return (
-            self.fmt.kind == "audio",
+            audio,
             self.prepared,
             release.timestamp() if release else 0,
             -self.edition_year,
-            SCOPE_ORDER[self.plan.scope],
+            (AUDIO_SCOPE_ORDER if audio else PDF_SCOPE_ORDER)[self.plan.scope],
             self.plan.root.path,
         )
 

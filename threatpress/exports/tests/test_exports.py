@@ -202,6 +202,20 @@ def test_the_newest_editions_files_are_built_before_the_archives(site_tree, engi
     assert jobs[0].plan.scope == "edition" and editions[jobs[0].plan.edition_row.pk] == 2026
 
 
+def test_recordings_are_made_shortest_first_and_the_edition_pdf_first(site_tree, engines):
+    """The edition's recording reads every assessment again (chapters have none): made last, it
+    keeps no reader of a single assessment waiting for a minute or more. The edition's PDF, a
+    second's work and the file most asked for, still comes first."""
+    build_edition(site_tree.reports, 2026)
+    jobs = builder.due_jobs()
+    rank = {"assessment": 0, "chapter": 1, "edition": 2}
+    scopes = {kind: [j.plan.scope for j in jobs if j.fmt.kind == kind] for kind in ("pdf", "audio")}
+    assert set(scopes["audio"]) == {"assessment", "edition"}
+    assert scopes["audio"] == sorted(scopes["audio"], key=rank.get)
+    assert scopes["pdf"][0] == "edition" and "chapter" in scopes["pdf"]
+    assert scopes["pdf"] == sorted(scopes["pdf"], key=lambda scope: -rank[scope])
+
+
 def test_an_old_file_name_redirects_to_the_current_one(client, edition):
     builder.build_due()
     response = client.get("/en/reports/2026/national-threat-assessment-draft-2026.pdf")
