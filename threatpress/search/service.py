@@ -215,29 +215,33 @@ def _join(scores: dict[int, float], pages: QuerySet, best_first: bool):
     return sorted(rows, key=lambda row: (sign * scores[row[0]], -row[0]))
 
 
-def _postgres_matches(query: ParsedQuery, pages: QuerySet, backend) -> list[tuple[int, str, str]]:
+def _postgres_entries(query: ParsedQuery, backend):
+    """The index rows (of pages) that hold the words, and the query compiler that matched them."""
     from modelsearch.backends.database.postgres.postgres import (
         IndexEntry,
         PostgresSearchQueryCompiler,
     )
 
     compiler = PostgresSearchQueryCompiler(Page.objects.all(), query.search_query())
+    entries = IndexEntry.objects.filter(
+        content_type__in=get_descendants_content_types_pks(Page),
+        body=compiler.build_tsquery(compiler.query, config=backend.config),
+    )
+    return entries, compiler
+
+
+def _postgres_matches(query: ParsedQuery, pages: QuerySet, backend) -> list[tuple[int, str, str]]:
+    entries, compiler = _postgres_entries(query, backend)
     config = backend.config
     rank = compiler.build_tsrank(F("title"), compiler.query, config=config) * F(
         "title_norm"
     ) + compiler.build_tsrank(F("body"), compiler.query, config=config)
-    scored = (
-        IndexEntry.objects.filter(
-            content_type__in=get_descendants_content_types_pks(Page),
-            body=compiler.build_tsquery(compiler.query, config=config),
-        )
-        .annotate(score=rank)
-        .values_list("object_id", "score")
-    )
+    scored = entries.annotate(score=rank).values_list("object_id", "score")
     return _join({int(pk): score for pk, score in scored}, pages, best_first=True)
 
 
-def _sqlite_matches(query: ParsedQuery, pages: QuerySet) -> list[tuple[int, str, str]]:
+def _sqlite_entries(query: ParsedQuery):
+    """The FTS rows (of pages) that hold the words, and the query compiler that matched them."""
     from modelsearch.backends.database.sqlite.query import MatchExpression
     from modelsearch.backends.database.sqlite.query import normalize as sqlite_normalize
     from modelsearch.backends.database.sqlite.sqlite import (
@@ -247,16 +251,48 @@ def _sqlite_matches(query: ParsedQuery, pages: QuerySet) -> list[tuple[int, str,
 
     compiler = SQLiteSearchQueryCompiler(Page.objects.all(), query.search_query())
     match = MatchExpression(["body"], compiler.build_search_query(sqlite_normalize(compiler.query)))
-    scored = (
-        SQLiteFTSIndexEntry.objects.filter(match)
-        .filter(index_entry__content_type__in=get_descendants_content_types_pks(Page))
-        .annotate(score=compiler._build_rank_expression(compiler.get_search_vectors(), None))
-        .values_list("index_entry__object_id", "score")
+    entries = SQLiteFTSIndexEntry.objects.filter(match).filter(
+        index_entry__content_type__in=get_descendants_content_types_pks(Page)
     )
+    return entries, compiler
+
+
+def _sqlite_matches(query: ParsedQuery, pages: QuerySet) -> list[tuple[int, str, str]]:
+    entries, compiler = _sqlite_entries(query)
+    scored = entries.annotate(
+        score=compiler._build_rank_expression(compiler.get_search_vectors(), None)
+    ).values_list("index_entry__object_id", "score")
     # bm25(): lower is better.
     return _join({int(pk): score for pk, score in scored}, pages, best_first=False)
 
 
+def _matching_ids(query: ParsedQuery, backend) -> set[int] | None:
+    """The pks of every page (public or not) that holds the words, unranked; None where the
+    backend is not one of Wagtail's database backends."""
+    if connection.vendor == "sqlite":
+        from modelsearch.backends.database.sqlite.sqlite import SQLiteSearchBackend
+
+        if isinstance(backend, SQLiteSearchBackend):
+            entries, _ = _sqlite_entries(query)
+            return {int(pk) for pk in entries.values_list("index_entry__object_id", flat=True)}
+    elif connection.vendor == "postgresql":
+        from modelsearch.backends.database.postgres.postgres import PostgresSearchBackend
+
+        if isinstance(backend, PostgresSearchBackend):
+            entries, _ = _postgres_entries(query, backend)
+            return {int(pk) for pk in entries.values_list("object_id", flat=True)}
+    return None
+
+
 def count(query: ParsedQuery, locale: Locale, filters: Filters, choices: Choices) -> int:
+    """How many pages the search would find (for suggestions): the same match, but no ranking
+    and no titles, which a count does not need."""
     pages = candidates(locale, filters, choices)
-    return len(matches(query, pages)) if query else pages.count()
+    if not query:
+        return pages.count()
+    found = _matching_ids(query, get_search_backend())
+    if found is None:
+        return len(matches(query, pages))
+    if not found:
+        return 0
+    return sum(1 for pk in pages.values_list("pk", flat=True) if pk in found)

@@ -352,6 +352,28 @@ class SearchTests(TestCase):
         assert [(w.label, w.count) for w in words] == [("sabotage", 1), ("grid", 2)]
         assert "Check the spelling" in response.content.decode()
 
+    def test_suggestions_count_only_what_a_reader_may_find(self):
+        """The counts come from a cheaper query than the search's own (no ranking): it must
+        still leave out what the index holds and no reader may see."""
+        unpublished = assessment(2026, "judgment-2-1")
+        rewrite(unpublished, summary=f"{UNIQUE} grid, unpublished.")
+        unpublished.unpublish()
+        restricted = assessment(2026, "judgment-2-2")
+        rewrite(restricted, summary=f"{UNIQUE} grid, restricted.")
+        PageViewRestriction.objects.create(
+            page=restricted, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+        )
+        draft = assessment(2026, "judgment-2-3")
+        draft.summary = f"{UNIQUE} grid, draft."
+        draft.save_revision()
+
+        response = search(self.client, f"sabotage {UNIQUE} grid")
+        words = response.context["suggestions"]["words"]
+        assert [(w.label, w.count) for w in words] == [("sabotage", 1), ("grid", 2)]
+        response = search(self.client, "grid", chapter="chapter-2")
+        [offer] = response.context["suggestions"]["unfiltered"]
+        assert offer.count == 2
+
     # Counting and the header ----------------------------------------------------------------------
 
     def test_a_search_is_counted_once_with_its_result_count(self):
