@@ -10,6 +10,13 @@ their index, each language's feed and the sitemap. Other editions are untouched.
 
 A page outside any edition (the home page, the archive, an information page) can change the
 chrome of every page (header, footer, the site's name), so it purges everything.
+
+One change is narrower: an assessment published again with only its own text changed (its body
+and footnotes; its key judgment, summary, probability, horizon, regions and address as before)
+alters no other page's navigation or listing. It alters the page itself, the edition's print
+view, and the files made of it: the PDFs and recordings of its chapter and edition are then
+"being prepared", which the chapter, the edition and its routes, the archive and the home page
+show, as do the API's records of them. Its language's feed and the sitemap carry its date.
 """
 
 from __future__ import annotations
@@ -109,6 +116,27 @@ def edition_paths(edition: Page) -> set[str]:
         assessment_ids += list(tree.type(AssessmentPage).values_list("pk", flat=True))
     paths |= region_paths(assessment_ids)
     paths |= _language_paths(languages)
+    return paths
+
+
+def own_text_paths(page: Page) -> set[str]:
+    """The public addresses that change when only `page`'s own text changed (see above): the page,
+    the pages above it that offer downloads made of it (chapter, edition and its routes, archive,
+    home page), the API's records of them, its language's feed and the sitemap."""
+    edition = _edition_of(page)
+    if edition is None:
+        return {EVERYTHING}
+    above = list(Page.objects.ancestor_of(page).filter(depth__gt=1))
+    paths: set[str] = set(SITE_WIDE)
+    paths |= _api_paths([*above, page])
+    for each in (*above, page):
+        path = _path(each)
+        if path is None:
+            continue
+        routes = EDITION_ROUTES if each.pk == edition.pk else ("",)
+        paths.update(f"{path}{route}" for route in routes)
+    with translation.override(page.locale.language_code):
+        paths.add(reverse("feed"))  # its entry's date
     return paths
 
 

@@ -15,7 +15,14 @@ from django.db import connection, transaction
 from wagtail.models import Page, Site
 
 from . import purge_log, store
-from .affected import EDITION_ROUTES, _api_paths, _language_paths, _path, affected_paths
+from .affected import (
+    EDITION_ROUTES,
+    _api_paths,
+    _language_paths,
+    _path,
+    affected_paths,
+    own_text_paths,
+)
 
 logger = logging.getLogger(__name__)
 PENDING = "_threatpress_cache_purge"
@@ -81,7 +88,7 @@ def _pending() -> dict | None:
         pending = getattr(callback, PENDING, None)
         if pending is not None and not pending["done"]:
             return pending
-    pending = {"paths": set(), "pages": set(), "done": False}
+    pending = {"paths": set(), "pages": set(), "own_text": set(), "done": False}
 
     def purge_on_commit() -> None:
         pending["done"] = True
@@ -95,6 +102,8 @@ def _pending() -> dict | None:
 def _purge_pending(pending: dict) -> None:
     paths = set(pending["paths"])
     paths |= paths_for_pages(pending["pages"])
+    for page in Page.objects.filter(pk__in=pending["own_text"] - pending["pages"]):
+        paths |= own_text_paths(page)
     purge_now(paths)
 
 
@@ -123,15 +132,16 @@ def purge_after_commit(paths: Iterable[str]) -> None:
         pending["paths"] |= set(paths)
 
 
-def page_changed(page: Page, *, before_change: bool = False) -> None:
+def page_changed(page: Page, *, before_change: bool = False, own_text_only: bool = False) -> None:
     """Purge what `page` affects after the commit. Its addresses are worked out then, once per
     edition however many of its pages changed; `before_change` works them out now instead, for
-    addresses a move or deletion is about to change."""
+    addresses a move or deletion is about to change. With `own_text_only` (an assessment
+    published again with only its body changed), fewer: affected.own_text_paths."""
     if before_change:
         purge_after_commit(affected_paths(page))
         return
     pending = _pending()
     if pending is None:
-        purge_now(paths_for_pages([page.pk]))
+        purge_now(own_text_paths(page) if own_text_only else paths_for_pages([page.pk]))
     else:
-        pending["pages"].add(page.pk)
+        pending["own_text" if own_text_only else "pages"].add(page.pk)

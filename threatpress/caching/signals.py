@@ -17,10 +17,36 @@ from .affected import region_paths
 from .invalidation import page_changed, purge_after_commit
 from .purge_log import EVERYTHING
 
+# Set by the save a publish makes, read by the page_published signal that follows it.
+OWN_TEXT_ONLY = "_threatpress_own_text_only"
+# Fields an assessment may change and still have changed only its own text (affected.py), and
+# the bookkeeping a publish changes that no reader sees. Any other field, or one added later,
+# counts as a change other pages may show.
+OWN_TEXT_FIELDS = frozenset({"body"})
+BOOKKEEPING_FIELDS = frozenset(
+    {
+        "latest_revision_id",
+        "live_revision_id",
+        "has_unpublished_changes",
+        "last_published_at",
+        "latest_revision_created_at",
+        "draft_title",
+        "locked",
+        "locked_at",
+        "locked_by_id",
+        "owner_id",
+    }
+)
+
 
 @receiver(page_published)
+def published(sender, instance, **kwargs) -> None:
+    page_changed(instance, own_text_only=instance.__dict__.pop(OWN_TEXT_ONLY, False))
+
+
 @receiver(page_unpublished)
-def publish_state_changed(sender, instance, **kwargs) -> None:
+def unpublished(sender, instance, **kwargs) -> None:
+    instance.__dict__.pop(OWN_TEXT_ONLY, None)
     page_changed(instance)
 
 
@@ -40,16 +66,42 @@ def deleted(sender, instance, **kwargs) -> None:
         page_changed(instance, before_change=True)
 
 
-def _regions_before_publish(sender, instance, update_fields=None, **kwargs) -> None:
-    """Publishing saves the whole page (a draft saves a few fields): the country pages of the
-    regions it names *before* the change are affected too, if it stops naming one."""
-    if instance.pk and update_fields is None:
+def _own_text_only(instance) -> bool:
+    """True when saving `instance` changes only its own text: it was live, stays live, and every
+    field other pages may show (and the regions it names) is as the database has it."""
+    model = type(instance)
+    compared = [
+        field.attname
+        for field in model._meta.concrete_fields
+        if field.attname not in OWN_TEXT_FIELDS | BOOKKEEPING_FIELDS
+    ]
+    before = model.objects.filter(pk=instance.pk).values(*compared).first()
+    if before is None or not before["live"]:
+        return False
+    if any(getattr(instance, name) != value for name, value in before.items()):
+        return False
+    named = model.regions.through.objects.filter(assessmentpage_id=instance.pk)
+    return set(named.values_list("region_id", flat=True)) == {r.pk for r in instance.regions.all()}
+
+
+def _before_publish(sender, instance, update_fields=None, **kwargs) -> None:
+    """Publishing saves the whole page (a draft saves a few fields). If only its own text
+    changes, the publish purges less (affected.own_text_paths). Otherwise the country pages of
+    the regions it names *before* the change are affected too, if it stops naming one."""
+    instance.__dict__.pop(OWN_TEXT_ONLY, None)
+    if not instance.pk or update_fields is not None:
+        return
+    if _own_text_only(instance):
+        instance.__dict__[OWN_TEXT_ONLY] = True
+    else:
         purge_after_commit(region_paths([instance.pk]))
 
 
 def _export_built(sender, instance, **kwargs) -> None:
-    """A PDF or recording is ready: its page and the archive now offer it."""
-    page_changed(instance.export.page)
+    """A PDF or recording is ready: its page (and, for an edition's file, the archive) now offers
+    it. Those are among the addresses a change of the page's own text purges, not the rest of
+    its edition: a fresh install or a new body has a dozen files built one after the other."""
+    page_changed(instance.export.page, own_text_only=True)
 
 
 def _translation_marked(sender, instance, **kwargs) -> None:
@@ -76,9 +128,7 @@ def connect() -> None:
     from threatpress.reports.models import AssessmentPage
     from threatpress.translations.models import TranslationState
 
-    pre_save.connect(
-        _regions_before_publish, sender=AssessmentPage, dispatch_uid="tp-cache-regions"
-    )
+    pre_save.connect(_before_publish, sender=AssessmentPage, dispatch_uid="tp-cache-regions")
     post_save.connect(_export_built, sender=ExportFile, dispatch_uid="tp-cache-export")
     post_save.connect(_translation_marked, sender=TranslationState, dispatch_uid="tp-cache-tr")
     post_save.connect(_identity_changed, sender=SiteIdentity, dispatch_uid="tp-cache-identity")

@@ -4,12 +4,15 @@ test's crawler) before and after each kind of change."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.utils import translation
 from wagtail.models import Locale
 
 from threatpress.caching import policy, purge_log
 from threatpress.conftest import translate_tree
+from threatpress.exports import builder
 from threatpress.publishing.tests.test_leak import crawl
 from threatpress.regions.models import Region
 from threatpress.reports.models import AssessmentPage
@@ -45,13 +48,15 @@ def purged(log) -> set[str]:
 
 def cacheable(fetched: dict) -> dict:
     """What the page cache or a shared cache may hold: 200s at cacheable addresses, and the
-    API's answers without a query string (public for a minute; our VCL keeps them)."""
+    API's answers without a query string (public for a minute; our VCL keeps them). Not the
+    PDFs and recordings: `no-cache`, a shared cache asks the app again before each use."""
     return {
         url: body
-        for url, (status, body, _) in fetched.items()
+        for url, (status, body, headers) in fetched.items()
         if status == 200
         and "?" not in url
         and (policy.cacheable_path(url) or url.startswith("/api/v2/"))
+        and not re.search(r"^Cache-Control:.*\bno-(cache|store)\b", headers, re.M | re.I)
     }
 
 
@@ -124,3 +129,59 @@ def test_every_changed_address_is_purged_and_the_other_edition_is_not(
             assert any(u.startswith("/en/") for u in changed)  # the switcher of the original
         assert not [p for p in paths if p.startswith(older_path)], change.__name__
         before = after
+
+
+def test_a_new_body_purges_its_page_and_what_offers_its_files_and_nothing_else(
+    client, site, settings, engines, django_capture_on_commit_callbacks
+):
+    """An assessment published again with only its body changed: the crawl finds every address
+    whose response changed among the purged ones (its page, the print view, and the pages whose
+    PDF of it is now being prepared), and the purge leaves the edition's other judgments, its
+    country pages and the other language alone."""
+    older, current = site
+    log = settings.THREATPRESS_CACHE_PURGE_LOG
+    with django_capture_on_commit_callbacks(execute=True):
+        builder.build_due()  # every file ready: a new body makes some of them "being prepared"
+    before = cacheable(crawl(client, SEEDS))
+    log.unlink(missing_ok=True)
+    page = AssessmentPage.objects.descendant_of(current).exclude(regions=None).first()
+    page.body = [{"type": "paragraph", "value": "<p>The reasoning, written again.</p>"}]
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+    translation.activate("en")
+    after = cacheable(crawl(client, SEEDS))
+    paths = purged(log)
+    changed = {u for u in before.keys() | after.keys() if before.get(u) != after.get(u)}
+    assert page.url in changed and current.url in changed  # its text; the edition's PDF
+    assert changed <= paths, sorted(changed - paths)
+    others = AssessmentPage.objects.descendant_of(current).exclude(pk=page.pk)
+    assert not {other.url for other in others} & paths
+    assert "/en/regions/ruritania/" not in paths
+    assert not [p for p in paths if p.startswith(("/lt/", older.url))]
+
+
+def test_a_finished_file_purges_the_pages_that_offer_it_and_not_the_edition(
+    client, site, settings, engines, django_capture_on_commit_callbacks
+):
+    """A judgment's PDF and recording, then the edition's, finished one after the other: each
+    purge holds every address whose response changed, and none of the other judgments'."""
+    older, current = site
+    log = settings.THREATPRESS_CACHE_PURGE_LOG
+    page = AssessmentPage.objects.descendant_of(current).order_by("path").last()
+    for root in (page, current):
+        before = cacheable(crawl(client, SEEDS))
+        log.unlink(missing_ok=True)
+        jobs = [job for job in builder.due_jobs() if job.plan.root.pk == root.pk]
+        assert jobs
+        with django_capture_on_commit_callbacks(execute=True):
+            for job in jobs:
+                builder.build(job)
+        translation.activate("en")
+        after = cacheable(crawl(client, SEEDS))
+        paths = purged(log)
+        changed = {u for u in before.keys() | after.keys() if before.get(u) != after.get(u)}
+        assert root.url in changed  # it now offers the file
+        assert changed <= paths, sorted(changed - paths)
+        others = AssessmentPage.objects.descendant_of(current).exclude(pk=page.pk)
+        assert not {other.url for other in others} & paths
+        assert not [p for p in paths if p.startswith(("/lt/", older.url, "/en/regions/"))]

@@ -131,3 +131,69 @@ def test_everything_purges_every_address_from_the_front_cache(editions, log, var
     assert {PAGE, "/en/reports/2025/summary/", "/sitemap.xml", "/en/feed/"} <= paths
     # Hundreds of addresses, one connection: a new one each cost most of a second under load.
     assert len(paths) > 50 and len(Recorder.connections) == 1
+
+
+def _publish(page: AssessmentPage, change) -> None:
+    change(page)
+    page.save_revision().publish()
+
+
+def _new_body(page):
+    page.body = [{"type": "paragraph", "value": "<p>Only the reasoning changed.</p>"}]
+
+
+def _new_summary(page):
+    page.summary = "A summary the chapter and the country pages show."
+
+
+def _new_probability(page):
+    page.probability = "unlikely" if page.probability != "unlikely" else "likely"
+
+
+def _new_slug(page):
+    page.slug = "a-new-address"
+
+
+def _no_region(page):
+    page.regions = []
+
+
+@pytest.mark.parametrize(
+    ("change", "narrow"),
+    [
+        (_new_body, True),
+        (_new_summary, False),
+        (_new_probability, False),
+        (_new_slug, False),
+        (_no_region, False),
+    ],
+)
+def test_only_a_change_to_the_own_text_purges_less_than_the_edition(
+    editions, log, django_capture_on_commit_callbacks, change, narrow
+):
+    """A new body changes the page, the print view and what offers files made of it, never
+    another judgment's page; a change other pages show purges the whole edition."""
+    from threatpress.caching.affected import edition_paths
+    from threatpress.regions.models import Region
+
+    page = first_assessment(editions[1])
+    page.regions = [Region.objects.create(name="Ruritania", slug="ruritania", locale=page.locale)]
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+    log.unlink(missing_ok=True)
+    page = AssessmentPage.objects.get(pk=page.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        _publish(page, change)
+    paths = purged(log)
+    whole = edition_paths(editions[1])
+    others = AssessmentPage.objects.descendant_of(editions[1]).exclude(pk=page.pk)
+    assert others.count() >= 3
+    if narrow:
+        assert PAGE in paths and "/en/reports/2026/print/" in paths
+        assert {"/en/reports/2026/", "/en/reports/2026/chapter-1/", "/en/reports/"} <= paths
+        for other in others:
+            assert other.url not in paths and f"/api/v2/assessments/{other.pk}/" not in paths
+        assert "/en/regions/ruritania/" not in paths
+        assert paths < whole
+    else:
+        assert whole <= paths
