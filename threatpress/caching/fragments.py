@@ -126,3 +126,12 @@ def clear() -> None:
     global _generation, _values
     with _lock:
         _generation, _values = None, {}
+
+
+def hidden_subtrees() -> list[str]:
+    """publishing.visibility.hidden_subtrees(), shared until the next purge: every change to what
+    is hidden (publish, unpublish, expiry, a view restriction, a translation marked) purges.
+    Read-only for callers."""
+    from threatpress.publishing.visibility import hidden_subtrees as look_up
+
+    return remember("hidden-subtrees", None, look_up)

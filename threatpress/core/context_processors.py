@@ -13,7 +13,7 @@ from wagtail.models import Page, Site
 from threatpress.caching import fragments
 from threatpress.core.identity import IDENTITY_TEXT, site_identity
 from threatpress.core.request_locales import active_locale_id
-from threatpress.publishing.visibility import public_pages
+from threatpress.publishing.visibility import public_pages_now
 
 STANDING_PAGES = ("accessibility_page", "cookies_page", "about_page")
 
@@ -51,12 +51,15 @@ def _build_site_links(request: HttpRequest, site: Site, locale_id: int | None):
             "pk", "translation_key"
         )
     )
-    # The same pages in the reader's language (a page not yet translated gets no link).
+    # The same pages in the reader's language (a page not yet translated gets no link). The
+    # visibility rule as path prefixes: a cheaper query to build than its correlated form, and
+    # the hidden subtrees are shared with the rest of the request (and the next, until a purge).
+    hidden = fragments.hidden_subtrees()
     localized = {
         page.translation_key: page
-        for page in public_pages(Page.objects.filter(translation_key__in=keys.values()))
-        .filter(locale_id=locale_id)
-        .only("pk", "path", "depth", "url_path", "translation_key", "locale_id", "live")
+        for page in public_pages_now(
+            Page.objects.filter(translation_key__in=keys.values(), locale_id=locale_id), hidden
+        ).only("pk", "path", "depth", "url_path", "translation_key", "locale_id", "live")
     }
     home = None
     for name, pk in wanted.items():
@@ -67,7 +70,11 @@ def _build_site_links(request: HttpRequest, site: Site, locale_id: int | None):
                 home = page
     links.update(site_identity(request=request, locale_id=locale_id))
     if home is not None:
-        reports = public_pages(ReportsIndexPage.objects.child_of(home)).only("url_path").first()
+        reports = (
+            public_pages_now(ReportsIndexPage.objects.child_of(home), hidden)
+            .only("url_path")
+            .first()
+        )
         links["reports"] = reports.get_url(request) if reports else None
     return links
 

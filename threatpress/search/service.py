@@ -84,7 +84,7 @@ def choices_for(locale: Locale) -> Choices:
     restricting a page or marking a translation translated purges. Read-only for callers."""
 
     def build() -> Choices:
-        choices = _choices_for(locale, hidden_subtrees())
+        choices = _choices_for(locale, fragments.hidden_subtrees())
         choices.year_of("")  # settles its lazy part before other requests share it
         return choices
 
