@@ -103,6 +103,18 @@ def add_lithuanian():
     )
 
 
+def hide_an_unpublished_and_a_restricted_page(words: str) -> None:
+    """2026's judgment 2.1 unpublished and 2.2 restricted, each with `words` in its summary."""
+    unpublished = assessment(2026, "judgment-2-1")
+    rewrite(unpublished, summary=f"{words} unpublished.")
+    unpublished.unpublish()
+    restricted = assessment(2026, "judgment-2-2")
+    rewrite(restricted, summary=f"{words} restricted.")
+    PageViewRestriction.objects.create(
+        page=restricted, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+    )
+
+
 def reports():
     return ReportsIndexPage.objects.get()
 
@@ -233,14 +245,7 @@ class SearchTests(TestCase):
     def test_pages_that_are_not_public_are_never_found(self):
         drafts = build_edition(reports(), 2027, chapters=1, per_chapter=1)
         as_drafts(drafts)
-        unpublished = assessment(2026, "judgment-2-1")
-        rewrite(unpublished, summary=f"{UNIQUE} unpublished.")
-        unpublished.unpublish()
-        restricted = assessment(2026, "judgment-2-2")
-        rewrite(restricted, summary=f"{UNIQUE} restricted.")
-        PageViewRestriction.objects.create(
-            page=restricted, restriction_type=PageViewRestriction.PASSWORD, password="secret"
-        )
+        hide_an_unpublished_and_a_restricted_page(UNIQUE)
         assert titles(search(self.client, "2027")) == []
         assert titles(search(self.client, UNIQUE)) == []
         assert titles(search(self.client, year="2027")) == []
@@ -355,14 +360,7 @@ class SearchTests(TestCase):
     def test_suggestions_count_only_what_a_reader_may_find(self):
         """The counts come from a cheaper query than the search's own (no ranking): it must
         still leave out what the index holds and no reader may see."""
-        unpublished = assessment(2026, "judgment-2-1")
-        rewrite(unpublished, summary=f"{UNIQUE} grid, unpublished.")
-        unpublished.unpublish()
-        restricted = assessment(2026, "judgment-2-2")
-        rewrite(restricted, summary=f"{UNIQUE} grid, restricted.")
-        PageViewRestriction.objects.create(
-            page=restricted, restriction_type=PageViewRestriction.PASSWORD, password="secret"
-        )
+        hide_an_unpublished_and_a_restricted_page(f"{UNIQUE} grid,")
         draft = assessment(2026, "judgment-2-3")
         draft.summary = f"{UNIQUE} grid, draft."
         draft.save_revision()
