@@ -14,10 +14,11 @@ settings (the `env.sh` it writes), then:
    `delay()` (wrk2 and vegeta are not in Debian's archive here; a Python load generator could not
    reach these rates on two cores shared with the servers);
 4. at second 30 a Publisher publishes a changed assessment, English and Lithuanian in one
-   transaction, through Wagtail's PublishRevisionAction (the service the admin's Publish button
-   calls, with the user's permissions checked), from a process of its own (Publisher); a
-   second change, scheduled as the load starts, goes live at second 45, released by the running
-   scheduler (a scheduled go-live);
+   transaction, through Wagtail's PublishPageRevisionAction (the service the admin's Publish
+   button calls, with the user's permissions checked; the generic PublishRevisionAction an
+   earlier version used sends no `page_published`, so its change was never purged), from a
+   process of its own (Publisher); a second change, scheduled as the load starts, goes live at
+   second 45, released by the running scheduler (a scheduled go-live);
 5. from each change on, watchers fetch every affected address through Varnish and from each app
    server directly, over and over, and note when each shows the new text; at the end every
    address whose fresh render (from an app server, bypassing its cache) shows the text must show
@@ -319,11 +320,11 @@ def _save_changed(page, marker: str, user, go_live: datetime.datetime | None = N
 
 
 def _publish(pages, marker: str) -> None:
-    from wagtail.actions.publish_revision import PublishRevisionAction
+    from wagtail.actions.publish_page_revision import PublishPageRevisionAction
 
     user = publisher()
     for page in pages:
-        PublishRevisionAction(_save_changed(page, marker, user), user=user).execute()
+        PublishPageRevisionAction(_save_changed(page, marker, user), user=user).execute()
 
 
 class Publisher:
@@ -349,8 +350,10 @@ class Publisher:
         """Publish now; return the commit's time, as the child saw it."""
         self.process.stdin.write("publish\n")
         self.process.stdin.flush()
-        committed = float(self.process.stdout.readline())
+        committed, purged = (float(t) for t in self.process.stdout.readline().split())
         self.process.wait(timeout=60)
+        # The purges (purge log, then one PURGE per address to Varnish) run after the commit.
+        print(f"  purges sent {purged - committed:.2f} s after the commit", flush=True)
         return committed
 
 
@@ -363,7 +366,8 @@ def publish_child(argv: list[str]) -> int:
     pages = [Page.objects.get(pk=int(pk)).specific for pk in pks]
     print("ready", flush=True)
     sys.stdin.readline()
-    print(publish_now(pages, marker), flush=True)
+    committed = publish_now(pages, marker)  # returns once its on-commit purges have run
+    print(committed, time.time(), flush=True)
     return 0
 
 
@@ -405,12 +409,12 @@ def pages_showing(pages, marker: str, paths: list[str], host: str) -> set[str]:
 
 def schedule(pages, marker: str, instant: float) -> None:
     """Schedule a changed summary of `pages` for `instant` (a whole second), as the admin does."""
-    from wagtail.actions.publish_revision import PublishRevisionAction
+    from wagtail.actions.publish_page_revision import PublishPageRevisionAction
 
     go_live = datetime.datetime.fromtimestamp(instant, tz=datetime.UTC)
     user = publisher()
     for page in pages:
-        PublishRevisionAction(_save_changed(page, marker, user, go_live), user=user).execute()
+        PublishPageRevisionAction(_save_changed(page, marker, user, go_live), user=user).execute()
 
 
 # --- Watching --------------------------------------------------------------------------------
