@@ -1,6 +1,6 @@
 """Every kind of change that alters public pages, each sent to invalidation.page_changed.
 
-Wagtail's publish and unpublish actions send page_published / page_unpublished for every route
+Wagtail's publish and unpublish actions send published / page_unpublished for every route
 (the editor, the workflow, `publish_scheduled` for go-lives and expiries, the staged release),
 so scheduled changes need nothing of their own. Moves and deletions are purged at both the old
 addresses (computed before the change) and the new ones.
@@ -11,13 +11,13 @@ from __future__ import annotations
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction
-from wagtail.signals import page_published, page_unpublished, post_page_move, pre_page_move
+from wagtail.signals import page_unpublished, post_page_move, pre_page_move, published
 
 from .affected import region_paths
 from .invalidation import page_changed, purge_after_commit
 from .purge_log import EVERYTHING
 
-# Set by the save a publish makes, read by the page_published signal that follows it.
+# Set by the save a publish makes, read by the `published` signal that follows it.
 OWN_TEXT_ONLY = "_threatpress_own_text_only"
 # Fields an assessment may change and still have changed only its own text (affected.py), and
 # the bookkeeping a publish changes that no reader sees. Any other field, or one added later,
@@ -39,9 +39,12 @@ BOOKKEEPING_FIELDS = frozenset(
 )
 
 
-@receiver(page_published)
-def published(sender, instance, **kwargs) -> None:
-    page_changed(instance, own_text_only=instance.__dict__.pop(OWN_TEXT_ONLY, False))
+# Wagtail's generic `published`, which its page action sends after `page_published` and its
+# generic PublishRevisionAction sends alone: a page published through either is purged (once).
+@receiver(published)
+def published_page(sender, instance, **kwargs) -> None:
+    if isinstance(instance, Page):
+        page_changed(instance, own_text_only=instance.__dict__.pop(OWN_TEXT_ONLY, False))
 
 
 @receiver(page_unpublished)

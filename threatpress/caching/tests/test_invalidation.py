@@ -197,3 +197,19 @@ def test_only_a_change_to_the_own_text_purges_less_than_the_edition(
         assert paths < whole
     else:
         assert whole <= paths
+
+
+def test_a_page_published_through_the_generic_action_is_purged_too(
+    editions, log, django_capture_on_commit_callbacks
+):
+    """Wagtail 8's generic PublishRevisionAction sends `published` but not `page_published`
+    (the page action sends both): a page published through it is still purged, whole edition
+    and all, as the release-day benchmark once found it was not."""
+    from wagtail.actions.publish_revision import PublishRevisionAction
+
+    page = first_assessment(editions[1])
+    page.summary = "Published through the generic action."
+    revision = page.save_revision()
+    with django_capture_on_commit_callbacks(execute=True):
+        PublishRevisionAction(revision).execute()
+    assert {PAGE, "/en/reports/2026/summary/", "/en/reports/2026/chapter-1/"} <= purged(log)
