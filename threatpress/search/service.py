@@ -189,22 +189,31 @@ def matches(query: ParsedQuery, pages: QuerySet) -> list[tuple[int, str, str]]:
     query holds are all in the index's body (the stem fields are body fields, the title's stems
     among them), so the body alone is matched: the same pages, and an index serves it."""
     backend = get_search_backend()
-    # The backend modules are only importable where their index tables exist.
-    if connection.vendor == "sqlite":
-        from modelsearch.backends.database.sqlite.sqlite import SQLiteSearchBackend
-
-        if isinstance(backend, SQLiteSearchBackend):
-            return _sqlite_matches(query, pages)
-    elif connection.vendor == "postgresql":
-        from modelsearch.backends.database.postgres.postgres import PostgresSearchBackend
-
-        if isinstance(backend, PostgresSearchBackend):
-            return _postgres_matches(query, pages, backend)
+    kind = _database_backend(backend)
+    if kind == "sqlite":
+        return _sqlite_matches(query, pages)
+    if kind == "postgresql":
+        return _postgres_matches(query, pages, backend)
     # Any other backend: Wagtail's search as it is. It checks that every filter of its queryset
     # names an indexed field: the visibility rule's path filters stay inside a primary-key one.
     searchable = Page.objects.filter(pk__in=pages.values("pk")).only("pk", "path", "title")
     results = backend.search(query.search_query(), searchable, operator="and")
     return [(page.pk, page.path, page.title) for page in results]
+
+
+def _database_backend(backend) -> str | None:
+    """Which of Wagtail's database backends `backend` is, for the database in use: "sqlite" or
+    "postgresql" (the functions below query its tables directly); None for any other backend."""
+    # The backend modules are only importable where their index tables exist.
+    if connection.vendor == "sqlite":
+        from modelsearch.backends.database.sqlite.sqlite import SQLiteSearchBackend
+
+        return "sqlite" if isinstance(backend, SQLiteSearchBackend) else None
+    if connection.vendor == "postgresql":
+        from modelsearch.backends.database.postgres.postgres import PostgresSearchBackend
+
+        return "postgresql" if isinstance(backend, PostgresSearchBackend) else None
+    return None
 
 
 def _join(scores: dict[int, float], pages: QuerySet, best_first: bool):
@@ -269,18 +278,13 @@ def _sqlite_matches(query: ParsedQuery, pages: QuerySet) -> list[tuple[int, str,
 def _matching_ids(query: ParsedQuery, backend) -> set[int] | None:
     """The pks of every page (public or not) that holds the words, unranked; None where the
     backend is not one of Wagtail's database backends."""
-    if connection.vendor == "sqlite":
-        from modelsearch.backends.database.sqlite.sqlite import SQLiteSearchBackend
-
-        if isinstance(backend, SQLiteSearchBackend):
-            entries, _ = _sqlite_entries(query)
-            return {int(pk) for pk in entries.values_list("index_entry__object_id", flat=True)}
-    elif connection.vendor == "postgresql":
-        from modelsearch.backends.database.postgres.postgres import PostgresSearchBackend
-
-        if isinstance(backend, PostgresSearchBackend):
-            entries, _ = _postgres_entries(query, backend)
-            return {int(pk) for pk in entries.values_list("object_id", flat=True)}
+    kind = _database_backend(backend)
+    if kind == "sqlite":
+        entries, _ = _sqlite_entries(query)
+        return {int(pk) for pk in entries.values_list("index_entry__object_id", flat=True)}
+    if kind == "postgresql":
+        entries, _ = _postgres_entries(query, backend)
+        return {int(pk) for pk in entries.values_list("object_id", flat=True)}
     return None
 
 
