@@ -93,6 +93,17 @@ def _api_paths(pages: Iterable[Page]) -> set[str]:
     return paths
 
 
+def _page_paths(pages: Iterable[Page], edition: Page) -> set[str]:
+    """The addresses of `pages` that have one, with the edition's routes for `edition`."""
+    paths = set()
+    for page in pages:
+        path = _path(page)
+        if path is not None:
+            routes = EDITION_ROUTES if page.pk == edition.pk else ("",)
+            paths.update(f"{path}{route}" for route in routes)
+    return paths
+
+
 def edition_paths(edition: Page) -> set[str]:
     """Every public address an edition's content shows on, in every language."""
     from threatpress.reports.models import AssessmentPage
@@ -104,15 +115,7 @@ def edition_paths(edition: Page) -> set[str]:
     for copy in editions:
         tree = Page.objects.descendant_of(copy, inclusive=True)
         pages = [*tree, *Page.objects.ancestor_of(copy).filter(depth__gt=1)]
-        paths |= _api_paths(pages)
-        for page in pages:
-            path = _path(page)
-            if path is None:
-                continue
-            if page.pk == copy.pk:
-                paths.update(f"{path}{route}" for route in EDITION_ROUTES)
-            else:
-                paths.add(path)
+        paths |= _api_paths(pages) | _page_paths(pages, copy)
         assessment_ids += list(tree.type(AssessmentPage).values_list("pk", flat=True))
     paths |= region_paths(assessment_ids)
     paths |= _language_paths(languages)
@@ -126,15 +129,8 @@ def own_text_paths(page: Page) -> set[str]:
     edition = _edition_of(page)
     if edition is None:
         return {EVERYTHING}
-    above = list(Page.objects.ancestor_of(page).filter(depth__gt=1))
-    paths: set[str] = set(SITE_WIDE)
-    paths |= _api_paths([*above, page])
-    for each in (*above, page):
-        path = _path(each)
-        if path is None:
-            continue
-        routes = EDITION_ROUTES if each.pk == edition.pk else ("",)
-        paths.update(f"{path}{route}" for route in routes)
+    pages = [*Page.objects.ancestor_of(page).filter(depth__gt=1), page]
+    paths = set(SITE_WIDE) | _api_paths(pages) | _page_paths(pages, edition)
     with translation.override(page.locale.language_code):
         paths.add(reverse("feed"))  # its entry's date
     return paths
