@@ -49,7 +49,6 @@ def published_page(sender, instance, **kwargs) -> None:
 
 @receiver(page_unpublished)
 def unpublished(sender, instance, **kwargs) -> None:
-    instance.__dict__.pop(OWN_TEXT_ONLY, None)
     page_changed(instance)
 
 
