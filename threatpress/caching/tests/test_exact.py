@@ -60,6 +60,11 @@ def cacheable(fetched: dict) -> dict:
     }
 
 
+def changed_between(before: dict, after: dict) -> set[str]:
+    """The addresses whose cacheable response appeared, disappeared or differs."""
+    return {url for url in before.keys() | after.keys() if before.get(url) != after.get(url)}
+
+
 def unpublish_an_assessment(current):
     AssessmentPage.objects.descendant_of(current).order_by("path").first().unpublish()
 
@@ -119,7 +124,7 @@ def test_every_changed_address_is_purged_and_the_other_edition_is_not(
         after = cacheable(crawl(client, SEEDS))
         paths = purged(log)
         assert paths and purge_log.EVERYTHING not in paths, change.__name__
-        changed = {u for u in before.keys() | after.keys() if before.get(u) != after.get(u)}
+        changed = changed_between(before, after)
         assert changed, f"{change.__name__} altered no page: the test proves nothing"
         assert changed <= paths, (change.__name__, sorted(changed - paths))
         if change is drop_the_country:
@@ -151,7 +156,7 @@ def test_a_new_body_purges_its_page_and_what_offers_its_files_and_nothing_else(
     translation.activate("en")
     after = cacheable(crawl(client, SEEDS))
     paths = purged(log)
-    changed = {u for u in before.keys() | after.keys() if before.get(u) != after.get(u)}
+    changed = changed_between(before, after)
     assert page.url in changed and current.url in changed  # its text; the edition's PDF
     assert changed <= paths, sorted(changed - paths)
     others = AssessmentPage.objects.descendant_of(current).exclude(pk=page.pk)
@@ -179,7 +184,7 @@ def test_a_finished_file_purges_the_pages_that_offer_it_and_not_the_edition(
         translation.activate("en")
         after = cacheable(crawl(client, SEEDS))
         paths = purged(log)
-        changed = {u for u in before.keys() | after.keys() if before.get(u) != after.get(u)}
+        changed = changed_between(before, after)
         assert root.url in changed  # it now offers the file
         assert changed <= paths, sorted(changed - paths)
         others = AssessmentPage.objects.descendant_of(current).exclude(pk=page.pk)
