@@ -159,7 +159,7 @@ def site(tmp_path_factory, stats_server: str) -> dict[str, str]:
     )
     # collectstatic (compressing every file) touches no database: it runs beside setup_site.
     static = subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v0"],
+        manage_command("collectstatic", "--noinput", "-v0"),
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -182,9 +182,13 @@ def site(tmp_path_factory, stats_server: str) -> dict[str, str]:
     return env
 
 
+def manage_command(*args: str) -> list[str]:
+    return [sys.executable, str(ROOT / "manage.py"), *args]
+
+
 def manage(env: dict[str, str], *args: str) -> str:
     result = subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), *args],
+        manage_command(*args),
         cwd=ROOT,
         env=env,
         check=True,
