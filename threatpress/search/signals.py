@@ -18,4 +18,8 @@ def reindex_published_page(sender, instance: Page, **kwargs) -> None:
 
 
 def connect() -> None:
+    from . import result_text
+    from .service import RESULT_TYPES
+
     page_published.connect(reindex_published_page, dispatch_uid="threatpress_search_reindex")
+    result_text.connect(RESULT_TYPES)

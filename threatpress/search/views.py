@@ -24,8 +24,9 @@ from threatpress.reports.scale import band_label
 from . import service
 from .forms import FilterForm
 from .query import ParsedQuery, parse
+from .result_text import stored_or_computed
 from .snippets import highlight, snippet
-from .text import indexed_text, stems_of, words
+from .text import stems_of, words
 
 PER_PAGE = 10
 MAX_WORD_SUGGESTIONS = 5
@@ -52,12 +53,16 @@ class Suggestion:
     language: str = ""  # set when the link leads to another language's search
 
 
-def _kind(page: Page) -> str:
-    if isinstance(page, AssessmentPage):
+def _is(page: Page, model: type[Page]) -> bool:
+    return issubclass(page.specific_class or Page, model)
+
+
+def _kind(model: type | None) -> str:
+    if model is not None and issubclass(model, AssessmentPage):
         return pgettext("search result", "Assessment")
-    if isinstance(page, ChapterPage):
+    if model is not None and issubclass(model, ChapterPage):
         return pgettext("search result", "Chapter")
-    if isinstance(page, EditionPage):
+    if model is not None and issubclass(model, EditionPage):
         return pgettext("search result", "Edition")
     return pgettext("search result", "Page")
 
@@ -65,8 +70,9 @@ def _kind(page: Page) -> str:
 @dataclass(frozen=True)
 class Shown:
     """What a result shows of a page whatever the reader's words, kept per page until the next
-    purge (caching/fragments.py): a search then loads no page bodies for results it has shown
-    before, and cuts their words and stems only once."""
+    purge (caching/fragments.py). Built from the page's plain row and its stored text and stems
+    (result_text.py), never from its body; a search then cuts the words of a result it has shown
+    before only once."""
 
     title: str
     url: str
@@ -83,11 +89,17 @@ def _shown(request, pks: list[int], language: str) -> dict[int, Shown]:
     keys = [(pk, language, site.pk if site else None) for pk in pks]
 
     def build(missing: list[tuple[int, str, int | None]]) -> dict:
-        pages = Page.objects.filter(pk__in=[pk for pk, _, _ in missing]).specific()
-        pages = {page.pk: page for page in pages}
+        # Plain rows and the stored text (result_text.py): no page body is loaded.
+        pages = {page.pk: page for page in Page.objects.filter(pk__in=[k[0] for k in missing])}
+        texts = stored_or_computed(pages.values())
         # The chapter above each assessment, and the probability terms of the editions, at once.
         steplen = Page.steplen
-        assessments = [p for p in pages.values() if isinstance(p, AssessmentPage)]
+        assessments = [p for p in pages.values() if _is(p, AssessmentPage)]
+        probabilities = dict(
+            AssessmentPage.objects.filter(pk__in=[p.pk for p in assessments]).values_list(
+                "pk", "probability"
+            )
+        )
         chapter_paths = {page.path[:-steplen] for page in assessments}
         chapters = dict(Page.objects.filter(path__in=chapter_paths).values_list("path", "title"))
         edition_paths = {path[:-steplen] for path in chapter_paths}
@@ -99,22 +111,25 @@ def _shown(request, pks: list[int], language: str) -> dict[int, Shown]:
         }
         built = {}
         for key in missing:
-            page = pages.get(key[0])
-            if page is None:
+            page, stored = pages.get(key[0]), texts.get(key[0])
+            if page is None or stored is None:
                 continue
-            text = indexed_text(page, title=False, related=False)
-            found = words(text)
+            found = words(stored.text)
+            stems = stored.stems.split(" ") if stored.stems else []
+            if len(stems) != len(found):  # a stem that holds a space (a compatibility letter)
+                stems = stems_of(found, language)
             chapter, probability = "", ""
-            if isinstance(page, AssessmentPage):
+            if page.pk in probabilities:
                 chapter = chapters.get(page.path[:-steplen], "")
-                probability = terms.get((page.path[: -2 * steplen], page.probability), "")
+                term = (page.path[: -2 * steplen], probabilities[page.pk])
+                probability = terms.get(term, "")
             built[key] = Shown(
                 title=page.title,
                 url=page.get_url(request) or "",
-                kind=_kind(page),
-                text=text,
+                kind=_kind(page.specific_class),
+                text=stored.text,
                 words=tuple(found),
-                stems=tuple(stems_of(found, language)),
+                stems=tuple(stems),
                 chapter=chapter,
                 probability=probability,
             )

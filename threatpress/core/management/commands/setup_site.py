@@ -6,13 +6,14 @@ from wagtail.models import Page
 
 from threatpress.core.locales import ensure_locales
 from threatpress.publishing.roles import ensure_editorial_roles
-from threatpress.search.upgrade import index_lacks_stems
+from threatpress.search.upgrade import fill_result_texts, index_lacks_stems
 
 
 class Command(BaseCommand):
     help = (
         "Apply migrations, create the configured locales and the editorial roles and workflow, "
-        "load the demo content if missing, rebuild a search index that lacks the pages' stems "
+        "load the demo content if missing, catch up a search index or result texts made by an "
+        "earlier version "
         "and make sure an admin exists."
     )
 
@@ -28,4 +29,6 @@ class Command(BaseCommand):
         if index_lacks_stems():  # an index from before the search stemmed (docs/search.md)
             self.stdout.write("Rebuilding the search index with the pages' stems...")
             call_command("update_index", verbosity=0, stdout=self.stdout)
+        if filled := fill_result_texts():  # pages saved before results' texts were stored
+            self.stdout.write(f"Stored the search result text of {filled} pages.")
         call_command("ensure_admin", verbosity=verbosity, stdout=self.stdout)
