@@ -64,6 +64,11 @@ def _values_now() -> dict[Hashable, object] | None:
     return _current_values(generation)
 
 
+def active() -> bool:
+    """Whether values are kept now (see `_values_now`)."""
+    return _values_now() is not None
+
+
 def remember(
     kind: str, key: Hashable, build: Callable[[], T], keep: Callable[[T], bool] | None = None
 ) -> T:

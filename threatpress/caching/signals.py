@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_unpublished, post_page_move, pre_page_move, published
 
 from .affected import region_paths
@@ -124,6 +124,12 @@ def _identity_changed(sender, instance, created: bool, **kwargs) -> None:
         purge_after_commit({EVERYTHING})
 
 
+def _site_changed(sender, instance, **kwargs) -> None:
+    # Every address of the site may change (its host, port or root page), and the Site each
+    # process remembers for a host (sites.py) with them.
+    purge_after_commit({EVERYTHING})
+
+
 def connect() -> None:
     from threatpress.core.models import SiteIdentity
     from threatpress.exports.models import ExportFile
@@ -138,6 +144,8 @@ def connect() -> None:
     post_delete.connect(
         _restriction_changed, sender=PageViewRestriction, dispatch_uid="tp-cache-vr-del"
     )
+    post_save.connect(_site_changed, sender=Site, dispatch_uid="tp-cache-site")
+    post_delete.connect(_site_changed, sender=Site, dispatch_uid="tp-cache-site-del")
 
 
 connect()

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from wagtail.models import PageViewRestriction
+from wagtail.models import PageViewRestriction, Site
 
 from threatpress.caching import fragments, purge_log
 from threatpress.conftest import build_edition, publish_all, translate_tree
@@ -200,3 +200,32 @@ def test_search_results_are_remembered_and_a_publish_shows_the_new_text(client, 
     assert title == "Zeeland's ports are a full sentence."
     assert url == "/en/reports/2026/chapter-1/judgment-1-2/"
     assert "<mark>Zeeland</mark>" in snippet
+
+
+def site_queries(client, path: str = PAGE) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200
+    return sum('FROM "wagtailcore_site"' in query["sql"] for query in captured)
+
+
+def test_the_site_is_looked_up_once_and_again_after_a_site_changes(client, edition, site_tree):
+    site_queries(client)
+    assert site_queries(client) == 0  # the remembered Site (caching/sites.py)
+
+    site = Site.objects.get()
+    site.hostname, site.is_default_site = "elsewhere.example", False
+    site.save()
+    # No Site answers this host any more: Wagtail's 404, not the remembered Site's page.
+    assert client.get(PAGE).status_code == 404
+    site.hostname, site.is_default_site = "localhost", True
+    site.save()
+    assert "Judgment 1.2 of 2026" in html(client)
+
+
+def test_a_host_django_refuses_is_not_remembered(client, edition):
+    html(client)
+    response = client.get(PAGE, HTTP_HOST="made-up.example")
+    assert response.status_code == 400
+    held = [key for key in fragments._values if key[0] == "site-for-host"]
+    assert held and all(host != "made-up.example" for host, _port in (key[1] for key in held))
