@@ -12,11 +12,13 @@ A page outside any edition (the home page, the archive, an information page) can
 chrome of every page (header, footer, the site's name), so it purges everything.
 
 One change is narrower: an assessment published again with only its own text changed (its body
-and footnotes; its key judgment, summary, probability, horizon, regions and address as before)
-alters no other page's navigation or listing. It alters the page itself, the edition's print
-view, and the files made of it: the PDFs and recordings of its chapter and edition are then
-"being prepared", which the chapter, the edition and its routes, the archive and the home page
-show, as do the API's records of them. Its language's feed and the sitemap carry its date.
+and footnotes, its summary; its key judgment, probability, horizon, regions and address as
+before) alters no other page's navigation. It alters the page itself, the edition's print view,
+and the files made of it: the PDFs and recordings of its chapter and edition are then "being
+prepared", which the chapter, the edition and its routes, the archive and the home page show,
+as do the API's records of them. Its language's feed and the sitemap carry its date. A new
+summary also shows where the judgment is listed with it: its chapter and the edition's summary
+(both among the above) and the country pages of its regions.
 """
 
 from __future__ import annotations
@@ -122,10 +124,11 @@ def edition_paths(edition: Page) -> set[str]:
     return paths
 
 
-def own_text_paths(page: Page) -> set[str]:
+def own_text_paths(page: Page, *, listed: bool = False) -> set[str]:
     """The public addresses that change when only `page`'s own text changed (see above): the page,
     the pages above it that offer downloads made of it (chapter, edition and its routes, archive,
-    home page), the API's records of them, its language's feed and the sitemap."""
+    home page), the API's records of them, its language's feed and the sitemap. With `listed`
+    (its summary changed), also the country pages that list it."""
     edition = _edition_of(page)
     if edition is None:
         return {EVERYTHING}
@@ -133,6 +136,8 @@ def own_text_paths(page: Page) -> set[str]:
     paths = set(SITE_WIDE) | _api_paths(pages) | _page_paths(pages, edition)
     with translation.override(page.locale.language_code):
         paths.add(reverse("feed"))  # its entry's date
+    if listed:
+        paths |= region_paths([page.pk])
     return paths
 
 

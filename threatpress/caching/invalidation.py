@@ -88,7 +88,7 @@ def _pending() -> dict | None:
         pending = getattr(callback, PENDING, None)
         if pending is not None and not pending["done"]:
             return pending
-    pending = {"paths": set(), "pages": set(), "own_text": set(), "done": False}
+    pending = {"paths": set(), "pages": set(), "own_text": set(), "listed": set(), "done": False}
 
     def purge_on_commit() -> None:
         pending["done"] = True
@@ -103,7 +103,7 @@ def _purge_pending(pending: dict) -> None:
     paths = set(pending["paths"])
     paths |= paths_for_pages(pending["pages"])
     for page in Page.objects.filter(pk__in=pending["own_text"] - pending["pages"]):
-        paths |= own_text_paths(page)
+        paths |= own_text_paths(page, listed=page.pk in pending["listed"])
     purge_now(paths)
 
 
@@ -132,16 +132,26 @@ def purge_after_commit(paths: Iterable[str]) -> None:
         pending["paths"] |= set(paths)
 
 
-def page_changed(page: Page, *, before_change: bool = False, own_text_only: bool = False) -> None:
+def page_changed(
+    page: Page, *, before_change: bool = False, own_text_only: bool = False, listed: bool = False
+) -> None:
     """Purge what `page` affects after the commit. Its addresses are worked out then, once per
     edition however many of its pages changed; `before_change` works them out now instead, for
     addresses a move or deletion is about to change. With `own_text_only` (an assessment
-    published again with only its body changed), fewer: affected.own_text_paths."""
+    published again with only its body or summary changed), fewer: affected.own_text_paths,
+    with the country pages that list it when `listed` (its summary changed)."""
     if before_change:
         purge_after_commit(affected_paths(page))
         return
     pending = _pending()
     if pending is None:
-        purge_now(own_text_paths(page) if own_text_only else paths_for_pages([page.pk]))
+        if own_text_only:
+            purge_now(own_text_paths(page, listed=listed))
+        else:
+            purge_now(paths_for_pages([page.pk]))
+    elif own_text_only:
+        pending["own_text"].add(page.pk)
+        if listed:
+            pending["listed"].add(page.pk)
     else:
-        pending["own_text" if own_text_only else "pages"].add(page.pk)
+        pending["pages"].add(page.pk)

@@ -17,12 +17,14 @@ from .affected import region_paths
 from .invalidation import page_changed, purge_after_commit
 from .purge_log import EVERYTHING
 
-# Set by the save a publish makes, read by the `published` signal that follows it.
+# Set by the save a publish makes ("own" or "listed"), read by the `published` signal after it.
 OWN_TEXT_ONLY = "_threatpress_own_text_only"
-# Fields an assessment may change and still have changed only its own text (affected.py), and
-# the bookkeeping a publish changes that no reader sees. Any other field, or one added later,
-# counts as a change other pages may show.
+# Fields an assessment may change and still have changed only its own text (affected.py): shown
+# on its page alone, or also where it is listed with its summary; and the bookkeeping a publish
+# changes that no reader sees. Any other field, or one added later, counts as a change other
+# pages may show.
 OWN_TEXT_FIELDS = frozenset({"body"})
+LISTED_TEXT_FIELDS = frozenset({"summary"})
 BOOKKEEPING_FIELDS = frozenset(
     {
         "latest_revision_id",
@@ -44,7 +46,8 @@ BOOKKEEPING_FIELDS = frozenset(
 @receiver(published)
 def published_page(sender, instance, **kwargs) -> None:
     if isinstance(instance, Page):
-        page_changed(instance, own_text_only=instance.__dict__.pop(OWN_TEXT_ONLY, False))
+        scope = instance.__dict__.pop(OWN_TEXT_ONLY, None)
+        page_changed(instance, own_text_only=scope is not None, listed=scope == "listed")
 
 
 @receiver(page_unpublished)
@@ -68,9 +71,10 @@ def deleted(sender, instance, **kwargs) -> None:
         page_changed(instance, before_change=True)
 
 
-def _own_text_only(instance) -> bool:
-    """True when saving `instance` changes only its own text: it was live, stays live, and every
-    field other pages may show (and the regions it names) is as the database has it."""
+def _own_text_change(instance) -> str | None:
+    """ "own" when saving `instance` changes only its own text (its body), "listed" when that
+    text includes its summary, None otherwise: it was live, stays live, and every other field
+    other pages may show (and the regions it names) is as the database has it."""
     model = type(instance)
     compared = [
         field.attname
@@ -79,22 +83,26 @@ def _own_text_only(instance) -> bool:
     ]
     before = model.objects.filter(pk=instance.pk).values(*compared).first()
     if before is None or not before["live"]:
-        return False
-    if any(getattr(instance, name) != value for name, value in before.items()):
-        return False
+        return None
+    changed = {name for name, value in before.items() if getattr(instance, name) != value}
+    if changed - LISTED_TEXT_FIELDS:
+        return None
     named = model.regions.through.objects.filter(assessmentpage_id=instance.pk)
-    return set(named.values_list("region_id", flat=True)) == {r.pk for r in instance.regions.all()}
+    if set(named.values_list("region_id", flat=True)) != {r.pk for r in instance.regions.all()}:
+        return None
+    return "listed" if changed else "own"
 
 
 def _before_publish(sender, instance, update_fields=None, **kwargs) -> None:
-    """Publishing saves the whole page (a draft saves a few fields). If only its own text
-    changes, the publish purges less (affected.own_text_paths). Otherwise the country pages of
-    the regions it names *before* the change are affected too, if it stops naming one."""
+    """Publishing saves the whole page (a draft saves a few fields). If only its own text (body,
+    summary) changes, the publish purges less (affected.own_text_paths). Otherwise the country
+    pages of the regions it names *before* the change are affected too, if it stops naming one."""
     instance.__dict__.pop(OWN_TEXT_ONLY, None)
     if not instance.pk or update_fields is not None:
         return
-    if _own_text_only(instance):
-        instance.__dict__[OWN_TEXT_ONLY] = True
+    scope = _own_text_change(instance)
+    if scope is not None:
+        instance.__dict__[OWN_TEXT_ONLY] = scope
     else:
         purge_after_commit(region_paths([instance.pk]))
 

@@ -136,13 +136,15 @@ def test_every_changed_address_is_purged_and_the_other_edition_is_not(
         before = after
 
 
-def test_a_new_body_purges_its_page_and_what_offers_its_files_and_nothing_else(
-    client, site, settings, engines, django_capture_on_commit_callbacks
+@pytest.mark.parametrize("field", ["body", "summary"])
+def test_a_new_own_text_purges_its_page_and_what_offers_its_files_and_nothing_else(
+    client, site, settings, engines, django_capture_on_commit_callbacks, field
 ):
-    """An assessment published again with only its body changed: the crawl finds every address
-    whose response changed among the purged ones (its page, the print view, and the pages whose
-    PDF of it is now being prepared), and the purge leaves the edition's other judgments, its
-    country pages and the other language alone."""
+    """An assessment published again with only its body, or only its summary, changed: the
+    crawl finds every address whose response changed among the purged ones (its page, the print
+    view, the pages whose PDF of it is now being prepared, and for a summary the lists that show
+    it), and the purge leaves the edition's other judgments and the other language alone, and
+    for a body its country pages too."""
     older, current = site
     log = settings.THREATPRESS_CACHE_PURGE_LOG
     with django_capture_on_commit_callbacks(execute=True):
@@ -150,7 +152,10 @@ def test_a_new_body_purges_its_page_and_what_offers_its_files_and_nothing_else(
     before = cacheable(crawl(client, SEEDS))
     log.unlink(missing_ok=True)
     page = AssessmentPage.objects.descendant_of(current).exclude(regions=None).first()
-    page.body = [{"type": "paragraph", "value": "<p>The reasoning, written again.</p>"}]
+    if field == "body":
+        page.body = [{"type": "paragraph", "value": "<p>The reasoning, written again.</p>"}]
+    else:
+        page.summary = "The summary, written again."
     with django_capture_on_commit_callbacks(execute=True):
         page.save_revision().publish()
     translation.activate("en")
@@ -161,7 +166,10 @@ def test_a_new_body_purges_its_page_and_what_offers_its_files_and_nothing_else(
     assert changed <= paths, sorted(changed - paths)
     others = AssessmentPage.objects.descendant_of(current).exclude(pk=page.pk)
     assert not {other.url for other in others} & paths
-    assert "/en/regions/ruritania/" not in paths
+    if field == "summary":  # its country page lists it with its summary
+        assert "/en/regions/ruritania/" in changed
+    else:
+        assert "/en/regions/ruritania/" not in paths
     assert not [p for p in paths if p.startswith(("/lt/", older.url))]
 
 

@@ -162,7 +162,7 @@ def _no_region(page):
     ("change", "narrow"),
     [
         (_new_body, True),
-        (_new_summary, False),
+        (_new_summary, True),
         (_new_probability, False),
         (_new_slug, False),
         (_no_region, False),
@@ -171,8 +171,9 @@ def _no_region(page):
 def test_only_a_change_to_the_own_text_purges_less_than_the_edition(
     editions, log, django_capture_on_commit_callbacks, change, narrow
 ):
-    """A new body changes the page, the print view and what offers files made of it, never
-    another judgment's page; a change other pages show purges the whole edition."""
+    """A new body or summary changes the page, the print view and what offers files made of
+    it (a summary also its country pages), never another judgment's page; a change other pages
+    show purges the whole edition."""
     from threatpress.caching.affected import edition_paths
     from threatpress.regions.models import Region
 
@@ -193,7 +194,8 @@ def test_only_a_change_to_the_own_text_purges_less_than_the_edition(
         assert {"/en/reports/2026/", "/en/reports/2026/chapter-1/", "/en/reports/"} <= paths
         for other in others:
             assert other.url not in paths and f"/api/v2/assessments/{other.pk}/" not in paths
-        assert "/en/regions/ruritania/" not in paths
+        # The country page lists the judgment with its summary, not its body.
+        assert ("/en/regions/ruritania/" in paths) == (change is _new_summary)
         assert paths < whole
     else:
         assert whole <= paths
