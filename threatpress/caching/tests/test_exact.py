@@ -136,41 +136,46 @@ def test_every_changed_address_is_purged_and_the_other_edition_is_not(
         before = after
 
 
-@pytest.mark.parametrize("field", ["body", "summary"])
-def test_a_new_own_text_purges_its_page_and_what_offers_its_files_and_nothing_else(
-    client, site, settings, engines, django_capture_on_commit_callbacks, field
+def test_a_new_body_then_a_new_summary_purge_what_shows_them_and_nothing_else(
+    client, site, settings, engines, django_capture_on_commit_callbacks
 ):
-    """An assessment published again with only its body, or only its summary, changed: the
-    crawl finds every address whose response changed among the purged ones (its page, the print
-    view, the pages whose PDF of it is now being prepared, and for a summary the lists that show
-    it), and the purge leaves the edition's other judgments and the other language alone, and
-    for a body its country pages too."""
+    """An assessment published again with only its body changed, then with only its summary
+    changed: each time the crawl finds every address whose response changed among the purged
+    ones (its page, the print view, the pages whose PDF of it is now being prepared; for the
+    summary the lists that show it, its country page among them), and the purge leaves the
+    edition's other judgments and the other language alone (and, for the body, the country
+    pages too). One site for both: building it and its files is most of the time."""
     older, current = site
     log = settings.THREATPRESS_CACHE_PURGE_LOG
     with django_capture_on_commit_callbacks(execute=True):
         builder.build_due()  # every file ready: a new body makes some of them "being prepared"
-    before = cacheable(crawl(client, SEEDS))
-    log.unlink(missing_ok=True)
     page = AssessmentPage.objects.descendant_of(current).exclude(regions=None).first()
-    if field == "body":
-        page.body = [{"type": "paragraph", "value": "<p>The reasoning, written again.</p>"}]
-    else:
-        page.summary = "The summary, written again."
-    with django_capture_on_commit_callbacks(execute=True):
-        page.save_revision().publish()
-    translation.activate("en")
-    after = cacheable(crawl(client, SEEDS))
-    paths = purged(log)
-    changed = changed_between(before, after)
-    assert page.url in changed and current.url in changed  # its text; the edition's PDF
-    assert changed <= paths, sorted(changed - paths)
-    others = AssessmentPage.objects.descendant_of(current).exclude(pk=page.pk)
-    assert not {other.url for other in others} & paths
-    if field == "summary":  # its country page lists it with its summary
-        assert "/en/regions/ruritania/" in changed
-    else:
-        assert "/en/regions/ruritania/" not in paths
-    assert not [p for p in paths if p.startswith(("/lt/", older.url))]
+    chapter = page.get_parent()
+    before = cacheable(crawl(client, SEEDS))
+    for field in ("body", "summary"):
+        log.unlink(missing_ok=True)
+        page = AssessmentPage.objects.get(pk=page.pk)
+        if field == "body":
+            page.body = [{"type": "paragraph", "value": "<p>The reasoning, written again.</p>"}]
+        else:
+            page.summary = "The summary, written again."
+        with django_capture_on_commit_callbacks(execute=True):
+            page.save_revision().publish()
+        translation.activate("en")
+        after = cacheable(crawl(client, SEEDS))
+        paths = purged(log)
+        changed = changed_between(before, after)
+        assert page.url in changed, field
+        if field == "body":
+            assert current.url in changed  # the edition's PDF is being prepared
+            assert "/en/regions/ruritania/" not in paths
+        else:  # the lists that show it with its summary
+            assert {chapter.url, f"{current.url}summary/", "/en/regions/ruritania/"} <= changed
+        assert changed <= paths, (field, sorted(changed - paths))
+        others = AssessmentPage.objects.descendant_of(current).exclude(pk=page.pk)
+        assert not {other.url for other in others} & paths, field
+        assert not [p for p in paths if p.startswith(("/lt/", older.url))], field
+        before = after
 
 
 def test_a_finished_file_purges_the_pages_that_offer_it_and_not_the_edition(
