@@ -64,21 +64,26 @@ def _values_now() -> dict[Hashable, object] | None:
     return _current_values(generation)
 
 
-def active() -> bool:
-    """Whether values are kept now (see `_values_now`)."""
-    return _values_now() is not None
+NOT_KEPT = object()  # remember(..., only_where_kept=True) where nothing is kept now
 
 
 def remember(
-    kind: str, key: Hashable, build: Callable[[], T], keep: Callable[[T], bool] | None = None
+    kind: str,
+    key: Hashable,
+    build: Callable[[], T],
+    keep: Callable[[T], bool] | None = None,
+    *,
+    only_where_kept: bool = False,
 ) -> T:
     """`build()`'s value for (`kind`, `key`), computed once per purge generation.
 
     `key` must hold everything the value depends on besides published content (the site, the
-    language, the path...). A value for which `keep` says no is returned but not stored."""
+    language, the path...). A value for which `keep` says no is returned but not stored. Where
+    nothing is kept now (see `_values_now`), the value is built for this call alone, or, with
+    `only_where_kept`, not built at all: NOT_KEPT is returned."""
     values = _values_now()
     if values is None:
-        return build()
+        return NOT_KEPT if only_where_kept else build()  # type: ignore[return-value]
     full_key = (kind, key)
     try:
         return values[full_key]  # type: ignore[return-value]

@@ -20,14 +20,17 @@ from wagtail.models import Site
 from . import fragments
 
 
-def remembered_site(request: HttpRequest) -> Site | None:
-    """`Site.find_for_request(request)`, from the fragments when they hold it. The Site is
-    shared by later requests: read-only."""
+def remembered_site(request: HttpRequest) -> Site | object | None:
+    """`Site.find_for_request(request)`, from the fragments when they hold it; NOT_KEPT where
+    fragments are not kept (Wagtail then asks, if something needs the Site: an admin view may
+    not). The Site is shared by later requests: read-only."""
     # Wagtail's own key (sites.py, `_find_for_request`), read only for a host Django allows: a
     # made-up Host header must not take room among the fragments (CommonMiddleware rejects it).
     request.get_host()
     key = (split_domain_port(request._get_raw_host())[0], request.get_port())
-    return fragments.remember("site-for-host", key, lambda: Site._find_for_request(request))
+    return fragments.remember(
+        "site-for-host", key, lambda: Site._find_for_request(request), only_where_kept=True
+    )
 
 
 class RememberedSiteMiddleware:
@@ -37,10 +40,11 @@ class RememberedSiteMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest):
-        # Only where fragments are kept: otherwise Wagtail asks, when something needs the Site
-        # (an admin view may not). A host Django does not allow, or a database that is down,
-        # is left to the code that asks (the health check answers for the database itself).
-        if fragments.active() and not hasattr(request, "_wagtail_site"):
+        # A host Django does not allow, or a database that is down, is left to the code that
+        # asks (the health check answers for the database itself).
+        if not hasattr(request, "_wagtail_site"):
             with suppress(DisallowedHost, DatabaseError):
-                request._wagtail_site = remembered_site(request)
+                site = remembered_site(request)
+                if site is not fragments.NOT_KEPT:
+                    request._wagtail_site = site
         return self.get_response(request)
