@@ -34,6 +34,14 @@ def computed(page: Page) -> ResultText:
     return ResultText(page_id=page.pk, text=text, stems=" ".join(stems))
 
 
+def stems_of_words(row: ResultText, found: list[str], language: str) -> list[str]:
+    """The stem of each word of `found` (the words of `row.text`), from the stored stems. A stem
+    may hold spaces (the folded compatibility form of a letter such as U+FDFA), so the stored
+    list then has more entries than the text has words: those are stemmed again."""
+    stems = row.stems.split(" ") if row.stems else []
+    return stems if len(stems) == len(found) else stems_of(found, language)
+
+
 def stored_or_computed(pages: Iterable[Page]) -> dict[int, ResultText]:
     """The result texts of `pages` (plain pages will do), stored ones read in one query; a page
     without one has it computed from its specific row."""

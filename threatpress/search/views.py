@@ -24,9 +24,9 @@ from threatpress.reports.scale import band_label
 from . import service
 from .forms import FilterForm
 from .query import ParsedQuery, parse
-from .result_text import stored_or_computed
+from .result_text import stems_of_words, stored_or_computed
 from .snippets import highlight, snippet
-from .text import stems_of, words
+from .text import words
 
 PER_PAGE = 10
 MAX_WORD_SUGGESTIONS = 5
@@ -115,9 +115,7 @@ def _shown(request, pks: list[int], language: str) -> dict[int, Shown]:
             if page is None or stored is None:
                 continue
             found = words(stored.text)
-            stems = stored.stems.split(" ") if stored.stems else []
-            if len(stems) != len(found):  # a stem that holds a space (a compatibility letter)
-                stems = stems_of(found, language)
+            stems = stems_of_words(stored, found, language)
             chapter, probability = "", ""
             if page.pk in probabilities:
                 chapter = chapters.get(page.path[:-steplen], "")

@@ -13,8 +13,7 @@ class Command(BaseCommand):
     help = (
         "Apply migrations, create the configured locales and the editorial roles and workflow, "
         "load the demo content if missing, catch up a search index or result texts made by an "
-        "earlier version "
-        "and make sure an admin exists."
+        "earlier version and make sure an admin exists."
     )
 
     def add_arguments(self, parser):
