@@ -1,5 +1,6 @@
 """Derived data that many pages recompute (the header's links, a page's translations, an
-edition's contents), kept in this process between requests and dropped by every purge.
+edition's contents), kept in this process between requests and dropped by the purges that may
+change it.
 
 Only what an anonymous reader may see goes in: the callers build these values from
 `public_pages` alone, and never for a preview. A value is filed under the invalidation
@@ -13,7 +14,15 @@ the site identity) bumps the generation after its commit, so:
   transaction that rolls back purges nothing. (This also keeps the test suite, whose tests run
   in a transaction, on the uncached path unless a test asks for real commits.)
 
-A process holds one generation's values at a time, at most MAX_ENTRIES of them.
+Two shelves, two generations. Most purges are *structural* (a page appears, goes, moves or is
+renamed) and move both. A purge of an assessment's own text only (a corrected body or summary,
+a PDF or recording finished: invalidation.page_changed's `own_text_only`) moves only the text
+generation (store.structure_generation stays), so the values that cannot hold a page's text or
+its files survive it: the kinds in STRUCTURAL_KINDS. Every other kind, and any kind added later
+unless it is listed there, is dropped by every purge. A release-day correction thus costs the
+next requests a route and the texts shown, not the whole chrome again (docs/caching.md).
+
+A process holds one generation's values at a time on each shelf, at most MAX_ENTRIES of them.
 """
 
 from __future__ import annotations
@@ -32,36 +41,62 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 MAX_ENTRIES = 2_000
 
+# Kinds whose values depend on which pages are public, where they are and what they are called,
+# on sites, regions and probability terms, but never on an assessment's body, summary, live
+# revision or files (so a text-only purge keeps them). Kept apart from the other kinds.
+STRUCTURAL_KINDS = frozenset(
+    {
+        "site-for-host",  # the Site of a host
+        "hidden-subtrees",  # pages not live, restricted, or translations not marked translated
+        "site_links",  # the header's and footer's links (addresses of standing pages)
+        "identity",  # the organisation's name and texts (a home page or identity change)
+        "alternates",  # a page's addresses in the other languages
+        "search-choices",  # the search filters: edition years, chapter titles, regions, terms
+    }
+)
+
+
+class _Shelf:
+    """One generation's values."""
+
+    def __init__(self, read_generation: Callable[[], object]) -> None:
+        self.read_generation = read_generation
+        self.generation: object = None
+        self.values: dict[Hashable, object] = {}
+
+    def current(self, generation: object) -> dict[Hashable, object]:
+        if generation != self.generation:
+            with _lock:
+                if generation != self.generation:
+                    self.generation, self.values = generation, {}
+        return self.values
+
+
 _lock = threading.Lock()
-_generation: object = None
-_values: dict[Hashable, object] = {}
+_text = _Shelf(lambda: store.generation())
+_structure = _Shelf(lambda: store.structure_generation())
 
 
 def enabled() -> bool:
     return bool(getattr(settings, "THREATPRESS_FRAGMENT_CACHE", True))
 
 
-def _current_values(generation: object) -> dict[Hashable, object]:
-    global _generation, _values
-    if generation != _generation:
-        with _lock:
-            if generation != _generation:
-                _generation, _values = generation, {}
-    return _values
+def _shelf(kind: str) -> _Shelf:
+    return _structure if kind in STRUCTURAL_KINDS else _text
 
 
-def _values_now() -> dict[Hashable, object] | None:
-    """The current generation's values, or None when nothing may be read or stored: fragments
-    turned off, inside a transaction, or the generation unreadable (Redis down: the caller
-    computes, as the page cache does)."""
+def _values_now(shelf: _Shelf) -> dict[Hashable, object] | None:
+    """The shelf's values of the current generation, or None when nothing may be read or stored:
+    fragments turned off, inside a transaction, or the generation unreadable (Redis down: the
+    caller computes, as the page cache does)."""
     if not enabled() or connection.in_atomic_block:
         return None
     try:
-        generation = store.generation()
+        generation = shelf.read_generation()
     except Exception:
         logger.exception("fragment cache unavailable; computing")
         return None
-    return _current_values(generation)
+    return shelf.current(generation)
 
 
 NOT_KEPT = object()  # remember(..., only_where_kept=True) where nothing is kept now
@@ -81,7 +116,8 @@ def remember(
     language, the path...). A value for which `keep` says no is returned but not stored. Where
     nothing is kept now (see `_values_now`), the value is built for this call alone, or, with
     `only_where_kept`, not built at all: NOT_KEPT is returned."""
-    values = _values_now()
+    shelf = _shelf(kind)
+    values = _values_now(shelf)
     if values is None:
         return NOT_KEPT if only_where_kept else build()  # type: ignore[return-value]
     full_key = (kind, key)
@@ -95,7 +131,7 @@ def remember(
     with _lock:
         # Filed under the generation read before building: if a purge happened meanwhile,
         # this dictionary is already replaced and the value is dropped with it.
-        if _values is values and len(values) < MAX_ENTRIES:
+        if shelf.values is values and len(values) < MAX_ENTRIES:
             values[full_key] = value
     return value
 
@@ -110,7 +146,8 @@ def remember_many(
     (one query for all of them, not one each). New values are kept only while the process holds
     fewer than `share` × MAX_ENTRIES values, so that a kind with many keys (every page that a
     search can find) cannot crowd out the others."""
-    values = _values_now()
+    shelf = _shelf(kind)
+    values = _values_now(shelf)
     if values is None:
         return build(list(keys))
     found: dict[Hashable, T] = {}
@@ -124,7 +161,7 @@ def remember_many(
         built = build(missing)
         found.update(built)
         with _lock:
-            if _values is values:  # filed under the generation read before building, as above
+            if shelf.values is values:  # filed under the generation read before building, as above
                 room = int(MAX_ENTRIES * share) - len(values)
                 for key, value in list(built.items())[: max(room, 0)]:
                     values[(kind, key)] = value
@@ -132,15 +169,21 @@ def remember_many(
 
 
 def clear() -> None:
-    """Forget everything (tests)."""
-    global _generation, _values
+    """Forget everything (tests, benchmarks)."""
     with _lock:
-        _generation, _values = None, {}
+        for shelf in (_text, _structure):
+            shelf.generation, shelf.values = None, {}
+
+
+def held() -> dict[tuple[str, Hashable], object]:
+    """The values this process holds now by (kind, key), whatever their generation (tests)."""
+    return {**_text.values, **_structure.values}
 
 
 def hidden_subtrees() -> list[str]:
-    """publishing.visibility.hidden_subtrees(), shared until the next purge: every change to what
-    is hidden (publish, unpublish, expiry, a view restriction, a translation marked) purges.
+    """publishing.visibility.hidden_subtrees(), shared until the next structural purge: every
+    change to what is hidden (publish, unpublish, expiry, a view restriction, a translation
+    marked) is one.
     Read-only for callers."""
     from threatpress.publishing.visibility import hidden_subtrees as look_up
 

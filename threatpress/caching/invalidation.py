@@ -46,14 +46,18 @@ def all_paths() -> set[str]:
     return paths | _language_paths(code for code, _ in settings.LANGUAGES)
 
 
-def purge_now(paths: Iterable[str]) -> set[str]:
-    """Purge `paths` from every cache layer; return what was purged."""
+def purge_now(paths: Iterable[str], *, structural: bool = True) -> set[str]:
+    """Purge `paths` from every cache layer; return what was purged. Not `structural`: only an
+    assessment's own text or its files changed, and the remembered values that cannot show
+    them stay (fragments.STRUCTURAL_KINDS)."""
     paths = set(paths)
     if not paths:
         return paths
+    if structural or purge_log.EVERYTHING in paths:
+        purge_log.record_structural_purge()
     purge_log.append(paths)
     try:
-        store.delete_paths(paths)
+        store.delete_paths(paths, structural=structural)
     except Exception:  # Redis down: its entries expire; the front cache is still purged
         logger.exception("could not purge the page cache")
     purge_front_cache(paths)
@@ -104,7 +108,7 @@ def _purge_pending(pending: dict) -> None:
     paths |= paths_for_pages(pending["pages"])
     for page in Page.objects.filter(pk__in=pending["own_text"] - pending["pages"]):
         paths |= own_text_paths(page, listed=page.pk in pending["listed"])
-    purge_now(paths)
+    purge_now(paths, structural=bool(pending["paths"] or pending["pages"]))
 
 
 def paths_for_pages(page_ids: Iterable[int]) -> set[str]:
@@ -146,7 +150,7 @@ def page_changed(
     pending = _pending()
     if pending is None:
         if own_text_only:
-            purge_now(own_text_paths(page, listed=listed))
+            purge_now(own_text_paths(page, listed=listed), structural=False)
         else:
             purge_now(paths_for_pages([page.pk]))
     elif own_text_only:

@@ -9,6 +9,10 @@ rendered while a purge happened is not stored (the race in docs/caching.md).
 Appends are single `write` calls under an exclusive lock, so a reader never sees half a purge.
 When the file passes MAX_BYTES it is replaced by an empty one: every process sees a new inode
 and clears its whole local cache, which is rare and always safe.
+
+Beside it, the structure log (`purges.structure.log`) grows by a line at each purge that is not
+of an assessment's own text alone; its (inode, size) is the generation of the remembered values
+that only such purges change (fragments.STRUCTURAL_KINDS).
 """
 
 from __future__ import annotations
@@ -35,6 +39,11 @@ def log_path() -> Path:
     return Path(configured) if configured else Path(settings.VAR_DIR) / "cache" / "purges.log"
 
 
+@from_settings
+def structure_log_path() -> Path:
+    return log_path().with_suffix(".structure" + log_path().suffix)
+
+
 def generation(path: Path | None = None) -> Generation:
     """(inode, size) of the log; (0, 0) before the first purge."""
     try:
@@ -42,6 +51,16 @@ def generation(path: Path | None = None) -> Generation:
     except FileNotFoundError:
         return (0, 0)
     return (stat.st_ino, stat.st_size)
+
+
+def structure_generation() -> Generation:
+    """(inode, size) of the structure log; (0, 0) before the first structural purge."""
+    return generation(structure_log_path())
+
+
+def record_structural_purge() -> None:
+    """Move the structure generation of every process on this machine."""
+    append(["structure"], structure_log_path())
 
 
 def last_purge(path: Path | None = None) -> float:

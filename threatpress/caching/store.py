@@ -21,6 +21,7 @@ from .settings_memo import from_settings
 
 ALIAS = "pages"
 GENERATION_KEY = "tp:generation"
+STRUCTURE_GENERATION_KEY = "tp:structure-generation"
 # request.META (the WSGI environ) keys shared by the middleware and the WSGI front.
 STORE_PLAN = "threatpress.cache.store"
 START_GENERATION = "threatpress.cache.generation"
@@ -121,6 +122,15 @@ def generation() -> tuple:
     return (local, cache().get(GENERATION_KEY, 0))
 
 
+def structure_generation() -> tuple:
+    """Changes whenever a structural purge is recorded (every purge but one of an assessment's
+    own text alone: fragments.py), here and, with Redis, on every machine."""
+    local = purge_log.structure_generation()
+    if not is_shared():
+        return local
+    return (local, cache().get(STRUCTURE_GENERATION_KEY, 0))
+
+
 _reader: purge_log.Reader | None = None
 
 
@@ -142,15 +152,25 @@ def sync_local() -> None:
         cache().delete_many([key for path in news for key in keys_for_path(path)])
 
 
-def delete_paths(paths: set[str]) -> None:
+def delete_paths(paths: set[str], *, structural: bool = True) -> None:
     """Delete the entries of `paths` from the store this process sees (and, for Redis, every
-    process sees)."""
-    if purge_log.EVERYTHING in paths:
+    process sees, whose generations it moves: the structure generation too when `structural`)."""
+    everything = purge_log.EVERYTHING in paths
+    counters = (GENERATION_KEY, STRUCTURE_GENERATION_KEY)
+    if not (structural or everything):
+        counters = (GENERATION_KEY,)
+    if everything:
+        # Clearing Redis clears its counters too: they start again above where they were, so
+        # that no machine can take the new generation for the one it holds.
+        before = {key: cache().get(key, 0) for key in counters} if is_shared() else {}
         cache().clear()
-    else:
-        cache().delete_many([key for path in paths for key in keys_for_path(path)])
+        for key, value in before.items():
+            cache().set(key, value + 1, None)
+        return
+    cache().delete_many([key for path in paths for key in keys_for_path(path)])
     if is_shared():
-        try:
-            cache().incr(GENERATION_KEY)
-        except ValueError:
-            cache().set(GENERATION_KEY, 1, None)
+        for key in counters:
+            try:
+                cache().incr(key)
+            except ValueError:
+                cache().set(key, 1, None)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction, Site
 
 from threatpress.caching import fragments, purge_log
+from threatpress.caching.invalidation import purge_now
 from threatpress.conftest import build_edition, publish_all, translate_tree
 from threatpress.reports.models import AssessmentPage
 from threatpress.reports.tests.factories import AssessmentPageFactory
@@ -109,12 +110,12 @@ def test_a_preview_neither_reads_nor_writes_the_fragments(client, edition):
     )
     AssessmentPage.objects.filter(pk=draft.pk).update(live=False)
     page = AssessmentPage.objects.get(slug="judgment-1-1")
-    remembered = dict(fragments._values)
+    remembered = fragments.held()
     preview = page.make_preview_request(preview_mode=page.default_preview_mode)
     # The preview lists the draft (so it did not read the public contents)...
     assert "Draft judgment here." in preview.content.decode()
     # ...and stored nothing, so a reader never gets what it built.
-    assert fragments._values == remembered
+    assert fragments.held() == remembered
     assert "Draft judgment here." not in html(client)
 
 
@@ -123,7 +124,7 @@ def test_nothing_is_kept_inside_a_transaction(edition):
     with transaction.atomic():
         fragments.remember("test", 1, lambda: calls.append(1))
         fragments.remember("test", 1, lambda: calls.append(1))
-    assert len(calls) == 2 and ("test", 1) not in fragments._values
+    assert len(calls) == 2 and ("test", 1) not in fragments.held()
 
 
 def test_a_value_built_across_a_purge_is_not_kept(edition):
@@ -155,7 +156,7 @@ def test_a_remembered_route_follows_unpublishing_renaming_and_view_restrictions(
 
 def test_an_address_that_finds_nothing_is_not_remembered(client, edition):
     assert client.get("/en/reports/2026/chapter-1/judgment-1-9/").status_code == 404
-    assert not any(kind == "route" for kind, _ in fragments._values)
+    assert not any(kind == "route" for kind, _ in fragments.held())
     AssessmentPageFactory(
         parent=edition.get_children().first(), slug="judgment-1-9", title="Now it exists here."
     ).save_revision().publish()
@@ -227,5 +228,63 @@ def test_a_host_django_refuses_is_not_remembered(client, edition):
     html(client)
     response = client.get(PAGE, HTTP_HOST="made-up.example")
     assert response.status_code == 400
-    held = [key for key in fragments._values if key[0] == "site-for-host"]
+    held = [key for key in fragments.held() if key[0] == "site-for-host"]
     assert held and all(host != "made-up.example" for host, _port in (key[1] for key in held))
+
+
+@pytest.mark.search_index
+def test_a_correction_shows_everywhere_at_once_and_keeps_the_chrome_remembered(client, edition):
+    """An assessment published again with a new body and summary: every address that shows them
+    shows the new text on the next request, though the values that cannot show it (the Site,
+    the header's links, the switcher, the search filters) are not built again."""
+    from threatpress.regions.models import Region
+
+    page = AssessmentPage.objects.get(slug="judgment-1-1")
+    region = Region.objects.create(name="Ruritania", slug="ruritania", locale=page.locale)
+    page.regions.add(region)
+    page.save_revision().publish()
+    lists = [
+        "/en/reports/2026/chapter-1/",
+        "/en/reports/2026/summary/",
+        "/en/regions/ruritania/",
+    ]
+    purge_now({PAGE})  # as a structural change of this page would
+    after_structural_purge = queries(client)
+    for path in [PAGE, *lists, "/en/search/?q=judgment"]:
+        html(client, path)
+    kept = {k: v for k, v in fragments.held().items() if k[0] in fragments.STRUCTURAL_KINDS}
+    assert {kind for kind, _ in kept} >= {"site-for-host", "site_links", "search-choices"}
+
+    page = AssessmentPage.objects.get(pk=page.pk)
+    page.summary = "Ruritania's harbour closed to tankers in May."
+    page.body = [{"type": "paragraph", "value": "<p>The harbour master's order, quoted.</p>"}]
+    page.save_revision().publish()
+
+    after_correction = queries(client)
+    assert "The harbour master&#x27;s order, quoted." in html(client)
+    # Only the route and the contents were read again, not the Site, the hidden subtrees, the
+    # header's links, the identity and the switcher (at least eight queries between them).
+    assert after_correction <= after_structural_purge - 8
+    for path in lists:
+        assert "Ruritania&#x27;s harbour closed to tankers in May." in html(client, path), path
+    html(client, "/en/search/?q=judgment")
+    held = fragments.held()
+    assert all(held.get(key) is value for key, value in kept.items())  # not built again
+    response = client.get("/en/search/", {"q": "tankers"})
+    [result] = response.context["results"]
+    assert result.url == PAGE and "<mark>tankers</mark>" in str(result.snippet)
+
+
+@pytest.mark.search_index
+def test_a_renamed_chapter_changes_the_search_filters_at_once(client, edition):
+    """A structural change (a title) drops the values a correction keeps."""
+
+    def chapter_choices() -> dict:
+        response = client.get("/en/search/", {"q": "judgment"})
+        return dict(response.context["form"].fields["chapter"].choices[1:])
+
+    assert chapter_choices() == {"chapter-1": "Chapter 1"}
+    chapter = edition.get_children().first().specific
+    chapter.title = "Energy and ports"
+    chapter.save_revision().publish()
+    assert chapter_choices() == {"chapter-1": "Energy and ports"}

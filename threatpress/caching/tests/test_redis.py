@@ -53,3 +53,31 @@ def test_hits_and_purges_go_through_redis(redis_url, wsgi, editions, settings):
     invalidation.purge_now({PAGE})
     assert store.cache().get(store.key_for(PAGE, "c0")) is None
     assert store.generation() != generation  # a render that began before is not stored
+
+
+def test_another_machine_learns_which_purges_change_its_remembered_chrome(
+    redis_url, settings, tmp_path
+):
+    """Machines share only Redis: a correction of an assessment's own text moves the text
+    generation every machine reads, a structural change the structure generation too, and a
+    purge of everything (which empties Redis) moves both rather than resetting them."""
+
+    def seen_elsewhere() -> tuple:
+        settings.THREATPRESS_CACHE_PURGE_LOG = tmp_path / "machine-b" / "purges.log"
+        return store.generation(), store.structure_generation()
+
+    def purge(paths: set[str], *, structural: bool) -> None:
+        settings.THREATPRESS_CACHE_PURGE_LOG = tmp_path / "machine-a" / "purges.log"
+        invalidation.purge_now(paths, structural=structural)
+
+    for paths, structural, structure_moves in (
+        ({PAGE}, False, False),
+        ({PAGE}, True, True),
+        ({PAGE}, False, False),
+        ({"*"}, False, True),
+        ({"*"}, True, True),
+    ):
+        text, structure = seen_elsewhere()
+        purge(paths, structural=structural)
+        assert seen_elsewhere()[0] != text, paths
+        assert (seen_elsewhere()[1] != structure) is structure_moves, (paths, structural)
