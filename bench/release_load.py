@@ -350,10 +350,16 @@ class Publisher:
         """Publish now; return the commit's time, as the child saw it."""
         self.process.stdin.write("publish\n")
         self.process.stdin.flush()
-        committed, purged = (float(t) for t in self.process.stdout.readline().split())
+        committed, purged, *front = (float(t) for t in self.process.stdout.readline().split())
         self.process.wait(timeout=60)
         # The purges (purge log, then one PURGE per address to Varnish) run after the commit.
         print(f"  purges sent {purged - committed:.2f} s after the commit", flush=True)
+        if len(front) == 2:
+            print(
+                f"  requests to Varnish from {front[0] - committed:.2f} s"
+                f" to {front[1] - committed:.2f} s after the commit",
+                flush=True,
+            )
         return committed
 
 
@@ -363,11 +369,24 @@ def publish_child(argv: list[str]) -> int:
     use_cluster_settings(Path(folder))
     from wagtail.models import Page
 
+    from threatpress.caching import invalidation
+
     pages = [Page.objects.get(pk=int(pk)).specific for pk in pks]
+    front: list[float] = []  # when the requests to the front cache began and ended
+    to_front = invalidation.purge_front_cache
+
+    def timed_front_purge(paths):
+        front.append(time.time())
+        try:
+            to_front(paths)
+        finally:
+            front.append(time.time())
+
+    invalidation.purge_front_cache = timed_front_purge
     print("ready", flush=True)
     sys.stdin.readline()
     committed = publish_now(pages, marker)  # returns once its on-commit purges have run
-    print(committed, time.time(), flush=True)
+    print(committed, time.time(), *front[:2], flush=True)
     return 0
 
 

@@ -92,7 +92,7 @@ def _pending() -> dict | None:
         pending = getattr(callback, PENDING, None)
         if pending is not None and not pending["done"]:
             return pending
-    pending = {"paths": set(), "pages": set(), "own_text": set(), "listed": set(), "done": False}
+    pending = {"paths": set(), "pages": set(), "own_text_paths": set(), "done": False}
 
     def purge_on_commit() -> None:
         pending["done"] = True
@@ -104,10 +104,8 @@ def _pending() -> dict | None:
 
 
 def _purge_pending(pending: dict) -> None:
-    paths = set(pending["paths"])
+    paths = pending["paths"] | pending["own_text_paths"]
     paths |= paths_for_pages(pending["pages"])
-    for page in Page.objects.filter(pk__in=pending["own_text"] - pending["pages"]):
-        paths |= own_text_paths(page, listed=page.pk in pending["listed"])
     purge_now(paths, structural=bool(pending["paths"] or pending["pages"]))
 
 
@@ -143,7 +141,10 @@ def page_changed(
     edition however many of its pages changed; `before_change` works them out now instead, for
     addresses a move or deletion is about to change. With `own_text_only` (an assessment
     published again with only its body or summary changed), fewer: affected.own_text_paths,
-    with the country pages that list it when `listed` (its summary changed)."""
+    with the country pages that list it when `listed` (its summary changed). Those are worked
+    out now, inside the transaction (such a change moves no address), so that the purge after
+    the commit is only the sending: under release-day load each query after the commit cost
+    tens of milliseconds of the time readers are shown the old text (bench/release_load.py)."""
     if before_change:
         purge_after_commit(affected_paths(page))
         return
@@ -154,8 +155,6 @@ def page_changed(
         else:
             purge_now(paths_for_pages([page.pk]))
     elif own_text_only:
-        pending["own_text"].add(page.pk)
-        if listed:
-            pending["listed"].add(page.pk)
+        pending["own_text_paths"] |= own_text_paths(page, listed=listed)
     else:
         pending["pages"].add(page.pk)
