@@ -16,9 +16,11 @@ and footnotes, its summary; its key judgment, probability, horizon, regions and 
 before) alters no other page's navigation. It alters the page itself, the edition's print view,
 and the files made of it: the PDFs and recordings of its chapter and edition are then "being
 prepared", which the chapter, the edition and its routes, the archive and the home page show,
-as do the API's records of them. Its language's feed and the sitemap carry its date. A new
-summary also shows where the judgment is listed with it: its chapter and the edition's summary
-(both among the above) and the country pages of its regions.
+as do the API's records of them. The sitemap carries its date. A new summary also shows where
+the judgment is listed with it: its chapter and the edition's summary (both among the above),
+the country pages of its regions, its language's feed and the API's listing of assessments.
+The API's other listings, and all of them for a new body or a finished file, show none of
+this (no body, no downloads), nor does a feed (an entry is dated by when it became public).
 """
 
 from __future__ import annotations
@@ -81,18 +83,27 @@ def region_paths(assessment_ids: list[int]) -> set[str]:
     return paths
 
 
-def _api_paths(pages: Iterable[Page]) -> set[str]:
-    """The API's records of these pages at every endpoint that serves them, and its listings."""
+def _api_endpoint(page: Page) -> str | None:
+    """The API's typed endpoint that serves `page`, if any (all pages are also at `pages`)."""
     from threatpress.reports.models import AssessmentPage, EditionPage
 
-    typed = {EditionPage: "editions", AssessmentPage: "assessments"}
-    paths = set(API_LISTINGS)
+    return {EditionPage: "editions", AssessmentPage: "assessments"}.get(page.specific_class)
+
+
+def _api_records(pages: Iterable[Page]) -> set[str]:
+    """The API's records of these pages at every endpoint that serves them."""
+    paths = set()
     for page in pages:
         paths.add(f"/api/v2/pages/{page.pk}/")
-        endpoint = typed.get(page.specific_class)
+        endpoint = _api_endpoint(page)
         if endpoint:
             paths.add(f"/api/v2/{endpoint}/{page.pk}/")
     return paths
+
+
+def _api_paths(pages: Iterable[Page]) -> set[str]:
+    """The API's records of these pages, and all its listings."""
+    return _api_records(pages) | set(API_LISTINGS)
 
 
 def _page_paths(pages: Iterable[Page], edition: Page) -> set[str]:
@@ -127,17 +138,22 @@ def edition_paths(edition: Page) -> set[str]:
 def own_text_paths(page: Page, *, listed: bool = False) -> set[str]:
     """The public addresses that change when only `page`'s own text changed (see above): the page,
     the pages above it that offer downloads made of it (chapter, edition and its routes, archive,
-    home page), the API's records of them, its language's feed and the sitemap. With `listed`
-    (its summary changed), also the country pages that list it."""
+    home page), the API's records of them and the sitemap (its date). With `listed` (its summary
+    changed), also what lists it with its summary: the country pages, its language's feed and
+    the API's listing of its type. (The API's listings show no body and no downloads, and a
+    feed entry's date is when it became public: a new body changes neither.)"""
     edition = _edition_of(page)
     if edition is None:
         return {EVERYTHING}
     pages = [*Page.objects.ancestor_of(page).filter(depth__gt=1), page]
-    paths = set(SITE_WIDE) | _api_paths(pages) | _page_paths(pages, edition)
-    with translation.override(page.locale.language_code):
-        paths.add(reverse("feed"))  # its entry's date
+    paths = set(SITE_WIDE) | _api_records(pages) | _page_paths(pages, edition)
     if listed:
         paths |= region_paths([page.pk])
+        endpoint = _api_endpoint(page)
+        if endpoint:
+            paths.add(f"/api/v2/{endpoint}/")
+        with translation.override(page.locale.language_code):
+            paths.add(reverse("feed"))
     return paths
 
 

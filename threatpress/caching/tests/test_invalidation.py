@@ -200,8 +200,12 @@ def test_only_a_change_to_the_own_text_purges_less_than_the_edition(
         assert {"/en/reports/2026/", "/en/reports/2026/chapter-1/", "/en/reports/"} <= paths
         for other in others:
             assert other.url not in paths and f"/api/v2/assessments/{other.pk}/" not in paths
-        # The country page lists the judgment with its summary, not its body.
-        assert ("/en/regions/ruritania/" in paths) == (change is _new_summary)
+        # The country page, the feed and the API's listing of assessments show the judgment
+        # with its summary, not its body; the API's other listings show neither.
+        listing = {"/en/regions/ruritania/", "/en/feed/", "/api/v2/assessments/"}
+        assert (listing <= paths) == (change is _new_summary)
+        assert not (listing & paths) or change is _new_summary
+        assert not {"/api/v2/editions/", "/api/v2/pages/", "/api/v2/regions/"} & paths
         assert paths < whole
         assert len(after_commit) == 0
     else:
