@@ -8,6 +8,8 @@ addresses (computed before the change) and the new ones.
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction, Site
@@ -37,8 +39,16 @@ BOOKKEEPING_FIELDS = frozenset(
         "locked_at",
         "locked_by_id",
         "owner_id",
+        # When a scheduled revision goes live, or when it expires: the scheduler acts on them
+        # (an expiry unpublishes, which purges), and no page shows them.
+        "go_live_at",
+        "expire_at",
     }
 )
+# A revision read back from the database (a scheduled go-live, a workflow's approval) holds its
+# times to the millisecond, as JSON does: a time that differs from the stored one by less is
+# the same time, and the stored value is kept.
+JSON_PRECISION = datetime.timedelta(milliseconds=1)
 
 
 # Wagtail's generic `published`, which its page action sends after `page_published` and its
@@ -84,6 +94,11 @@ def _own_text_change(instance) -> str | None:
     before = model.objects.filter(pk=instance.pk).values(*compared).first()
     if before is None or not before["live"]:
         return None
+    for name, stored in before.items():
+        value = getattr(instance, name)
+        both_times = isinstance(stored, datetime.datetime) and isinstance(value, datetime.datetime)
+        if both_times and value != stored and abs(value - stored) < JSON_PRECISION:
+            setattr(instance, name, stored)
     changed = {name for name, value in before.items() if getattr(instance, name) != value}
     if changed - LISTED_TEXT_FIELDS:
         return None

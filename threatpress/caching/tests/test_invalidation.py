@@ -226,3 +226,39 @@ def test_a_page_published_through_the_generic_action_is_purged_too(
     with django_capture_on_commit_callbacks(execute=True):
         PublishRevisionAction(revision).execute()
     assert {PAGE, "/en/reports/2026/summary/", "/en/reports/2026/chapter-1/"} <= purged(log)
+
+
+@pytest.mark.parametrize("release", ["tick", "staged"])
+def test_a_scheduled_new_summary_purges_what_the_same_change_published_at_once_does(
+    editions, log, django_capture_on_commit_callbacks, release
+):
+    """A release-day correction is often scheduled for the minute of a press conference: at its
+    go-live (Wagtail's publish_scheduled in a tick, or the scheduler's staged release) it
+    changes the same addresses as when published at once, not the whole edition. Its
+    scheduling fields are no reader's business, and its first publication time, read back from
+    the revision to the millisecond, stays what it was to the microsecond."""
+    from threatpress.caching.affected import own_text_paths
+
+    page = first_assessment(editions[1])
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()  # published through a revision, as every live page is
+    first_published = datetime.datetime(2026, 3, 10, 8, 0, 0, 123456, tzinfo=datetime.UTC)
+    AssessmentPage.objects.filter(pk=page.pk).update(first_published_at=first_published)
+    page = AssessmentPage.objects.get(pk=page.pk)
+    go_live = timezone.now() + datetime.timedelta(hours=1)
+    page.summary = "A summary scheduled for the press conference."
+    page.go_live_at = go_live
+    page.save_revision(approved_go_live_at=go_live)
+    log.unlink(missing_ok=True)
+    with (
+        time_machine.travel(go_live + datetime.timedelta(seconds=1), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        if release == "tick":
+            assert scheduler.tick() == 1
+        else:
+            assert scheduler.staged_release(scheduler.Upcoming(instant=go_live, revisions=1)) == 1
+    page = AssessmentPage.objects.get(pk=page.pk)
+    assert page.summary == "A summary scheduled for the press conference."
+    assert page.first_published_at == first_published
+    assert purged(log) == own_text_paths(page, listed=True)
