@@ -213,12 +213,17 @@ def through_varnish(ctx: Context) -> Iterator[str]:
         raise Skip(render.missing("varnishd", "the Varnish column"))
     with threatpress_uncached(ctx) as backend_url:
         backend = re.match(r"http://([\d.]+):(\d+)", backend_url)
-        vcl = ctx.tmp / "varnish.vcl"
-        # The shipped VCL names a production backend; point its host and port at ours.
-        text = re.sub(r'\.host\s*=\s*"[^"]*"', f'.host = "{backend[1]}"', VARNISH_VCL.read_text())
-        vcl.write_text(re.sub(r'\.port\s*=\s*"[^"]*"', f'.port = "{backend[2]}"', text))
+        # The shipped VCL as it is, with its backends file (deploy/varnish/backends.vcl's shape,
+        # as scripts/cluster writes it) naming our one app server; `-j none`: varnishd keeps
+        # this user, who can read the temporary folder.
+        (ctx.tmp / "backends.vcl").write_text(
+            "backend app1 {\n"
+            f'    .host = "{backend[1]}";\n    .port = "{backend[2]}";\n    .probe = healthz;\n'
+            "}\nsub vcl_init {\n    app.add_backend(app1);\n}\n"
+        )
         port = render.free_port()
-        command = [varnishd, "-F", "-a", f"127.0.0.1:{port}", "-f", str(vcl)]
+        command = [varnishd, "-F", "-j", "none", "-a", f"127.0.0.1:{port}", "-T", "127.0.0.1:0"]
+        command += ["-f", str(VARNISH_VCL), "-p", f"vcl_path={ctx.tmp}"]
         command += ["-n", str(ctx.tmp / "varnish"), "-s", "malloc,64m"]
         url = f"http://127.0.0.1:{port}{PAGE_PATH}"
         with render.running(command, ctx.env, ctx.tmp / "varnish.log", url):
