@@ -53,7 +53,8 @@ def purge_now(paths: Iterable[str], *, structural: bool = True) -> set[str]:
     paths = set(paths)
     if not paths:
         return paths
-    if structural or purge_log.EVERYTHING in paths:
+    structural = structural or purge_log.EVERYTHING in paths
+    if structural:
         purge_log.record_structural_purge()
     purge_log.append(paths)
     try:

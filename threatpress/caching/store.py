@@ -155,13 +155,10 @@ def sync_local() -> None:
 def delete_paths(paths: set[str], *, structural: bool = True) -> None:
     """Delete the entries of `paths` from the store this process sees (and, for Redis, every
     process sees, whose generations it moves: the structure generation too when `structural`)."""
-    everything = purge_log.EVERYTHING in paths
-    counters = (GENERATION_KEY, STRUCTURE_GENERATION_KEY)
-    if not (structural or everything):
-        counters = (GENERATION_KEY,)
-    if everything:
-        # Clearing Redis clears its counters too: they start again above where they were, so
+    if purge_log.EVERYTHING in paths:
+        # Clearing Redis clears both its counters: they start again above where they were, so
         # that no machine can take the new generation for the one it holds.
+        counters = (GENERATION_KEY, STRUCTURE_GENERATION_KEY)
         before = {key: cache().get(key, 0) for key in counters} if is_shared() else {}
         cache().clear()
         for key, value in before.items():
@@ -169,7 +166,7 @@ def delete_paths(paths: set[str], *, structural: bool = True) -> None:
         return
     cache().delete_many([key for path in paths for key in keys_for_path(path)])
     if is_shared():
-        for key in counters:
+        for key in (GENERATION_KEY, STRUCTURE_GENERATION_KEY) if structural else (GENERATION_KEY,):
             try:
                 cache().incr(key)
             except ValueError:
