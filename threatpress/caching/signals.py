@@ -94,12 +94,16 @@ def _own_text_change(instance) -> str | None:
     before = model.objects.filter(pk=instance.pk).values(*compared).first()
     if before is None or not before["live"]:
         return None
+    changed = set()
     for name, stored in before.items():
         value = getattr(instance, name)
+        if value == stored:
+            continue
         both_times = isinstance(stored, datetime.datetime) and isinstance(value, datetime.datetime)
-        if both_times and value != stored and abs(value - stored) < JSON_PRECISION:
-            setattr(instance, name, stored)
-    changed = {name for name, value in before.items() if getattr(instance, name) != value}
+        if both_times and abs(value - stored) < JSON_PRECISION:
+            setattr(instance, name, stored)  # the same time, read back from JSON
+        else:
+            changed.add(name)
     if changed - LISTED_TEXT_FIELDS:
         return None
     named = model.regions.through.objects.filter(assessmentpage_id=instance.pk)
