@@ -57,12 +57,12 @@ def _is(page: Page, model: type[Page]) -> bool:
     return issubclass(page.specific_class or Page, model)
 
 
-def _kind(model: type | None) -> str:
-    if model is not None and issubclass(model, AssessmentPage):
+def _kind(page: Page) -> str:
+    if _is(page, AssessmentPage):
         return pgettext("search result", "Assessment")
-    if model is not None and issubclass(model, ChapterPage):
+    if _is(page, ChapterPage):
         return pgettext("search result", "Chapter")
-    if model is not None and issubclass(model, EditionPage):
+    if _is(page, EditionPage):
         return pgettext("search result", "Edition")
     return pgettext("search result", "Page")
 
@@ -124,7 +124,7 @@ def _shown(request, pks: list[int], language: str) -> dict[int, Shown]:
             built[key] = Shown(
                 title=page.title,
                 url=page.get_url(request) or "",
-                kind=_kind(page.specific_class),
+                kind=_kind(page),
                 text=stored.text,
                 words=tuple(found),
                 stems=tuple(stems),
