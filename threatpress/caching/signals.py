@@ -100,6 +100,8 @@ def _own_text_change(instance) -> str | None:
         if value == stored:
             continue
         both_times = isinstance(stored, datetime.datetime) and isinstance(value, datetime.datetime)
+        # (A naive time beside an aware one cannot be subtracted: it counts as a change.)
+        both_times = both_times and (value.tzinfo is None) == (stored.tzinfo is None)
         if both_times and abs(value - stored) < JSON_PRECISION:
             setattr(instance, name, stored)  # the same time, read back from JSON
         else:

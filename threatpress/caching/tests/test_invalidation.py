@@ -262,3 +262,15 @@ def test_a_scheduled_new_summary_purges_what_the_same_change_published_at_once_d
     assert page.summary == "A summary scheduled for the press conference."
     assert page.first_published_at == first_published
     assert purged(log) == own_text_paths(page, listed=True)
+
+
+def test_a_naive_publication_time_is_a_change_not_an_error(editions):
+    """Code that sets a time without its zone on a live page and saves it (Django stores it in
+    the site's zone, with a warning) saves: the naive time is compared as a change, not
+    subtracted from the stored aware one."""
+    page = first_assessment(editions[1])
+    page.first_published_at = datetime.datetime(2026, 3, 10, 10, 0)
+    with pytest.warns(RuntimeWarning, match="naive datetime"):
+        page.save()
+    page.refresh_from_db()
+    assert page.first_published_at == timezone.make_aware(datetime.datetime(2026, 3, 10, 10, 0))
