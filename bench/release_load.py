@@ -449,6 +449,13 @@ CHECK_EVERY = 0.5  # then, to see that it keeps showing it
 LOOK_AHEAD = 1.0  # seconds before the change at which the looks begin
 
 
+def _drop(streams: list) -> None:
+    """Close the kept-alive connection in `streams`, if any: the next look opens another."""
+    if streams:
+        streams[1].close()
+        streams.clear()
+
+
 async def _fetch(streams: list, host: str, path: str) -> tuple[int, bytes]:
     """GET `path` over the kept-alive connection in `streams` (opened, or opened again, as
     needed): an HTTP/1.1 exchange, the body by Content-Length or chunked."""
@@ -478,12 +485,10 @@ async def _fetch(streams: list, host: str, path: str) -> tuple[int, bytes]:
                 body = await reader.read()
                 headers["connection"] = "close"
             if headers.get("connection", "").lower() == "close":
-                writer.close()
-                streams.clear()
+                _drop(streams)
             return status, body
         except (OSError, ValueError, IndexError, asyncio.IncompleteReadError):
-            writer.close()
-            streams.clear()
+            _drop(streams)
             if attempt == 2:
                 raise OSError(f"no answer for {path}") from None
     raise AssertionError("unreachable")
@@ -521,9 +526,7 @@ class Watchers:
                     status, body = await asyncio.wait_for(_fetch(streams, host, w.path), 10)
                 except OSError:  # TimeoutError among them: the exchange was cut off
                     status, body = 0, b""
-                    if streams:
-                        streams[1].close()
-                        streams.clear()
+                    _drop(streams)
                 if status != 200:  # an error (or no answer in 10 s), not a sight of either text
                     w.bad_status.append(status)
                 else:
