@@ -163,3 +163,58 @@ def test_scale_graphics_fill_up_to_the_term_and_mark_only_the_horizon(client, ed
     marked = ["scale-badge__step--on" in s["class"] for s in horizon.select(".scale-badge__step")]
     assert marked == [False, True, False, False]  # near term: second of four horizons
     assert probability["aria-hidden"] == "true"  # the words carry the meaning, not the picture
+
+
+def test_two_pages_rendered_at_once_keep_their_own_footnotes(edition):
+    """A gthread worker renders several pages at once with the same block objects: a paragraph
+    must link its own page's notes even when another page's paragraph renders meanwhile
+    (wagtail-footnotes keeps the notes on the block; the block keeps them per thread)."""
+    import threading
+    import uuid
+
+    from django.db.models import prefetch_related_objects
+    from wagtail_footnotes.models import Footnote
+
+    from threatpress.reports.blocks.paragraph import ParagraphBlock
+
+    pages = []
+    for slug, digit in (("judgment-1-1", "1"), ("judgment-1-2", "2")):
+        note = str(uuid.UUID(digit * 32))
+        page = AssessmentPage.objects.get(slug=slug)
+        page.body = [
+            {"type": "paragraph", "value": f'<p>Claim<footnote id="{note}">x</footnote></p>'}
+        ]
+        page.footnotes = [Footnote(uuid=note, text="<p>Source.</p>", locale=page.locale)]
+        page.save_revision().publish()
+        page = AssessmentPage.objects.get(pk=page.pk)
+        prefetch_related_objects([page], "footnotes")  # the threads need no database
+        pages.append(page)
+
+    first_waits, second_done = threading.Event(), threading.Event()
+    attach = ParagraphBlock.attach_footnote_to_page
+
+    def attach_after_the_other_page(block, uuid, page):
+        if page is pages[0] and not first_waits.is_set():
+            first_waits.set()
+            second_done.wait(5)  # the other page renders completely in between
+        return attach(block, uuid, page)
+
+    html = {}
+
+    def render(page) -> None:
+        child = page.body[0]
+        html[page.pk] = str(child.block.render(child.value, context={"page": page}))
+
+    ParagraphBlock.attach_footnote_to_page = attach_after_the_other_page
+    try:
+        first = threading.Thread(target=render, args=(pages[0],))
+        first.start()
+        assert first_waits.wait(5)
+        render(pages[1])
+        second_done.set()
+        first.join(5)
+    finally:
+        ParagraphBlock.attach_footnote_to_page = attach
+    for page in pages:
+        assert 'href="#footnote-1"' in html[page.pk], html[page.pk]
+        assert [note.references for note in page.footnotes_list] == [[1]]
