@@ -52,6 +52,9 @@ STRUCTURAL_KINDS = frozenset(
         "identity",  # the organisation's name and texts (a home page or identity change)
         "alternates",  # a page's addresses in the other languages
         "search-choices",  # the search filters: edition years, chapter titles, regions, terms
+        "hidden-by-tree",  # whether a draft or untranslated page above hides a page
+        "view-restrictions",  # the view restrictions on a page and the pages above it
+        "locale-codes",  # the site's languages by locale id
     }
 )
 
@@ -188,3 +191,25 @@ def hidden_subtrees() -> list[str]:
     from threatpress.publishing.visibility import hidden_subtrees as look_up
 
     return remember("hidden-subtrees", None, look_up)
+
+
+def hidden_by_tree(page) -> bool:
+    """publishing.visibility.hidden_by_tree(page), shared until the next structural purge (it
+    depends on which pages above are live and which translations are marked, as the hidden
+    subtrees do). Keyed by the page's place in the tree."""
+    from threatpress.publishing.visibility import hidden_by_tree as look_up
+
+    return remember("hidden-by-tree", (page.pk, page.path), lambda: look_up(page))
+
+
+def public_pages(queryset):
+    """publishing.visibility.public_pages(queryset) with the hidden subtrees remembered: the
+    same rule as path prefixes, much cheaper for the database than its correlated subqueries
+    (about 6 ms of an edition's contents on SQLite). Where nothing is kept (inside a
+    transaction, fragments off), the correlated form: the subtrees would be read at every call."""
+    from threatpress.publishing import visibility
+
+    hidden = remember("hidden-subtrees", None, visibility.hidden_subtrees, only_where_kept=True)
+    if hidden is NOT_KEPT:
+        return visibility.public_pages(queryset)
+    return visibility.public_pages_now(queryset, hidden)

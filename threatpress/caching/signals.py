@@ -12,7 +12,7 @@ import datetime
 
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models import Locale, Page, PageViewRestriction, Site
 from wagtail.signals import page_unpublished, post_page_move, pre_page_move, published
 
 from .affected import region_paths
@@ -159,9 +159,24 @@ def _site_changed(sender, instance, **kwargs) -> None:
     purge_after_commit({EVERYTHING})
 
 
+def _region_changed(sender, instance, created: bool = False, **kwargs) -> None:
+    # A country or region renamed or removed shows on every assessment naming it, its region
+    # pages, the index, the timeline and the search filters: rare enough to purge everything.
+    # A new one shows nowhere until a published assessment names it (that publish purges).
+    if not created:
+        purge_after_commit({EVERYTHING})
+
+
+def _locale_changed(sender, instance, **kwargs) -> None:
+    # A language added, recoded or removed changes routing, switchers and alternates everywhere
+    # (and the language codes each process remembers: core/request_locales.py).
+    purge_after_commit({EVERYTHING})
+
+
 def connect() -> None:
     from threatpress.core.models import SiteIdentity
     from threatpress.exports.models import ExportFile
+    from threatpress.regions.models import Region
     from threatpress.reports.models import AssessmentPage
     from threatpress.translations.models import TranslationState
 
@@ -173,6 +188,10 @@ def connect() -> None:
     post_delete.connect(
         _restriction_changed, sender=PageViewRestriction, dispatch_uid="tp-cache-vr-del"
     )
+    post_save.connect(_region_changed, sender=Region, dispatch_uid="tp-cache-region")
+    post_delete.connect(_region_changed, sender=Region, dispatch_uid="tp-cache-region-del")
+    post_save.connect(_locale_changed, sender=Locale, dispatch_uid="tp-cache-locale")
+    post_delete.connect(_locale_changed, sender=Locale, dispatch_uid="tp-cache-locale-del")
     post_save.connect(_site_changed, sender=Site, dispatch_uid="tp-cache-site")
     post_delete.connect(_site_changed, sender=Site, dispatch_uid="tp-cache-site-del")
 

@@ -19,7 +19,7 @@ STANDING_PAGES = ("accessibility_page", "cookies_page", "about_page")
 
 
 def _empty_links() -> dict[str, str | None]:
-    return dict.fromkeys(("home", "reports", *STANDING_PAGES, *IDENTITY_TEXT))
+    return dict.fromkeys(("home", "reports", "contact_email", *STANDING_PAGES, *IDENTITY_TEXT))
 
 
 def _site_links(request: HttpRequest) -> dict[str, str | None]:
@@ -43,6 +43,7 @@ def _build_site_links(request: HttpRequest, site: Site, locale_id: int | None):
 
     links = _empty_links()
     identity = SiteIdentity.for_request(request)
+    links["contact_email"] = identity.contact_email or None
     wanted = {"home": site.root_page_id} | {
         name: getattr(identity, f"{name}_id") for name in STANDING_PAGES
     }

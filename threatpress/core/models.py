@@ -83,6 +83,29 @@ class BasePage(Page):
         context["breadcrumbs"] = self.ancestors_for_breadcrumbs if routed is None else routed
         return context
 
+    def get_view_restrictions(self):
+        """Wagtail's answer (a query set of the restrictions here and above), with the rows
+        remembered until the next structural purge: Wagtail asks on every page it serves, in two
+        queries, and any change to a restriction is a purge (threatpress/caching/signals.py).
+        Query-set methods other than iterating (the admin's `.order_by()`) still read the
+        database."""
+        from wagtail.models import PageViewRestriction
+
+        from threatpress.caching import fragments
+
+        def look_up() -> list[PageViewRestriction]:
+            return list(super(BasePage, self).get_view_restrictions())
+
+        held = fragments.remember(
+            "view-restrictions", (self.pk, self.path), look_up, only_where_kept=True
+        )
+        if held is fragments.NOT_KEPT:
+            return super().get_view_restrictions()
+        restrictions = PageViewRestriction.objects.filter(pk__in=[r.pk for r in held])
+        restrictions._result_cache = list(held)
+        restrictions._prefetch_done = True
+        return restrictions
+
     def serve_preview(self, request, mode_name):
         """A preview is never stored by any cache and never indexed (Wagtail only marks it
         private)."""

@@ -2,7 +2,8 @@
 
 Routing, the header, the language switcher and the downloads each need a locale's language code;
 Wagtail's own `page.locale` and `Locale.get_active()` would query for it every time. The table is
-kept on the request only, so a locale added or edited in the admin shows on the next request."""
+read once per request, or once until the next purge between requests (a locale added, edited or
+removed in the admin purges everything: threatpress/caching/signals.py)."""
 
 from __future__ import annotations
 
@@ -16,10 +17,14 @@ REQUEST_ATTRIBUTE = "_threatpress_locale_codes"
 
 
 def locale_codes(request: HttpRequest | None) -> dict[int, str]:
-    """Every locale's language code by id (one query per request, none after)."""
+    """Every locale's language code by id (one query per request at most). Read-only."""
     codes = getattr(request, REQUEST_ATTRIBUTE, None) if request is not None else None
     if codes is None:
-        codes = dict(Locale.objects.values_list("pk", "language_code"))
+        from threatpress.caching import fragments
+
+        codes = fragments.remember(
+            "locale-codes", None, lambda: dict(Locale.objects.values_list("pk", "language_code"))
+        )
         if request is not None:
             setattr(request, REQUEST_ATTRIBUTE, codes)
     return codes

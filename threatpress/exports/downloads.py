@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.formats import number_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
+from threatpress.caching import fragments
 from threatpress.core.request_locales import locale_codes
 
 from .builder import organisation_of, site_of
@@ -69,6 +70,19 @@ def downloads_for(page: Page, edition, request=None, contents=None) -> dict[str,
     formats = formats_for(scope)
     if request is not None and getattr(request, "is_preview", False):
         return {_key(fmt): Download(fmt, "preview") for fmt in formats}
+    if request is None:
+        return _downloads(page, edition, request, contents, scope, formats)
+    # Until the next purge (a finished file is one): the addresses are relative to the request's
+    # site, the sizes written in the reader's language.
+    site = Site.find_for_request(request)
+    return fragments.remember(
+        "downloads",
+        (page.pk, edition.pk, site.pk if site else None, get_language()),
+        lambda: _downloads(page, edition, request, contents, scope, formats),
+    )
+
+
+def _downloads(page, edition, request, contents, scope, formats) -> dict[str, Download]:
     # A page being served has its edition's public contents loaded already: no query then.
     plan = plan_from_contents(page, edition, contents) if contents else live_plan(page, edition)
     if plan is None:

@@ -6,6 +6,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from threatpress.caching import fragments
 from threatpress.reports.models import EditionPage
 
 from .admin_views import ReleaseEditionView, ReleasesIndexView, releasable_editions
@@ -17,13 +18,14 @@ from .preview_link_admin import (
     may_manage,
 )
 from .release import can_release
-from .visibility import hidden_by_tree, is_public_file
+from .visibility import is_public_file
 
 
 @hooks.register("before_serve_page")
 def refuse_pages_under_unpublished_parents(page, request, serve_args, serve_kwargs):
-    """A live page under a draft edition or chapter is not public: answer 404, as for a draft."""
-    if hidden_by_tree(page):
+    """A live page under a draft edition or chapter is not public: answer 404, as for a draft.
+    (The answer is remembered until the next structural purge: every request asks it.)"""
+    if fragments.hidden_by_tree(page):
         raise Http404
 
 

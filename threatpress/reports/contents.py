@@ -51,7 +51,7 @@ def edition_contents(edition: EditionPage, drafts: bool = False) -> list[Chapter
     # Public contents are shared between requests until the next purge; each caller gets its
     # own entries and lists (the pages themselves are read-only listings).
     stored = fragments.remember(
-        "edition_contents", edition.pk, lambda: _read_contents(edition, public_pages)
+        "edition_contents", edition.pk, lambda: _read_contents(edition, fragments.public_pages)
     )
     return [ChapterEntry(e.number, e.page, list(e.assessments)) for e in stored]
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -24,6 +23,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from threatpress.caching import fragments
 from threatpress.core.models import BasePage
 from threatpress.core.request_locales import locale_codes
 from threatpress.core.text import css_string
@@ -460,23 +460,31 @@ class AssessmentPage(BasePage):
 
         from .contents import edition_contents, is_preview, neighbours
 
-        # wagtail-footnotes reads page.footnotes once per paragraph block: fetch them once.
-        prefetch_related_objects([self], "footnotes")
         context = super().get_context(request, *args, **kwargs)
         breadcrumbs = context["breadcrumbs"]
         edition = _as_edition(breadcrumbs[-2])
-        contents = edition_contents(edition, drafts=is_preview(request))
+        preview = is_preview(request)
+        contents = edition_contents(edition, drafts=preview)
         chapter_entry = next((c for c in contents if c.page.pk == breadcrumbs[-1].pk), None)
+        if preview:
+            scale, horizons, regions = edition.scale, edition.horizons, _regions_in_language(self)
+        else:
+            # The published page's terms and regions, read once until the next purge.
+            scale, horizons, regions = fragments.remember(
+                "assessment-terms",
+                (self.pk, self.live_revision_id, edition.pk),
+                lambda: (edition.scale, edition.horizons, _regions_in_language(self)),
+            )
         context.update(
             edition=edition,
             chapter=chapter_entry.page if chapter_entry else breadcrumbs[-1],
             contents=contents,
             chapter_entry=chapter_entry,
-            probability_term=edition.scale.get(self.probability),
-            time_horizon=edition.horizons.get(self.horizon),
-            probability_steps=_steps(list(edition.scale), self.probability, cumulative=True),
-            horizon_steps=_steps(list(edition.horizons), self.horizon, cumulative=False),
-            region_list=_regions_in_language(self),
+            probability_term=scale.get(self.probability),
+            time_horizon=horizons.get(self.horizon),
+            probability_steps=_steps(list(scale), self.probability, cumulative=True),
+            horizon_steps=_steps(list(horizons), self.horizon, cumulative=False),
+            region_list=regions,
             downloads=downloads_for(self, edition, request, contents),
             **neighbours(contents, self),
         )

@@ -19,8 +19,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 from wagtail.models import Locale, Page
 
+from threatpress.caching import fragments
 from threatpress.core.request_locales import locale_codes
-from threatpress.publishing.visibility import public_pages
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def for_page(request: HttpRequest, page: Page) -> list[Alternate]:
     wanted = {pk: code for pk, code in codes.items() if code != current}
     translations = {
         codes[found.locale_id]: found
-        for found in public_pages(
+        for found in fragments.public_pages(
             Page.objects.filter(translation_key=page.translation_key, locale_id__in=wanted)
         )
     }
@@ -89,7 +89,7 @@ def _fallbacks(page: Page, locale_ids: list[int], codes: dict[int, str]) -> dict
 
     edition_type = ContentType.objects.get_for_model(EditionPage)
     above = Page.objects.ancestor_of(page).filter(Q(depth=2) | Q(content_type=edition_type))
-    candidates = public_pages(
+    candidates = fragments.public_pages(
         Page.objects.filter(
             translation_key__in=above.values("translation_key"), locale_id__in=locale_ids
         )

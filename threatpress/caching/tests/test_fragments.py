@@ -24,7 +24,7 @@ from threatpress.reports.tests.factories import AssessmentPageFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PAGE = "/en/reports/2026/chapter-1/judgment-1-1/"
-WARM_BUDGET = 12
+WARM_BUDGET = 2
 
 
 @pytest.fixture
@@ -54,8 +54,9 @@ def test_a_repeated_render_reads_the_fragments_and_not_the_database(
 ):
     with CaptureQueriesContext(connection) as cold:
         first = html(client)
-    # The budget of a page whose route, header, switcher and contents are remembered (29 on
-    # the first render, as in reports/tests/test_assessment_page.py).
+    # The budget of a page whose route, header, switcher, contents, visibility, terms, regions,
+    # downloads and body are remembered (29 on the first render, as in
+    # reports/tests/test_assessment_page.py).
     with django_assert_max_num_queries(WARM_BUDGET) as warm:
         again = html(client)
     assert again == first
@@ -119,6 +120,71 @@ def test_a_preview_neither_reads_nor_writes_the_fragments(client, edition):
     assert "Draft judgment here." not in html(client)
 
 
+def test_a_draft_body_is_never_shown_for_the_live_one(client, edition):
+    """The body is remembered by page and live revision, which a draft of that page shares: a
+    preview must neither serve the remembered body nor leave its own for readers."""
+    page = AssessmentPage.objects.get(slug="judgment-1-1")
+    live = html(client)  # the live body is remembered now
+    page.body = [{"type": "paragraph", "value": "<p>Draft wording, not yet cleared.</p>"}]
+    page.save_revision()
+    draft = AssessmentPage.objects.get(pk=page.pk).get_latest_revision_as_object()
+    assert draft.live_revision_id == page.live_revision_id
+    for _ in range(2):  # before and after readers' requests
+        preview = draft.make_preview_request(preview_mode=draft.default_preview_mode)
+        assert "Draft wording, not yet cleared." in preview.content.decode()
+        assert html(client) == live
+    fragments.clear()
+    preview = draft.make_preview_request(preview_mode=draft.default_preview_mode)
+    assert html(client) == live  # the preview rendered first stored nothing either
+
+
+def test_a_remembered_citation_takes_the_new_day(client, edition):
+    """The citation is remembered per day: its access date is the day the reader reads it."""
+    import datetime
+
+    import time_machine
+
+    day = datetime.datetime(2026, 11, 5, 12, tzinfo=datetime.UTC)
+    with time_machine.travel(day, tick=False):
+        assert 'datetime="2026-11-05"' in html(client)
+        assert 'datetime="2026-11-05"' in html(client)
+    with time_machine.travel(day + datetime.timedelta(days=1), tick=False):
+        page = html(client)
+    assert 'datetime="2026-11-06"' in page and 'datetime="2026-11-05"' not in page
+
+
+@pytest.mark.search_index
+def test_a_renamed_region_shows_everywhere_at_once(client, edition):
+    """A region is a snippet, not a page: renaming it purges as a publish does."""
+    from threatpress.regions.models import Region
+
+    page = AssessmentPage.objects.get(slug="judgment-1-1")
+    region = Region.objects.create(name="Ruritania", slug="ruritania", locale=page.locale)
+    page.regions.add(region)
+    page.save_revision().publish()
+
+    def region_choices() -> list[str]:
+        response = client.get("/en/search/", {"q": "judgment"})
+        return [label for _, label in response.context["form"].fields["region"].choices[1:]]
+
+    assert "Ruritania" in html(client) and region_choices() == ["Ruritania"]
+    region.name = "Grand Fenwick"
+    region.save()
+    assert "Grand Fenwick" in html(client) and "Ruritania" not in html(client)
+    assert region_choices() == ["Grand Fenwick"]
+
+
+def test_a_locale_added_in_the_admin_is_known_at_the_next_request(client, edition):
+    from wagtail.models import Locale
+
+    from threatpress.core.request_locales import locale_codes
+
+    html(client)  # the language codes are remembered now
+    assert "de" not in locale_codes(None).values()
+    Locale.objects.create(language_code="de")
+    assert "de" in locale_codes(None).values()
+
+
 def test_nothing_is_kept_inside_a_transaction(edition):
     calls = []
     with transaction.atomic():
@@ -148,7 +214,7 @@ def test_a_remembered_route_follows_unpublishing_renaming_and_view_restrictions(
     assert client.get("/en/reports/2026/chapter-1/renamed-judgment/").status_code == 200
     # Not the remembered page: Wagtail's redirect from the old slug.
     assert client.get(PAGE)["Location"] == "/en/reports/2026/chapter-1/renamed-judgment/"
-    # A restriction purges nothing, but Wagtail checks it after routing, on every request.
+    # A restriction purges the page, and with it the restrictions remembered for it.
     PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
     response = client.get("/en/reports/2026/chapter-1/renamed-judgment/")
     assert response.status_code == 302 and "/login" in response["Location"]
