@@ -52,7 +52,8 @@ STRUCTURAL_KINDS = frozenset(
         "identity",  # the organisation's name and texts (a home page or identity change)
         "alternates",  # a page's addresses in the other languages
         "search-choices",  # the search filters: edition years, chapter titles, regions, terms
-        "hidden-by-tree",  # whether a draft or untranslated page above hides a page
+        "not-live-or-untranslated",  # paths of pages not live, and of unmarked translations
+        "any-view-restrictions",  # whether any page has a view restriction
         "view-restrictions",  # the view restrictions on a page and the pages above it
         "locale-codes",  # the site's languages by locale id
     }
@@ -194,12 +195,18 @@ def hidden_subtrees() -> list[str]:
 
 
 def hidden_by_tree(page) -> bool:
-    """publishing.visibility.hidden_by_tree(page), shared until the next structural purge (it
-    depends on which pages above are live and which translations are marked, as the hidden
-    subtrees do). Keyed by the page's place in the tree."""
-    from threatpress.publishing.visibility import hidden_by_tree as look_up
+    """publishing.visibility.hidden_by_tree(page), answered from two sets remembered until the
+    next structural purge (which pages below the root are not live, which translations are not
+    marked translated: every change to either is one), so that routing each page of an edition
+    again after a release asks the database nothing more."""
+    from threatpress.publishing import visibility
 
-    return remember("hidden-by-tree", (page.pk, page.path), lambda: look_up(page))
+    sets = remember("not-live-or-untranslated", None, visibility.hiding_pages, only_where_kept=True)
+    if sets is NOT_KEPT:
+        return visibility.hidden_by_tree(page)
+    not_live, untranslated = sets
+    above = {page.path[: page.steplen * depth] for depth in range(1, page.depth)}
+    return bool(above & not_live) or bool((above | {page.path}) & untranslated)
 
 
 def public_pages(queryset):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import copy
+
 from django.db import models
+from django.http import Http404
 from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.text import Truncator
@@ -13,6 +16,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from threatpress.caching import fragments
 from threatpress.core.blocks import InformationStreamBlock
 
 # Request attribute holding the pages routing has walked, by tree path (BasePage.route).
@@ -66,7 +70,24 @@ class BasePage(Page):
         # Remember the pages Wagtail walks on its way to the served one: they are its ancestors,
         # read in this request, so the breadcrumbs need no query of their own.
         request.__dict__.setdefault(ROUTED_PAGES, {})[self.path] = self
-        return super().route(request, path_components)
+        if not path_components:
+            return super().route(request, path_components)
+        # Wagtail's step down one level (Page.route), with the child remembered until the next
+        # purge: after a release every page of an edition is routed again, and all of them pass
+        # through the same home, reports, edition and chapter pages (two queries a level).
+        slug = path_components[0]
+        child = fragments.remember(
+            "child-page",
+            (self.pk, slug),
+            lambda: _specific_child(self, slug),
+            keep=lambda found: found is not None,
+        )
+        if child is None:
+            raise Http404
+        child = copy.copy(child)  # this request's own (see caching/routes.py)
+        child.__dict__.pop("_prefetched_objects_cache", None)
+        child._cached_parent_obj = self  # as Wagtail does: get_parent() needs no query
+        return child.route(request, path_components[1:])
 
     def routed_ancestors(self, request) -> list[Page] | None:
         """The ancestors below the tree root (as `ancestors_for_breadcrumbs`) if routing this
@@ -91,16 +112,23 @@ class BasePage(Page):
         database."""
         from wagtail.models import PageViewRestriction
 
-        from threatpress.caching import fragments
-
         def look_up() -> list[PageViewRestriction]:
             return list(super(BasePage, self).get_view_restrictions())
 
-        held = fragments.remember(
-            "view-restrictions", (self.pk, self.path), look_up, only_where_kept=True
+        # Most sites restrict nothing: then no page needs its own look-up.
+        anywhere = fragments.remember(
+            "any-view-restrictions",
+            None,
+            PageViewRestriction.objects.exists,
+            only_where_kept=True,
         )
-        if held is fragments.NOT_KEPT:
+        if anywhere is fragments.NOT_KEPT:
             return super().get_view_restrictions()
+        held = (
+            fragments.remember("view-restrictions", (self.pk, self.path), look_up)
+            if anywhere
+            else []
+        )
         restrictions = PageViewRestriction.objects.filter(pk__in=[r.pk for r in held])
         restrictions._result_cache = list(held)
         restrictions._prefetch_done = True
@@ -113,6 +141,11 @@ class BasePage(Page):
         patch_cache_control(response, private=True, no_cache=True, no_store=True, max_age=0)
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
+
+
+def _specific_child(parent: Page, slug: str) -> Page | None:
+    child = parent.get_children().filter(slug=slug).first()
+    return child.specific if child is not None else None
 
 
 class InformationPage(BasePage):

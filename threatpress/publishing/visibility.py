@@ -81,6 +81,20 @@ def hidden_by_tree(page: Page) -> bool:
     )
 
 
+def hiding_pages() -> tuple[frozenset[str], frozenset[str]]:
+    """The paths of the pages below the tree root that are not live, and of the translations not
+    yet marked as translated: what `hidden_by_tree` looks for above a page, read at once."""
+    from threatpress.translations.models import TranslationState
+
+    not_live = (
+        Page.objects.filter(depth__gt=1, live=False).order_by().values_list("path", flat=True)
+    )
+    untranslated = TranslationState.objects.filter(translated=False).values_list(
+        "page__path", flat=True
+    )
+    return frozenset(not_live), frozenset(untranslated)
+
+
 def is_public(page: Page) -> bool:
     """True when an anonymous reader may see this page."""
     return page.live and public_pages(Page.objects.filter(pk=page.pk)).exists()

@@ -469,11 +469,15 @@ class AssessmentPage(BasePage):
         if preview:
             scale, horizons, regions = edition.scale, edition.horizons, _regions_in_language(self)
         else:
-            # The published page's terms and regions, read once until the next purge.
-            scale, horizons, regions = fragments.remember(
-                "assessment-terms",
-                (self.pk, self.live_revision_id, edition.pk),
-                lambda: (edition.scale, edition.horizons, _regions_in_language(self)),
+            # The edition's terms and the published page's regions, read once until the next
+            # purge (the terms once for all the edition's pages).
+            scale, horizons = fragments.remember(
+                "edition-terms", edition.pk, lambda: (edition.scale, edition.horizons)
+            )
+            regions = fragments.remember(
+                "assessment-regions",
+                (self.pk, self.live_revision_id),
+                lambda: _regions_in_language(self),
             )
         context.update(
             edition=edition,

@@ -220,6 +220,26 @@ def test_a_remembered_route_follows_unpublishing_renaming_and_view_restrictions(
     assert response.status_code == 302 and "/login" in response["Location"]
 
 
+def test_a_remembered_page_follows_what_happens_above_it(client, edition):
+    """Routing and Wagtail's checks remember each level of the tree, whether a page above is a
+    draft and which restrictions exist: a change above a page shows on the next request."""
+    chapter = edition.get_children().first().specific
+    assert client.get(PAGE).status_code == 200
+    chapter.unpublish()
+    assert client.get(PAGE).status_code == 404  # a live page under a draft chapter
+    chapter.save_revision().publish()
+    assert client.get(PAGE).status_code == 200
+    restriction = PageViewRestriction.objects.create(
+        page=edition, restriction_type=PageViewRestriction.LOGIN
+    )
+    response = client.get(PAGE)
+    assert response.status_code == 302 and "/login" in response["Location"]
+    restriction.delete()
+    assert client.get(PAGE).status_code == 200
+    with transaction.atomic():  # nothing is kept here: Wagtail's own queries, the same answer
+        assert client.get(PAGE).status_code == 200
+
+
 def test_an_address_that_finds_nothing_is_not_remembered(client, edition):
     assert client.get("/en/reports/2026/chapter-1/judgment-1-9/").status_code == 404
     assert not any(kind == "route" for kind, _ in fragments.held())
