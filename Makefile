@@ -153,6 +153,10 @@ bench-http: $(READY) ## Release-day HTTP load: ThreatPress beside nginx and stoc
 	@scripts/ensure-system-packages wrk nginx
 	$(PY) bench/release_day.py
 
+.PHONY: bench-render
+bench-render: $(READY) ## Render cost without the page cache: remembered parts, after a purge, beside stock Wagtail (docs/benchmarks.md)
+	$(PY) bench/render_cost.py
+
 .PHONY: bench-load
 bench-load: $(READY) $(VAR)/secret_key $(VAR)/.static ## 60 s at 80% of capacity through `make cluster`'s shape, a publish at second 30 (docs/benchmarks.md)
 	@scripts/ensure-system-packages varnish wrk

@@ -1,0 +1,224 @@
+"""What a render costs without the page cache (issue 8), beside a stock Wagtail page, in one run.
+
+Each case runs in its own process with production settings on SQLite and is measured as the CPU
+time of that process (`time.process_time()` around `django.test.Client().get()`): the figure
+least disturbed by other work on the machine, and the one that decides how many pages a worker
+can render. The cases:
+
+- the stock Wagtail page of bench/stock_wagtail.py (title, summary, the assessment's paragraphs
+  as a rich-text body), the same project `make bench-http` builds;
+- the demo's assessment page with its parts remembered (threatpress/caching/fragments.py): what
+  every render but the first after a purge costs;
+- the same page as the first render after a purge (every remembered part dropped before each
+  request): the worst case, which one process pays once per purge;
+- every English assessment of the demo's 2026 edition rendered once each after a purge, as a
+  worker does after a release: the cost a page when the pages share their edition's parts.
+
+Usage: .venv/bin/python bench/render_cost.py [--requests N] [--no-write]
+Results go to docs/benchmarks.md under SECTION.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import render, stock_wagtail
+from bench.render import PAGE_PATH, ROOT
+
+SECTION = "## Render cost without the page cache (issue 8)"
+STOCK_PATH = f"/{stock_wagtail.PAGE_SLUG}/"
+WARMUP = 20
+
+
+# --- Inside a measuring process -------------------------------------------------------------
+
+
+def cpu_ms(client, path: str, before=None) -> float:
+    if before is not None:
+        before()
+    start = time.process_time()
+    response = client.get(path)
+    spent = (time.process_time() - start) * 1000
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {path} answered {response.status_code}")
+    return spent
+
+
+def measure(case: str, requests: int) -> dict:
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    if case == "stock":
+        path, forget = STOCK_PATH, None
+    else:
+        from threatpress.caching import fragments
+
+        path, forget = PAGE_PATH, fragments.clear
+    for _ in range(WARMUP):
+        cpu_ms(client, path)
+
+    def queries(before=None) -> int:
+        # Counted at once: the next request empties the connection's log of queries.
+        with CaptureQueriesContext(connection) as captured:
+            cpu_ms(client, path, before)
+        return len(captured)
+
+    result = {"warm_queries": queries()}
+    result["warm"] = statistics.median(cpu_ms(client, path) for _ in range(requests))
+    if forget is None:
+        return result
+    result["cold_queries"] = queries(forget)
+    result["cold"] = statistics.median(cpu_ms(client, path, forget) for _ in range(requests))
+    result.update(sweep(client, forget, rounds=max(3, requests // 20)))
+    return result
+
+
+def sweep(client, forget, rounds: int) -> dict:
+    """Every English 2026 assessment once after a purge, `rounds` times: median ms a page."""
+    from threatpress.reports.models import AssessmentPage, EditionPage
+
+    edition = EditionPage.objects.get(year=2026, locale__language_code="en")
+    paths = [p.url for p in AssessmentPage.objects.live().descendant_of(edition).order_by("path")]
+    per_page = []
+    for _ in range(rounds):
+        forget()
+        start = time.process_time()
+        for path in paths:
+            cpu_ms(client, path)
+        per_page.append((time.process_time() - start) * 1000 / len(paths))
+    return {"sweep": statistics.median(per_page), "sweep_pages": len(paths)}
+
+
+# --- Orchestrating ------------------------------------------------------------------------
+
+
+def run_case(case: str, env: dict[str, str], requests: int) -> dict:
+    command = [sys.executable, __file__, "--measure", case, "--requests", str(requests)]
+    result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=900)
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout + result.stderr)
+        raise RuntimeError(f"measuring {case} failed ({result.returncode})")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def section_markdown(args, stock: dict, ours: dict, load: tuple[float, float]) -> str:
+    ratio = ours["warm"] / stock["warm"]
+    rows = [
+        (
+            "Stock Wagtail page (title, summary, rich-text body)",
+            stock["warm"],
+            stock["warm_queries"],
+        ),
+        ("ThreatPress assessment, parts remembered", ours["warm"], ours["warm_queries"]),
+        ("ThreatPress assessment, first render after a purge", ours["cold"], ours["cold_queries"]),
+    ]
+    table = [
+        "| Render | median CPU ms | SQL queries |",
+        "| --- | ---: | ---: |",
+        *(f"| {label} | {ms:.2f} | {queries} |" for label, ms, queries in rows),
+        f"| Every 2026 assessment once after a purge ({ours['sweep_pages']} pages), "
+        f"a page | {ours['sweep']:.2f} | – |",
+    ]
+    verdict = (
+        "no slower than the stock page, as issue 8 asks"
+        if ratio <= 1
+        else "slower than the stock page: issue 8's target is missed"
+    )
+    return "\n".join(
+        [
+            SECTION,
+            "",
+            "Written by `bench/render_cost.py`; rerun `make bench-render` to refresh this section.",
+            "",
+            f"- Date: {time.strftime('%Y-%m-%d %H:%M %Z')}",
+            f"- Command: `make bench-render` (`.venv/bin/python bench/render_cost.py "
+            f"--requests {args.requests}`)",
+            f"- Machine: {render.machine()}",
+            f"- Software: {render.software()}",
+            "- Set-up: production settings, SQLite, the demo from `manage.py load_demo`; each case "
+            "in its own process, in-process `django.test.Client` (middleware, routing, view, "
+            f"template; no HTTP), {WARMUP} warm-up requests, then the median CPU time of the "
+            f"process over {args.requests} requests. No page cache in any case.",
+            f"- 1-minute load average before → after: {load[0]:.2f} → {load[1]:.2f}",
+            "",
+            *table,
+            "",
+            f"With its parts remembered (every render but the first after a purge), the "
+            f"assessment costs {ratio:.2f}× the stock page's CPU: {verdict}. The first render "
+            f"after a purge costs {ours['cold'] / stock['warm']:.1f}× (every remembered part is "
+            "built again: the route, the header, the edition's contents, the body), and there "
+            "the target is not met; a worker rendering a whole edition after a release pays "
+            f"{ours['sweep'] / stock['warm']:.1f}× a page, since the pages share their edition's "
+            "parts. Over HTTP, `make bench-http`'s uncached column is the remembered case.",
+        ]
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=200, help="timed requests a case (200)")
+    parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    parser.add_argument("--no-write", action="store_true", help="print only, leave the docs")
+    parser.add_argument("--measure", choices=["stock", "threatpress"], help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.measure:
+        print(json.dumps(measure(args.measure, args.requests)))
+        return 0
+    with tempfile.TemporaryDirectory(prefix="threatpress-render-cost-") as name:
+        tmp = Path(name)
+        env = render.bench_env(tmp)
+        print("Preparing the demo site and the stock project in", tmp, flush=True)
+        render.prepare_site(env)
+        html = render_page(env)
+        from bench.release_day import stock_content
+
+        content = tmp / "stock-content.json"
+        content.write_text(json.dumps(stock_content(html)))
+        stock_wagtail.build(tmp / "stock", env, secrets.token_urlsafe(50), content)
+        stock_env = stock_wagtail.project_env(tmp / "stock", env)
+        before = os.getloadavg()[0]
+        print("- stock Wagtail page...", flush=True)
+        stock = run_case("stock", stock_env, args.requests)
+        print("- ThreatPress assessment...", flush=True)
+        ours = run_case("threatpress", env, args.requests)
+        load = (before, os.getloadavg()[0])
+    markdown = section_markdown(args, stock, ours, load)
+    print("\n" + markdown)
+    if not args.no_write:
+        render.write_section(args.output, markdown, SECTION)
+        print(f"\nWrote {args.output}")
+    return 0
+
+
+def render_page(env: dict[str, str]) -> bytes:
+    """The assessment's HTML, from a process with the demo's settings."""
+    code = (
+        "import sys, django; django.setup(); from django.test import Client; "
+        f"sys.stdout.buffer.write(Client().get({PAGE_PATH!r}).content)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, timeout=300
+    )
+    if result.returncode != 0:
+        raise RuntimeError(result.stderr.decode())
+    return result.stdout
+
+
+if __name__ == "__main__":
+    sys.exit(main())
