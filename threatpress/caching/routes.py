@@ -5,7 +5,10 @@ level). The outcome depends only on the site, the language and the path, and on 
 content, so it is kept as a fragment (fragments.py) until the next purge: the route result with
 the pages routing walked (the breadcrumbs and the edition come from them). Only routes that
 found a page are kept, so that unknown addresses cannot fill the store. Wagtail's checks that run
-after routing (view restrictions, a draft above the page) still run on every request.
+after routing (view restrictions, a draft above the page) still run on every request, from
+remembered answers (core/models.py's BasePage, fragments.hidden_by_tree). A route not remembered
+is walked one level at a time with each level's child remembered (BasePage.route), so the pages
+of one edition share their walk down to the chapter.
 
 Each request gets its own shallow copies of the remembered pages: rendering keeps per-request
 state on a page (wagtail-footnotes numbers each reference on the prefetched footnotes), which
@@ -44,13 +47,14 @@ def remember_route(request: HttpRequest, path: str) -> None:
     if result is None:
         request._wagtail_route_for_request = None
         return
-    own = {path: _own_copy(page) for path, page in walked.items()}
-    page = own.get(result.page.path) or _own_copy(result.page)
+    own = {path: own_copy(page) for path, page in walked.items()}
+    page = own.get(result.page.path) or own_copy(result.page)
     request._wagtail_route_for_request = RouteResult(page, list(result.args), dict(result.kwargs))
     request.__dict__[ROUTED_PAGES] = own
 
 
-def _own_copy(page: Page) -> Page:
+def own_copy(page: Page) -> Page:
+    """A request's own shallow copy of a remembered page (see above)."""
     mine = copy.copy(page)
     mine.__dict__.pop("_prefetched_objects_cache", None)
     return mine

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-
 from django.db import models
 from django.http import Http404
 from django.utils.cache import patch_cache_control
@@ -17,6 +15,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from threatpress.caching import fragments
+from threatpress.caching.routes import own_copy
 from threatpress.core.blocks import InformationStreamBlock
 
 # Request attribute holding the pages routing has walked, by tree path (BasePage.route).
@@ -84,8 +83,7 @@ class BasePage(Page):
         )
         if child is None:
             raise Http404
-        child = copy.copy(child)  # this request's own (see caching/routes.py)
-        child.__dict__.pop("_prefetched_objects_cache", None)
+        child = own_copy(child)
         child._cached_parent_obj = self  # as Wagtail does: get_parent() needs no query
         return child.route(request, path_components[1:])
 

@@ -1,7 +1,7 @@
 """`{% remembered %}`: a part of a page rendered once and kept until the next purge.
 
     {% load fragment_tags %}
-    {% remembered "assessment-body" page.pk page.live_revision_id %}...{% endremembered %}
+    {% remembered "assessment-main" page.pk page.live_revision_id today %}...{% endremembered %}
 
 The block's HTML is kept with the other fragments (threatpress/caching/fragments.py): in this
 process, filed under the purge generation read before rendering, dropped by every purge (a
