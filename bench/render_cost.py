@@ -14,7 +14,10 @@ can render. The cases:
 - every English assessment of the demo's 2026 edition rendered once each after a purge, as a
   worker does after a release: the cost a page when the pages share their edition's parts.
 
-Usage: .venv/bin/python bench/render_cost.py [--requests N] [--no-write]
+The assessment is measured on SQLite and again on a temporary PostgreSQL cluster
+(`scripts/with-postgres`; `--no-postgres` skips it).
+
+Usage: .venv/bin/python bench/render_cost.py [--requests N] [--no-postgres] [--no-write]
 Results go to docs/benchmarks.md under SECTION.
 """
 
@@ -108,6 +111,23 @@ def sweep(client, forget, rounds: int) -> dict:
 # --- Orchestrating ------------------------------------------------------------------------
 
 
+def on_postgres(requests: int) -> dict:
+    """Inside `scripts/with-postgres`: the demo on its temporary cluster, our page measured."""
+    from bench.search import ensure_postgres_database
+
+    url = os.environ["DATABASE_URL"]
+    ensure_postgres_database()
+    with tempfile.TemporaryDirectory(prefix="threatpress-render-cost-pg-") as name:
+        env = {**render.bench_env(Path(name)), "DATABASE_URL": url}
+        render.prepare_site(env)
+        return run_case("threatpress", env, requests)
+
+
+def postgres_version() -> str:
+    output = render.command_output(["/usr/lib/postgresql/15/bin/postgres", "--version"])
+    return output.split()[-1] if output else "15"
+
+
 def run_case(case: str, env: dict[str, str], requests: int) -> dict:
     command = [sys.executable, __file__, "--measure", case, "--requests", str(requests)]
     result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=900)
@@ -117,28 +137,39 @@ def run_case(case: str, env: dict[str, str], requests: int) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def section_markdown(args, stock: dict, ours: dict, load: tuple[float, float]) -> str:
+def section_markdown(args, stock: dict, ours: dict, pg: dict | None, load) -> str:
     ratio = ours["warm"] / stock["warm"]
-    rows = [
-        (
-            "Stock Wagtail page (title, summary, rich-text body)",
-            stock["warm"],
-            stock["warm_queries"],
-        ),
-        ("ThreatPress assessment, parts remembered", ours["warm"], ours["warm_queries"]),
-        ("ThreatPress assessment, first render after a purge", ours["cold"], ours["cold_queries"]),
-    ]
+    pg_head = " PostgreSQL: median CPU ms | SQL queries |" if pg else ""
+    pg_rule = " ---: | ---: |" if pg else ""
+
+    def pg_cells(key: str, queries: str | None) -> str:
+        if not pg:
+            return ""
+        return f" {pg[key]:.2f} | {pg[queries] if queries else '–'} |"
+
     table = [
-        "| Render | median CPU ms | SQL queries |",
-        "| --- | ---: | ---: |",
-        *(f"| {label} | {ms:.2f} | {queries} |" for label, ms, queries in rows),
-        f"| Every 2026 assessment once after a purge ({ours['sweep_pages']} pages), "
-        f"a page | {ours['sweep']:.2f} | – |",
+        f"| Render | SQLite: median CPU ms | SQL queries |{pg_head}",
+        f"| --- | ---: | ---: |{pg_rule}",
+        f"| Stock Wagtail page (title, summary, rich-text body) | {stock['warm']:.2f} | "
+        f"{stock['warm_queries']} |{' – | – |' if pg else ''}",
+        f"| ThreatPress assessment, parts remembered | {ours['warm']:.2f} | "
+        f"{ours['warm_queries']} |{pg_cells('warm', 'warm_queries')}",
+        f"| ThreatPress assessment, first render after a purge | {ours['cold']:.2f} | "
+        f"{ours['cold_queries']} |{pg_cells('cold', 'cold_queries')}",
+        f"| Every 2026 assessment once after a purge ({ours['sweep_pages']} pages), a page | "
+        f"{ours['sweep']:.2f} | – |{pg_cells('sweep', None)}",
     ]
     verdict = (
         "no slower than the stock page, as issue 8 asks"
         if ratio <= 1
         else "slower than the stock page: issue 8's target is missed"
+    )
+    postgres = (
+        f" The PostgreSQL column is the same page on a temporary PostgreSQL {postgres_version()} "
+        "cluster on 127.0.0.1 (`scripts/with-postgres`), the database of `make cluster`: its "
+        "server's own work is not in the figure, only what the serving process spends."
+        if pg
+        else ""
     )
     return "\n".join(
         [
@@ -151,10 +182,10 @@ def section_markdown(args, stock: dict, ours: dict, load: tuple[float, float]) -
             f"--requests {args.requests}`)",
             f"- Machine: {render.machine()}",
             f"- Software: {render.software()}",
-            "- Set-up: production settings, SQLite, the demo from `manage.py load_demo`; each case "
+            "- Set-up: production settings, the demo from `manage.py load_demo`; each case "
             "in its own process, in-process `django.test.Client` (middleware, routing, view, "
             f"template; no HTTP), {WARMUP} warm-up requests, then the median CPU time of the "
-            f"process over {args.requests} requests. No page cache in any case.",
+            f"process over {args.requests} requests. No page cache in any case.{postgres}",
             f"- 1-minute load average before → after: {load[0]:.2f} → {load[1]:.2f}",
             "",
             *table,
@@ -175,10 +206,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=200, help="timed requests a case (200)")
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument("--no-write", action="store_true", help="print only, leave the docs")
+    parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
     parser.add_argument("--measure", choices=["stock", "threatpress"], help=argparse.SUPPRESS)
+    parser.add_argument("--on-postgres", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.measure:
         print(json.dumps(measure(args.measure, args.requests)))
+        return 0
+    if args.on_postgres:
+        print(json.dumps(on_postgres(args.requests)))
         return 0
     with tempfile.TemporaryDirectory(prefix="threatpress-render-cost-") as name:
         tmp = Path(name)
@@ -197,8 +233,18 @@ def main(argv: list[str] | None = None) -> int:
         stock = run_case("stock", stock_env, args.requests)
         print("- ThreatPress assessment...", flush=True)
         ours = run_case("threatpress", env, args.requests)
+        pg = None
+        if not args.no_postgres:
+            print("- ThreatPress assessment on PostgreSQL...", flush=True)
+            command = [str(ROOT / "scripts" / "with-postgres"), sys.executable, __file__]
+            command += ["--on-postgres", "--requests", str(args.requests)]
+            result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=1800)
+            if result.returncode != 0:
+                sys.stderr.write(result.stdout + result.stderr)
+                raise RuntimeError(f"the PostgreSQL run failed ({result.returncode})")
+            pg = json.loads(result.stdout.strip().splitlines()[-1])
         load = (before, os.getloadavg()[0])
-    markdown = section_markdown(args, stock, ours, load)
+    markdown = section_markdown(args, stock, ours, pg, load)
     print("\n" + markdown)
     if not args.no_write:
         render.write_section(args.output, markdown, SECTION)
