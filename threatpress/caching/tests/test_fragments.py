@@ -193,6 +193,23 @@ def test_nothing_is_kept_inside_a_transaction(edition):
     assert len(calls) == 2 and ("test", 1) not in fragments.held()
 
 
+def test_a_full_store_keeps_the_newest_values(edition, monkeypatch):
+    """After a crawl has filled the store, what readers ask for next is still remembered: the
+    oldest value makes room for it (until now the store refused every new value)."""
+    monkeypatch.setattr(fragments, "MAX_ENTRIES", 3)
+    builds = []
+
+    def value(name: str):
+        return fragments.remember("test", name, lambda: builds.append(name) or name)
+
+    for name in ("archive-1", "archive-2", "archive-3", "new-edition"):
+        value(name)
+    assert value("new-edition") == "new-edition" and builds.count("new-edition") == 1
+    value("archive-1")
+    assert builds.count("archive-1") == 2  # the oldest made room
+    assert len([key for key in fragments.held() if key[0] == "test"]) == 3
+
+
 def test_a_value_built_across_a_purge_is_not_kept(edition):
     def build_while_purged() -> str:
         purge_log.append(["/en/"])
