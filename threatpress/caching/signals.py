@@ -153,9 +153,11 @@ def _identity_changed(sender, instance, created: bool, **kwargs) -> None:
         purge_after_commit({EVERYTHING})
 
 
-def _site_changed(sender, instance, **kwargs) -> None:
-    # Every address of the site may change (its host, port or root page), and the Site each
-    # process remembers for a host (sites.py) with them.
+def _everything_changed(sender, instance, **kwargs) -> None:
+    # A Site saved or deleted: every address of the site may change (its host, port or root
+    # page), and the Site each process remembers for a host (sites.py) with them. A language
+    # added, recoded or removed: routing, switchers and alternates change everywhere, and the
+    # language codes each process remembers (core/request_locales.py).
     purge_after_commit({EVERYTHING})
 
 
@@ -165,12 +167,6 @@ def _region_changed(sender, instance, created: bool = False, **kwargs) -> None:
     # A new one shows nowhere until a published assessment names it (that publish purges).
     if not created:
         purge_after_commit({EVERYTHING})
-
-
-def _locale_changed(sender, instance, **kwargs) -> None:
-    # A language added, recoded or removed changes routing, switchers and alternates everywhere
-    # (and the language codes each process remembers: core/request_locales.py).
-    purge_after_commit({EVERYTHING})
 
 
 def connect() -> None:
@@ -190,10 +186,10 @@ def connect() -> None:
     )
     post_save.connect(_region_changed, sender=Region, dispatch_uid="tp-cache-region")
     post_delete.connect(_region_changed, sender=Region, dispatch_uid="tp-cache-region-del")
-    post_save.connect(_locale_changed, sender=Locale, dispatch_uid="tp-cache-locale")
-    post_delete.connect(_locale_changed, sender=Locale, dispatch_uid="tp-cache-locale-del")
-    post_save.connect(_site_changed, sender=Site, dispatch_uid="tp-cache-site")
-    post_delete.connect(_site_changed, sender=Site, dispatch_uid="tp-cache-site-del")
+    post_save.connect(_everything_changed, sender=Locale, dispatch_uid="tp-cache-locale")
+    post_delete.connect(_everything_changed, sender=Locale, dispatch_uid="tp-cache-locale-del")
+    post_save.connect(_everything_changed, sender=Site, dispatch_uid="tp-cache-site")
+    post_delete.connect(_everything_changed, sender=Site, dispatch_uid="tp-cache-site-del")
 
 
 connect()

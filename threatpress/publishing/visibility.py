@@ -125,15 +125,9 @@ def hidden_subtrees() -> list[str]:
     tree root that are not live, pages with a view restriction, and translations not yet marked
     as translated. Only the topmost of them (no path in the list lies below another), so the
     list stays short however many pages an unreleased edition has."""
-    from threatpress.translations.models import TranslationState
-
-    paths = set(
-        Page.objects.filter(depth__gt=1, live=False).order_by().values_list("path", flat=True)
-    )
+    not_live, untranslated = hiding_pages()
+    paths = {*not_live, *untranslated}
     paths.update(PageViewRestriction.objects.values_list("page__path", flat=True))
-    paths.update(
-        TranslationState.objects.filter(translated=False).values_list("page__path", flat=True)
-    )
     topmost: list[str] = []
     for path in sorted(paths):  # a parent sorts before everything below it
         if not topmost or not path.startswith(topmost[-1]):

@@ -29,12 +29,11 @@ class ParagraphBlock(RichTextBlockWithFootnotes):
         super().__init__(**kwargs)
 
     def replace_footnote_tags(self, value, html, context=None):
-        # wagtail-footnotes reads page.footnotes once per paragraph: fetched once per page, and
-        # only when a body is rendered (a remembered body reads none).
+        # wagtail-footnotes reads page.footnotes once per paragraph: fetched once per page (Django
+        # skips a page whose notes are fetched already), and only when a body is rendered (a
+        # remembered body reads none).
         page = (context or {}).get("page")
-        if isinstance(page, Page) and "footnotes" not in getattr(
-            page, "_prefetched_objects_cache", {}
-        ):
+        if isinstance(page, Page):
             prefetch_related_objects([page], "footnotes")
         return super().replace_footnote_tags(value, html, context=context)
 
