@@ -221,8 +221,10 @@ def main(argv: list[str] | None = None) -> int:
         env = render.bench_env(tmp)
         print("Preparing the demo site and the stock project in", tmp, flush=True)
         render.prepare_site(env)
-        html = render_page(env)
-        from bench.release_day import stock_content
+        # The stock page carries the assessment's own words, as in make bench-http.
+        from bench.release_day import stock_content, threatpress_html
+
+        html = threatpress_html(env, tmp)
 
         content = tmp / "stock-content.json"
         content.write_text(json.dumps(stock_content(html)))
@@ -250,20 +252,6 @@ def main(argv: list[str] | None = None) -> int:
         render.write_section(args.output, markdown, SECTION)
         print(f"\nWrote {args.output}")
     return 0
-
-
-def render_page(env: dict[str, str]) -> bytes:
-    """The assessment's HTML, from a process with the demo's settings."""
-    code = (
-        "import sys, django; django.setup(); from django.test import Client; "
-        f"sys.stdout.buffer.write(Client().get({PAGE_PATH!r}).content)"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, timeout=300
-    )
-    if result.returncode != 0:
-        raise RuntimeError(result.stderr.decode())
-    return result.stdout
 
 
 if __name__ == "__main__":
