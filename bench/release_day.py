@@ -149,13 +149,18 @@ def stock_content(html: bytes) -> dict[str, str]:
     }
 
 
-def _stock_project(ctx: Context) -> Path:
-    base = ctx.tmp / "stock"
+def stock_project(tmp: Path, env: dict[str, str], html: bytes) -> Path:
+    """The stock Wagtail project in `tmp`, built once, its page carrying the words of `html`."""
+    base = tmp / "stock"
     if not base.exists():
-        content = ctx.tmp / "stock-content.json"
-        content.write_text(json.dumps(stock_content(ctx.html)))
-        stock_wagtail.build(base, ctx.env, secrets.token_urlsafe(50), content)
+        content = tmp / "stock-content.json"
+        content.write_text(json.dumps(stock_content(html)))
+        stock_wagtail.build(base, env, secrets.token_urlsafe(50), content)
     return base
+
+
+def _stock_project(ctx: Context) -> Path:
+    return stock_project(ctx.tmp, ctx.env, ctx.html)
 
 
 @contextmanager

@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import secrets
 import statistics
 import subprocess
 import sys
@@ -221,15 +220,11 @@ def main(argv: list[str] | None = None) -> int:
         env = render.bench_env(tmp)
         print("Preparing the demo site and the stock project in", tmp, flush=True)
         render.prepare_site(env)
-        # The stock page carries the assessment's own words, as in make bench-http.
-        from bench.release_day import stock_content, threatpress_html
+        # The stock page carries the assessment's own words: make bench-http's project.
+        from bench.release_day import stock_project, threatpress_html
 
-        html = threatpress_html(env, tmp)
-
-        content = tmp / "stock-content.json"
-        content.write_text(json.dumps(stock_content(html)))
-        stock_wagtail.build(tmp / "stock", env, secrets.token_urlsafe(50), content)
-        stock_env = stock_wagtail.project_env(tmp / "stock", env)
+        base = stock_project(tmp, env, threatpress_html(env, tmp))
+        stock_env = stock_wagtail.project_env(base, env)
         before = os.getloadavg()[0]
         print("- stock Wagtail page...", flush=True)
         stock = run_case("stock", stock_env, args.requests)
