@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from wagtail.models import Page, Site
 
-from . import purge_log, store
+from . import policy, purge_log, store
 from .affected import (
     EDITION_ROUTES,
     _api_paths,
@@ -32,7 +32,7 @@ def all_paths() -> set[str]:
     """Every address the caches may hold, for the front cache when everything changed."""
     from threatpress.reports.models import EditionPage
 
-    paths = {"/sitemap.xml", "/robots.txt"}
+    paths = set(policy.SITE_WIDE_PATHS)
     pages = list(Page.objects.filter(depth__gt=1))
     paths |= _api_paths(pages)
     for page in pages:

@@ -47,6 +47,10 @@ def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
+def _is_html(response: HttpResponse) -> bool:
+    return response.get("Content-Type", "").startswith("text/html")
+
+
 def _add_validators(response: HttpResponse) -> float:
     if not response.has_header("ETag"):
         set_response_etag(response)
@@ -82,7 +86,9 @@ class CacheHeadersMiddleware:
             request.META[store.STORE_PLAN] = {
                 "etag": response["ETag"],
                 "last_modified": last_modified,
-                "view": request.META.get(store.PAGE_VIEW),
+                # A hit counts as a page view only where the render did (readership/counting):
+                # a page's HTML, not its edition's print stylesheet.
+                "view": request.META.get(store.PAGE_VIEW) if _is_html(response) else None,
             }
             return get_conditional_response(
                 request,

@@ -10,11 +10,20 @@ from django.conf import settings
 from .settings_memo import from_settings
 
 SAFE_METHODS = ("GET", "HEAD")
-# Paths outside the language prefixes that are the same for every reader.
-SITE_WIDE_PATHS = ("/sitemap.xml", "/robots.txt")
+# Paths outside the language prefixes that are the same for every reader (/print.css: the
+# site's address for printed links, which every page links).
+SITE_WIDE_PATHS = ("/sitemap.xml", "/robots.txt", "/print.css")
 # Routes under a language prefix that are per reader or per query, never stored anywhere.
 UNCACHED_ROUTES = ("search/", "consent/")
-CACHEABLE_TYPES = ("text/html", "application/xml", "application/atom+xml", "text/plain")
+# text/css: an edition's print stylesheet (its running header), which every page of it links,
+# so every reader's browser asks for it with each page.
+CACHEABLE_TYPES = (
+    "text/html",
+    "application/xml",
+    "application/atom+xml",
+    "text/plain",
+    "text/css",
+)
 
 
 def _seconds(name: str, default: int) -> int:
@@ -62,7 +71,7 @@ def is_search(path: str) -> bool:
 
 
 def cacheable_path(path: str) -> bool:
-    """Pages under a language prefix, the sitemap and robots.txt. `/` is not: it redirects by
+    """Pages under a language prefix and SITE_WIDE_PATHS. `/` is not: it redirects by
     Accept-Language."""
     if path in SITE_WIDE_PATHS:
         return True

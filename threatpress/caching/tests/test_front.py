@@ -118,3 +118,19 @@ def test_a_response_rendered_across_a_purge_is_not_stored(wsgi, editions):
     status, headers, _ = wsgi(PAGE)
     assert store.cache().get(store.key_for(PAGE, "c0")) is not None
     assert "s-maxage=" in dict(headers)["Cache-Control"]
+
+
+@pytest.mark.parametrize("path", ["/en/reports/2026/print/", "/print.css"])
+def test_the_print_stylesheets_every_page_links_are_kept_but_never_counted(wsgi, editions, path):
+    # Every page links the site's and its edition's print stylesheets, so each reader's browser
+    # asks for them with each page: they are kept like the page, and a hit is not a page view.
+    counting.buffer.clear()
+    status, headers, body = wsgi(path, **BROWSER)
+    assert status.startswith("200") and dict(headers)["Content-Type"].startswith("text/css")
+    assert "s-maxage" in dict(headers)["Cache-Control"]
+    etag = dict(headers)["ETag"]
+    with no_database():
+        assert wsgi(path, **BROWSER)[2] == body
+        assert wsgi(path, HTTP_IF_NONE_MATCH=etag)[0].startswith("304")
+    counting.flush()
+    assert not PageViewDay.objects.exists()
