@@ -22,6 +22,15 @@ end
 local paths = {}
 local interval = 0 -- milliseconds between this thread's requests; 0: unpaced
 local next_slot = nil
+-- Requests this thread sent in each second of the run (global: done() reads it through
+-- thread:get), so the report shows when a run fell short of its rate, not only that it did.
+sent = {}
+local started = nil
+local threads = {}
+
+function setup(thread)
+    table.insert(threads, thread)
+end
 
 function init(args)
     for line in io.lines(args[1]) do
@@ -43,10 +52,13 @@ function request()
 end
 
 function delay()
+    local now = now_ms()
+    started = started or now
+    local second = math.floor((now - started) / 1000) + 1
+    sent[second] = (sent[second] or 0) + 1
     if interval == 0 then
         return 0
     end
-    local now = now_ms()
     if next_slot == nil or next_slot < now - 1000 then
         next_slot = now
     end
@@ -56,4 +68,20 @@ function delay()
         return 0
     end
     return wait
+end
+
+-- One line for bench/release_load.py: every thread's requests, second by second, summed.
+function done(summary, latency, requests)
+    local total, last = {}, 0
+    for _, thread in ipairs(threads) do
+        for second, count in pairs(thread:get("sent")) do
+            total[second] = (total[second] or 0) + count
+            last = math.max(last, second)
+        end
+    end
+    io.write("Sent each second:")
+    for second = 1, last do
+        io.write(" ", total[second] or 0)
+    end
+    io.write("\n")
 end

@@ -12,7 +12,11 @@ settings (the `env.sh` it writes), then:
 3. loads the site at 80% of it for 60 s. wrk has no fixed-rate mode: bench/release_load.lua
    gives each thread a timetable and makes each connection wait for its slot with wrk's
    `delay()` (wrk2 and vegeta are not in Debian's archive here; a Python load generator could not
-   reach these rates on two cores shared with the servers);
+   reach these rates on two cores shared with the servers). wrk runs at nice 10: it stands for
+   the readers' own machines, so the servers get the cores first. (At nice 0, with the machine
+   saturated, the single-threaded publisher got so little CPU beside Varnish's 64 busy threads
+   that a publish asked for at second 30 committed at second 45.) The report shows the rate sent
+   in each 10 s and the CPU each kind of process used during the load;
 4. at second 30 a Publisher publishes a changed assessment, English and Lithuanian in one
    transaction, through Wagtail's PublishPageRevisionAction (the service the admin's Publish
    button calls, with the user's permissions checked; the generic PublishRevisionAction an
@@ -38,6 +42,7 @@ import datetime
 import http.client
 import os
 import random
+import resource
 import shlex
 import signal
 import subprocess
@@ -59,6 +64,8 @@ SECTION = "## Release-day load with a publish (issue 8)"
 LUA = ROOT / "bench" / "release_load.lua"
 CAPACITY_SECONDS = 10
 WRK_THREADS = 2
+# wrk stands for the readers' own machines: the servers get the cores first.
+WRK_NICENESS = 10
 CAPACITY_CONNECTIONS = 32
 # More connections than needed at 80%: a paced connection waits for its slot, so a slow answer
 # on one does not lower the rate while others are free.
@@ -278,13 +285,14 @@ def wrk_command(
 ) -> list[str]:
     wrk = render.find_binary("wrk", "/usr/bin/wrk")
     return [
-        wrk, f"-t{WRK_THREADS}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
+        "nice", "-n", str(WRK_NICENESS), wrk, f"-t{WRK_THREADS}", f"-c{connections}",
+        f"-d{seconds}s", "--timeout", "10s",
         "--latency", "-s", str(LUA), url, "--", str(paths_file), f"{rate:.0f}", str(WRK_THREADS),
     ]  # fmt: skip
 
 
 def run_wrk(command: list[str]) -> tuple[WrkResult, str]:
-    seconds = int(command[3][2:-1])
+    seconds = int(next(a for a in command if a.startswith("-d"))[2:-1])
     output = subprocess.run(
         command, capture_output=True, text=True, timeout=seconds + 60, check=True
     ).stdout
@@ -607,6 +615,31 @@ class Results:
     groups: dict[str, list[str]]
     load_average: list[float]
     varnish: dict[str, int]
+    sent: list[int] = field(default_factory=list)  # the paced load's requests, each second
+    # CPU seconds each kind of process used during the paced load, and the machine's idle time.
+    cpu: dict[str, float] = field(default_factory=dict)
+
+
+WINDOW_SECONDS = 10
+
+
+def sent_each_second(output: str, seconds: int) -> list[int]:
+    """The requests wrk sent in each second of the run (bench/release_load.lua's done()),
+    without the part-second after the end."""
+    for line in output.splitlines():
+        if line.startswith("Sent each second:"):
+            return [int(count) for count in line.split(":")[1].split()][:seconds]
+    return []
+
+
+def rate_by_window(sent: list[int], target: float) -> str:
+    """The rate sent in each window as a share of the target: "0-10 s 97%, 10-20 s 95%"."""
+    windows = []
+    for start in range(0, len(sent), WINDOW_SECONDS):
+        counts = sent[start : start + WINDOW_SECONDS]
+        share = sum(counts) / len(counts) / target
+        windows.append(f"{start}-{start + len(counts)} s {100 * share:.0f}%")
+    return ", ".join(windows)
 
 
 VARNISH_COUNTERS = {
@@ -630,6 +663,73 @@ def varnish_counters(folder: Path) -> dict[str, int]:
     except ValueError:
         return {}
     return {name: counters[name]["value"] for name in VARNISH_COUNTERS if name in counters}
+
+
+# How a process is named in the CPU account, by a part of its command line (first match).
+PROCESS_KINDS = (
+    ("varnishd", "Varnish"),
+    ("wrk", "wrk"),
+    ("gunicorn", "app servers"),
+    ("postgres", "PostgreSQL"),
+    ("run_exports", "export worker"),
+    ("run_scheduler", "scheduler"),
+    ("--publish-child", "publisher"),
+    ("weed", "SeaweedFS"),
+)
+
+
+def cpu_by_process() -> dict[int, tuple[str, float]]:
+    """Every process's kind and CPU seconds so far (user and system, from /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    processes = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (
+                (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+            )
+        except OSError:  # it ended meanwhile
+            continue
+        fields = stat.rsplit(")", 1)[1].split()  # after the name, which may hold spaces
+        pid = int(entry.name)
+        kind = next((label for part, label in PROCESS_KINDS if part in command), "other")
+        if pid == os.getpid():
+            kind = "the benchmark's watchers"
+        processes[pid] = (kind, (int(fields[11]) + int(fields[12])) / tick)  # utime, stime
+    return processes
+
+
+def idle_seconds() -> float:
+    """The machine's idle time so far, all CPUs summed (/proc/stat: idle and iowait)."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+    return (int(fields[4]) + int(fields[5])) / os.sysconf("SC_CLK_TCK")
+
+
+def waited_for_seconds() -> float:
+    """CPU seconds of this process's children that ended and were waited for (wrk, the
+    publisher), their whole lives."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cpu_account(
+    before: dict[int, tuple[str, float]],
+    after: dict[int, tuple[str, float]],
+    idle: float,
+    waited_for: float,
+) -> dict[str, float]:
+    """CPU seconds used between two snapshots, by kind of process, largest first, then idle.
+    wrk and the publisher end between them: `waited_for` is their CPU, counted through
+    RUSAGE_CHILDREN, less what the publisher had used before the first snapshot."""
+    used: dict[str, float] = {}
+    for pid, (kind, seconds) in after.items():
+        used[kind] = used.get(kind, 0.0) + seconds - before.get(pid, (kind, 0.0))[1]
+    before_publishing = sum(s for pid, (k, s) in before.items() if pid not in after)
+    used["wrk and the publisher"] = waited_for - before_publishing
+    ranked = dict(sorted(used.items(), key=lambda item: -item[1]))
+    return {**ranked, "idle": idle}
 
 
 def sample_load(stop: threading.Event, into: list[float]) -> None:
@@ -698,6 +798,7 @@ def run(args: argparse.Namespace, tmp: Path) -> Results:
         started, end = time.time(), later.instant + args.duration / 4
         load: dict[str, tuple[WrkResult, str]] = {}
         loader = threading.Thread(target=lambda: load.update(run=run_wrk(command)))
+        processes, idle, waited_for = cpu_by_process(), idle_seconds(), waited_for_seconds()
         loader.start()
 
         watchers = Watchers()
@@ -710,6 +811,12 @@ def run(args: argparse.Namespace, tmp: Path) -> Results:
         now.instant = publisher_process.publish()
         print(f"  published at second {now.instant - started:.1f}", flush=True)
         loader.join()
+        cpu = cpu_account(
+            processes,
+            cpu_by_process(),
+            idle_seconds() - idle,
+            waited_for_seconds() - waited_for,
+        )
         for future in looking:
             future.result(timeout=end - time.time() + 30)
         stop_sampling.set()
@@ -721,7 +828,8 @@ def run(args: argparse.Namespace, tmp: Path) -> Results:
         log = (shape.folder / "scheduler.log").read_text(errors="replace").splitlines()
         print("Scheduler's log:", *log[-15:], sep="\n  ")
         counters = varnish_counters(shape.folder)
-        return Results(capacity, result, target, verdicts, groups, averages, counters)
+        sent = sent_each_second(output, args.duration)
+        return Results(capacity, result, target, verdicts, groups, averages, counters, sent, cpu)
 
 
 def verdict_lines(results: Results) -> list[str]:
@@ -764,7 +872,8 @@ def section_markdown(args: argparse.Namespace, results: Results) -> str:
         f"languages): {mix}; requests shared as {shares}; no cookies (readers without a consent "
         "answer)",
         f"- Load generator: wrk with `bench/release_load.lua` (random address per request; paced "
-        f"by a per-thread timetable through `delay()`), {WRK_THREADS} threads, on the same cores",
+        f"by a per-thread timetable through `delay()`), {WRK_THREADS} threads, on the same cores "
+        f"at nice {WRK_NICENESS} (it stands for the readers' machines)",
         f"- Machine: {render.machine()}; 1-minute load average during the load: {averages}",
         "",
         "| Run | connections | req/s | p50 ms | p99 ms | requests | errors |",
@@ -786,7 +895,18 @@ def section_markdown(args: argparse.Namespace, results: Results) -> str:
         "",
         f"Errors during the load: {'none' if errors_ok else r.errors}. Stale pages after the "
         f"purge: {'none' if stale_ok else 'see FAIL above'}. Achieved rate "
-        f"{100 * r.requests_per_sec / results.target_rate:.0f}% of the target. Varnish's "
+        f"{100 * r.requests_per_sec / results.target_rate:.0f}% of the target"
+        + (
+            f" (sent, as a share of it: {rate_by_window(results.sent, results.target_rate)})"
+            if results.sent
+            else ""
+        )
+        + f". CPU seconds used during the load ({args.duration * (os.cpu_count() or 1)} s "
+        "available): "
+        + ", ".join(
+            f"{kind} {seconds:.1f}" for kind, seconds in results.cpu.items() if seconds >= 0.05
+        )
+        + ". Varnish's "
         "counters at the end: "
         + ", ".join(
             f"{VARNISH_COUNTERS[name]} {value:,}" for name, value in results.varnish.items()
