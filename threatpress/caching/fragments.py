@@ -65,19 +65,40 @@ STRUCTURAL_KINDS = frozenset(
 
 
 class _Shelf:
-    """One generation's values."""
+    """One generation's values, and how many of them each kind holds."""
 
     def __init__(self, read_generation: Callable[[], object]) -> None:
         self.read_generation = read_generation
         self.generation: object = None
         self.values: dict[Hashable, object] = {}
+        self.counts: dict[str, int] = {}
 
     def current(self, generation: object) -> dict[Hashable, object]:
         if generation != self.generation:
             with _lock:
                 if generation != self.generation:
-                    self.generation, self.values = generation, {}
+                    self.generation, self.values, self.counts = generation, {}, {}
         return self.values
+
+    def file(self, full_key: tuple[str, Hashable], value: object, share: float = 1.0) -> None:
+        """Keep `value` (under _lock, in the current generation). When the shelf is full it
+        takes the oldest value's place, and when its kind already holds `share` of the shelf,
+        the place of its kind's oldest: so a kind with many keys (every page a search can
+        find) cannot crowd out the others, nor stop being kept once the shelf is full."""
+        kind, values, counts = full_key[0], self.values, self.counts
+        if full_key in values:
+            return
+        if share < 1.0 and counts.get(kind, 0) >= int(MAX_ENTRIES * share):
+            oldest = next(key for key in values if key[0] == kind)  # type: ignore[index]
+        elif len(values) >= MAX_ENTRIES:
+            oldest = next(iter(values))  # dictionaries keep insertion order
+        else:
+            oldest = None
+        if oldest is not None:
+            del values[oldest]
+            counts[oldest[0]] -= 1  # type: ignore[index]
+        values[full_key] = value
+        counts[kind] = counts.get(kind, 0) + 1
 
 
 _lock = threading.Lock()
@@ -140,9 +161,7 @@ def remember(
         # Filed under the generation read before building: if a purge happened meanwhile,
         # this dictionary is already replaced and the value is dropped with it.
         if shelf.values is values:
-            if len(values) >= MAX_ENTRIES:
-                values.pop(next(iter(values)))  # the oldest (dictionaries keep insertion order)
-            values[full_key] = value
+            shelf.file(full_key, value)
     return value
 
 
@@ -153,9 +172,8 @@ def remember_many(
     share: float = 1.0,
 ) -> dict[Hashable, T]:
     """remember() for many keys at once: `build(missing)` makes the values of the keys not held
-    (one query for all of them, not one each). New values are kept only while the process holds
-    fewer than `share` × MAX_ENTRIES values, so that a kind with many keys (every page that a
-    search can find) cannot crowd out the others."""
+    (one query for all of them, not one each). The kind holds at most `share` × MAX_ENTRIES
+    values (_Shelf.file)."""
     shelf = _shelf(kind)
     values = _values_now(shelf)
     if values is None:
@@ -172,9 +190,8 @@ def remember_many(
         found.update(built)
         with _lock:
             if shelf.values is values:  # filed under the generation read before building, as above
-                room = int(MAX_ENTRIES * share) - len(values)
-                for key, value in list(built.items())[: max(room, 0)]:
-                    values[(kind, key)] = value
+                for key, value in built.items():
+                    shelf.file((kind, key), value, share)
     return found
 
 
@@ -182,7 +199,7 @@ def clear() -> None:
     """Forget everything (tests, benchmarks)."""
     with _lock:
         for shelf in (_text, _structure):
-            shelf.generation, shelf.values = None, {}
+            shelf.generation, shelf.values, shelf.counts = None, {}, {}
 
 
 def held() -> dict[tuple[str, Hashable], object]:

@@ -210,6 +210,30 @@ def test_a_full_store_keeps_the_newest_values(edition, monkeypatch):
     assert len([key for key in fragments.held() if key[0] == "test"]) == 3
 
 
+def test_search_results_are_kept_in_a_full_store_within_their_share(edition, monkeypatch):
+    """A crawl fills the store; a search's results are still remembered after it (they used to
+    be refused once the store was full), taking at most their share of it: a further result
+    replaces the oldest result, not a page's value."""
+    monkeypatch.setattr(fragments, "MAX_ENTRIES", 4)
+    for name in ("archive-1", "archive-2", "archive-3", "archive-4"):
+        fragments.remember("test", name, lambda name=name: name)
+    builds: list[str] = []
+
+    def results(keys: list[str]) -> dict:
+        def build(missing):
+            builds.extend(missing)
+            return {key: key.upper() for key in missing}
+
+        return fragments.remember_many("search-result", keys, build, share=0.5)
+
+    assert results(["x", "y"]) == {"x": "X", "y": "Y"}
+    assert results(["x", "y"]) == {"x": "X", "y": "Y"} and builds == ["x", "y"]
+    results(["z"])
+    kinds = [key[0] for key in fragments.held()]
+    assert kinds.count("search-result") == 2 and kinds.count("test") == 2
+    assert results(["y", "z"]) == {"y": "Y", "z": "Z"} and builds == ["x", "y", "z"]
+
+
 def test_a_value_built_across_a_purge_is_not_kept(edition):
     def build_while_purged() -> str:
         purge_log.append(["/en/"])
