@@ -211,28 +211,39 @@ def threatpress_cached(ctx: Context) -> Iterator[str]:
 
 @contextmanager
 def through_varnish(ctx: Context) -> Iterator[str]:
-    varnishd = render.find_binary("varnishd", "/usr/sbin/varnishd")
     if not VARNISH_VCL.is_file():
         raise Skip(f"no Varnish configuration is shipped yet ({VARNISH_VCL.relative_to(ROOT)}).")
+    with threatpress_uncached(ctx) as backend_url, varnish_in_front(ctx, backend_url) as url:
+        yield url
+
+
+@contextmanager
+def varnish_in_front(
+    ctx: Context, backend_url: str, vcl: Path = VARNISH_VCL, params: tuple[str, ...] = ()
+) -> Iterator[str]:
+    """varnishd with `vcl` (the shipped one unless told) in front of the server at
+    `backend_url`, with `-p` `params` (name=value) added; yields the page's URL through it."""
+    varnishd = render.find_binary("varnishd", "/usr/sbin/varnishd")
     if varnishd is None:
         raise Skip(render.missing("varnishd", "the Varnish column"))
-    with threatpress_uncached(ctx) as backend_url:
-        backend = re.match(r"http://([\d.]+):(\d+)", backend_url)
-        # The shipped VCL as it is, with its backends file (deploy/varnish/backends.vcl's shape,
-        # as scripts/cluster writes it) naming our one app server; `-j none`: varnishd keeps
-        # this user, who can read the temporary folder.
-        (ctx.tmp / "backends.vcl").write_text(
-            "backend app1 {\n"
-            f'    .host = "{backend[1]}";\n    .port = "{backend[2]}";\n    .probe = healthz;\n'
-            "}\nsub vcl_init {\n    app.add_backend(app1);\n}\n"
-        )
-        port = render.free_port()
-        command = [varnishd, "-F", "-j", "none", "-a", f"127.0.0.1:{port}", "-T", "127.0.0.1:0"]
-        command += ["-f", str(VARNISH_VCL), "-p", f"vcl_path={ctx.tmp}"]
-        command += ["-n", str(ctx.tmp / "varnish"), "-s", "malloc,64m"]
-        url = f"http://127.0.0.1:{port}{PAGE_PATH}"
-        with render.running(command, ctx.env, ctx.tmp / "varnish.log", url):
-            yield url
+    backend = re.match(r"http://([\d.]+):(\d+)", backend_url)
+    # The VCL's backends file (deploy/varnish/backends.vcl's shape, as scripts/cluster writes
+    # it) naming our one app server; `-j none`: varnishd keeps this user, who can read the
+    # temporary folder.
+    (ctx.tmp / "backends.vcl").write_text(
+        "backend app1 {\n"
+        f'    .host = "{backend[1]}";\n    .port = "{backend[2]}";\n    .probe = healthz;\n'
+        "}\nsub vcl_init {\n    app.add_backend(app1);\n}\n"
+    )
+    port = render.free_port()
+    name = ctx.tmp / f"varnish-{port}"
+    command = [varnishd, "-F", "-j", "none", "-a", f"127.0.0.1:{port}", "-T", "127.0.0.1:0"]
+    command += ["-f", str(vcl), "-p", f"vcl_path={ctx.tmp}"]
+    command += ["-n", str(name), "-s", "malloc,64m"]
+    command += [arg for param in params for arg in ("-p", param)]
+    url = f"http://127.0.0.1:{port}{PAGE_PATH}"
+    with render.running(command, ctx.env, ctx.tmp / f"varnish-{port}.log", url):
+        yield url
 
 
 def columns() -> list[Column]:

@@ -1,0 +1,85 @@
+"""What limits Varnish against nginx here (issue 8's "80% of nginx"): the shipped VCL and the
+shared-memory log, each taken away in turn, beside nginx serving the same HTML, in one run.
+
+Four varnishd in front of one ThreatPress server, all with the page cached:
+- shipped: deploy/varnish/threatpress.vcl, as `make bench-http` and `make cluster` run it;
+- shipped, no log: the same with every record of a client request masked (`-p vsl_mask=`), so
+  varnishlog and varnishncsa would show nothing of them;
+- minimal VCL: bench/varnish_minimal.vcl, a lookup by address and nothing else (never deploy it);
+- minimal VCL, no log.
+wrk loads nginx and each varnishd in turn, ROUNDS times, with make bench-http's settings; the
+median of each is printed as a share of nginx's median. Prints only: the figures and what they
+mean are in docs/benchmarks.md. Talks only to 127.0.0.1.
+Usage: .venv/bin/python bench/varnish_ceiling.py [--rounds 3] [--duration 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import release_day, render
+
+MINIMAL_VCL = Path(__file__).resolve().parent / "varnish_minimal.vcl"
+# Every record a client request writes to the shared-memory log on a hit (Varnish 7.1).
+CLIENT_RECORDS = (
+    "Begin", "End", "Link", "ReqStart", "Timestamp", "ReqMethod", "ReqURL", "ReqProtocol",
+    "ReqHeader", "ReqUnset", "VCL_call", "VCL_return", "VCL_use", "Hit", "RespProtocol",
+    "RespStatus", "RespReason", "RespHeader", "RespUnset", "ReqAcct", "Storage",
+)  # fmt: skip
+NO_LOG = ("vsl_mask=" + ",".join(f"-{record}" for record in CLIENT_RECORDS),)
+VARIANTS = {
+    "shipped": (release_day.VARNISH_VCL, ()),
+    "shipped, no log": (release_day.VARNISH_VCL, NO_LOG),
+    "minimal VCL": (MINIMAL_VCL, ()),
+    "minimal VCL, no log": (MINIMAL_VCL, NO_LOG),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3, help="wrk runs of each (3)")
+    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run (5)")
+    args = parser.parse_args(argv)
+    wrk = render.find_binary("wrk", "/usr/bin/wrk")
+    if wrk is None or render.find_binary("varnishd", "/usr/sbin/varnishd") is None:
+        print(render.missing("wrk or varnishd", "the whole benchmark"), file=sys.stderr)
+        return 1
+    print(f"Load average before the run: {release_day.load_average():.2f} (`uptime`)")
+    with tempfile.TemporaryDirectory(prefix="threatpress-varnish-") as name, ExitStack() as stack:
+        tmp = Path(name)
+        env = render.bench_env(tmp)
+        print("Preparing the demo site in", tmp, flush=True)
+        render.prepare_site(env)
+        html = release_day.threatpress_html(env, tmp)
+        ctx = release_day.Context(tmp, env, html, wrk, args.duration)
+        urls = {"nginx": stack.enter_context(release_day.nginx_static(ctx))}
+        backend = stack.enter_context(release_day.threatpress_uncached(ctx))
+        for label, (vcl, params) in VARIANTS.items():
+            urls[label] = stack.enter_context(
+                release_day.varnish_in_front(ctx, backend, vcl, params)
+            )
+        rates: dict[str, list[float]] = {label: [] for label in urls}
+        for round_ in range(1, args.rounds + 1):
+            for label, url in urls.items():
+                result = render.run_wrk(wrk, url, args.duration)
+                rates[label].append(result.requests_per_sec)
+                print(f"round {round_}: {label}: {result.requests_per_sec:,.0f} req/s, "
+                      f"p99 {result.p99_ms:.2f} ms {result.errors}", flush=True)  # fmt: skip
+    nginx = statistics.median(rates["nginx"])
+    print(f"\nMedian of {args.rounds} runs of {args.duration} s, as a share of nginx:")
+    for label, values in rates.items():
+        median = statistics.median(values)
+        print(f"  {label:22} {median:9,.0f} req/s  {100 * median / nginx:5.1f}%")
+    print(f"Load average after: {release_day.load_average():.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
