@@ -14,8 +14,8 @@ from __future__ import annotations
 from typing import TypeVar
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Exists, Model, OuterRef, Q, QuerySet
-from django.db.models.functions import Cast, Length, Substr
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models.functions import Length, Substr
 from wagtail.models import Page, PageViewRestriction, ReferenceIndex
 
 P = TypeVar("P", bound=QuerySet)
@@ -106,13 +106,16 @@ def used_by_pages(obj: Model, pages: QuerySet) -> bool:
     The reference index is rebuilt from the page row on every save. For a live page that row is
     the published version, so a picture added only in a later draft is not counted.
     """
-    page_ids = pages.annotate(key=Cast("pk", output_field=CharField())).values("key")
-    return ReferenceIndex.objects.filter(
+    # The few pages that refer to it first, then whether one of them is in `pages`: asked the
+    # other way round, the database tested every page of the site against `pages`' rule (its
+    # correlated subqueries), 120 ms an image on the demo's archive on SQLite.
+    referring = ReferenceIndex.objects.filter(
         base_content_type=ContentType.objects.get_for_model(Page),
         to_content_type=ContentType.objects.get_for_model(obj),
         to_object_id=str(obj.pk),
-        object_id__in=page_ids,
-    ).exists()
+    ).values_list("object_id", flat=True)
+    page_ids = {int(key) for key in referring if key.isdigit()}
+    return bool(page_ids) and pages.filter(pk__in=page_ids).exists()
 
 
 def is_public_file(obj: Model | None) -> bool:
