@@ -227,6 +227,18 @@ def section_markdown(args, stock: dict, ours: dict, pg: dict | None, load) -> st
             "the target is not met; a worker rendering a whole edition after a release pays "
             f"{ours['sweep'] / stock['warm']:.1f}× a page, since the pages share their edition's "
             "parts. Over HTTP, `make bench-http`'s uncached column is the remembered case.",
+            *(
+                [
+                    "",
+                    f"Every reader's browser then asks for the page's figure, and no cache keeps "
+                    f"it: public images are sent `no-cache` so that a withdrawal takes effect at "
+                    f"once (docs/security.md), so each view of the page reaches an app server "
+                    f"for it, at {ours['figure']:.2f} ms "
+                    f"({ours['figure'] / stock['warm']:.1f}× the stock page's render).",
+                ]
+                if "figure" in ours
+                else []
+            ),
         ]
     )
 
