@@ -86,9 +86,10 @@ class _Shelf:
         the place of its kind's oldest: so a kind with many keys (every page a search can
         find) cannot crowd out the others, nor stop being kept once the shelf is full."""
         kind, values, counts = full_key[0], self.values, self.counts
-        if full_key in values:
+        limit = int(MAX_ENTRIES * share)
+        if full_key in values or limit < 1:
             return
-        if share < 1.0 and counts.get(kind, 0) >= int(MAX_ENTRIES * share):
+        if counts.get(kind, 0) >= limit:
             oldest = next(key for key in values if key[0] == kind)  # type: ignore[index]
         elif len(values) >= MAX_ENTRIES:
             oldest = next(iter(values))  # dictionaries keep insertion order

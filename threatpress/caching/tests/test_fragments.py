@@ -234,6 +234,12 @@ def test_search_results_are_kept_in_a_full_store_within_their_share(edition, mon
     assert results(["y", "z"]) == {"y": "Y", "z": "Z"} and builds == ["x", "y", "z"]
 
 
+def test_a_store_too_small_for_a_share_answers_without_keeping(edition, monkeypatch):
+    monkeypatch.setattr(fragments, "MAX_ENTRIES", 1)  # half of it is no entry at all
+    found = fragments.remember_many("search-result", ["x"], lambda keys: {"x": "X"}, share=0.5)
+    assert found == {"x": "X"} and not fragments.held()
+
+
 def test_a_value_built_across_a_purge_is_not_kept(edition):
     def build_while_purged() -> str:
         purge_log.append(["/en/"])
