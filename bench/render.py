@@ -327,12 +327,23 @@ def gunicorn_command(port: int) -> list[str]:
     ]
 
 
-def nginx_config(base: Path, port: int) -> str:
+def nginx_string(value: str) -> str:
+    """`value` as a double-quoted nginx string (no variables: a `$` is refused)."""
+    if "$" in value:
+        raise ValueError(f"a $ would be read as an nginx variable: {value!r}")
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def nginx_config(base: Path, port: int, headers: tuple[tuple[str, str], ...] = ()) -> str:
+    """A throwaway nginx.conf serving `base`/www, adding `headers` to every response."""
     # As root, nginx would switch its workers to "nobody", who cannot read the 0700 temp dir.
     user = f"user {pwd.getpwuid(0).pw_name};" if os.geteuid() == 0 else ""
     temp_paths = "\n".join(
         f"    {kind}_temp_path {base}/{kind};"
         for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    added = "\n".join(
+        f"        add_header {name} {nginx_string(value)} always;" for name, value in headers
     )
     return f"""daemon off;
 {user}
@@ -349,19 +360,22 @@ http {{
         listen 127.0.0.1:{port};
         root {base}/www;
         index index.html;
+{added}
     }}
 }}
 """
 
 
-def prepare_nginx(tmp: Path, html: bytes, port: int) -> tuple[list[str], Path]:
+def prepare_nginx(
+    tmp: Path, html: bytes, port: int, headers: tuple[tuple[str, str], ...] = ()
+) -> tuple[list[str], Path]:
     """Write the page to the same URL path under a docroot, and a throwaway config."""
-    base = tmp / "nginx"
+    base = tmp / ("nginx" if not headers else f"nginx-{port}")
     page_dir = base / "www" / PAGE_PATH.strip("/")
     page_dir.mkdir(parents=True)
     (page_dir / "index.html").write_bytes(html)
     config = base / "nginx.conf"
-    config.write_text(nginx_config(base, port))
+    config.write_text(nginx_config(base, port, headers))
     nginx = find_binary("nginx", "/usr/sbin/nginx")
     command = [str(nginx), "-p", f"{base}/", "-c", str(config), "-e", str(base / "error.log")]
     return command, base / "server.log"

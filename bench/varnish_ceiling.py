@@ -7,7 +7,10 @@ Four varnishd in front of one ThreatPress server, all with the page cached:
   varnishlog and varnishncsa would show nothing of them;
 - minimal VCL: bench/varnish_minimal.vcl, a lookup by address and nothing else (never deploy it);
 - minimal VCL, no log.
-wrk loads nginx and each varnishd in turn, ROUNDS times, with make bench-http's settings; the
+And a second nginx that adds to the same HTML the headers the app sends with it (its security
+headers, Cache-Control, Vary...: about 900 bytes the first nginx does not send), to show how much
+of the gap is the bytes of those headers.
+wrk loads both nginx and each varnishd in turn, ROUNDS times, with make bench-http's settings; the
 median of each is printed as a share of nginx's median. Prints only: the figures and what they
 mean are in docs/benchmarks.md. Talks only to 127.0.0.1.
 Usage: .venv/bin/python bench/varnish_ceiling.py [--rounds 3] [--duration 5]
@@ -19,7 +22,9 @@ import argparse
 import statistics
 import sys
 import tempfile
-from contextlib import ExitStack
+import urllib.request
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -42,6 +47,30 @@ VARIANTS = {
 }
 
 
+# Headers nginx writes itself, or that describe one connection: not copied from the app.
+NGINX_OWN = {
+    "date", "server", "content-type", "content-length", "connection", "keep-alive",
+    "transfer-encoding", "etag", "last-modified", "accept-ranges",
+}  # fmt: skip
+
+
+def app_headers(url: str) -> tuple[tuple[str, str], ...]:
+    """The headers the app sends with the page (an anonymous reader's), but NGINX_OWN."""
+    with urllib.request.urlopen(url, timeout=30) as response:  # 127.0.0.1 only
+        return tuple(
+            (name, value) for name, value in response.getheaders() if name.lower() not in NGINX_OWN
+        )
+
+
+@contextmanager
+def nginx_with_headers(ctx, headers: tuple[tuple[str, str], ...]) -> Iterator[str]:
+    port = render.free_port()
+    command, log = render.prepare_nginx(ctx.tmp, ctx.html, port, headers)
+    url = f"http://127.0.0.1:{port}{render.PAGE_PATH}"
+    with render.running(command, ctx.env, log, url):
+        yield url
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3, help="wrk runs of each (3)")
@@ -61,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
         ctx = release_day.Context(tmp, env, html, wrk, args.duration)
         urls = {"nginx": stack.enter_context(release_day.nginx_static(ctx))}
         backend = stack.enter_context(release_day.threatpress_uncached(ctx))
+        headers = app_headers(backend)
+        urls["nginx, the app's headers"] = stack.enter_context(nginx_with_headers(ctx, headers))
         for label, (vcl, params) in VARIANTS.items():
             urls[label] = stack.enter_context(
                 release_day.varnish_in_front(ctx, backend, vcl, params)
@@ -76,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nMedian of {args.rounds} runs of {args.duration} s, as a share of nginx:")
     for label, values in rates.items():
         median = statistics.median(values)
-        print(f"  {label:22} {median:9,.0f} req/s  {100 * median / nginx:5.1f}%")
+        print(f"  {label:26} {median:9,.0f} req/s  {100 * median / nginx:5.1f}%")
     print(f"Load average after: {release_day.load_average():.2f}")
     return 0
 
