@@ -213,9 +213,21 @@ def hidden_subtrees() -> list[str]:
     change to what is hidden (publish, unpublish, expiry, a view restriction, a translation
     marked) is one.
     Read-only for callers."""
-    from threatpress.publishing.visibility import hidden_subtrees as look_up
+    return remember("hidden-subtrees", None, _hidden_subtrees)
 
-    return remember("hidden-subtrees", None, look_up)
+
+def _hidden_subtrees() -> list[str]:
+    # From the remembered drafts and unmarked translations (hidden_by_tree's), so that a
+    # process reads them once per purge, not once for each of the two kinds.
+    from threatpress.publishing import visibility
+
+    return visibility.hidden_subtrees(remember("not-live-or-untranslated", None, _hiding_pages))
+
+
+def _hiding_pages():
+    from threatpress.publishing import visibility
+
+    return visibility.hiding_pages()
 
 
 def hidden_by_tree(page) -> bool:
@@ -225,7 +237,7 @@ def hidden_by_tree(page) -> bool:
     again after a release asks the database nothing more."""
     from threatpress.publishing import visibility
 
-    sets = remember("not-live-or-untranslated", None, visibility.hiding_pages, only_where_kept=True)
+    sets = remember("not-live-or-untranslated", None, _hiding_pages, only_where_kept=True)
     if sets is NOT_KEPT:
         return visibility.hidden_by_tree(page)
     not_live, untranslated = sets
@@ -240,7 +252,7 @@ def public_pages(queryset):
     transaction, fragments off), the correlated form: the subtrees would be read at every call."""
     from threatpress.publishing import visibility
 
-    hidden = remember("hidden-subtrees", None, visibility.hidden_subtrees, only_where_kept=True)
+    hidden = remember("hidden-subtrees", None, _hidden_subtrees, only_where_kept=True)
     if hidden is NOT_KEPT:
         return visibility.public_pages(queryset)
     return visibility.public_pages_now(queryset, hidden)

@@ -123,12 +123,15 @@ def is_public_file(obj: Model | None) -> bool:
     return obj is not None and used_by_pages(obj, public_pages(Page.objects.all()))
 
 
-def hidden_subtrees() -> list[str]:
+def hidden_subtrees(
+    hiding: tuple[frozenset[str], frozenset[str]] | None = None,
+) -> list[str]:
     """The paths of the pages that hide themselves and everything below them: pages below the
     tree root that are not live, pages with a view restriction, and translations not yet marked
     as translated. Only the topmost of them (no path in the list lies below another), so the
-    list stays short however many pages an unreleased edition has."""
-    not_live, untranslated = hiding_pages()
+    list stays short however many pages an unreleased edition has. `hiding`: what
+    `hiding_pages()` answers, when the caller has it already."""
+    not_live, untranslated = hiding_pages() if hiding is None else hiding
     paths = {*not_live, *untranslated}
     paths.update(PageViewRestriction.objects.values_list("page__path", flat=True))
     topmost: list[str] = []

@@ -240,6 +240,17 @@ def test_a_store_too_small_for_a_share_answers_without_keeping(edition, monkeypa
     assert found == {"x": "X"} and not fragments.held()
 
 
+def test_drafts_are_read_once_per_purge_for_both_visibility_checks(edition):
+    # Routing asks whether a page has a draft above it; the contents and the header ask which
+    # subtrees are hidden. Both come from the same drafts and unmarked translations.
+    page = AssessmentPage.objects.live().first()
+    assert fragments.hidden_by_tree(page) is False
+    with CaptureQueriesContext(connection) as captured:
+        assert fragments.hidden_subtrees() == []
+    assert len(captured) == 1  # the view restrictions; the drafts were read already
+    assert "pageviewrestriction" in captured[0]["sql"]
+
+
 def test_a_value_built_across_a_purge_is_not_kept(edition):
     def build_while_purged() -> str:
         purge_log.append(["/en/"])
