@@ -18,6 +18,8 @@ from django.utils.cache import (
 from django.utils.http import http_date, parse_http_date_safe
 from wagtail.views import serve as wagtail_serve
 
+from threatpress.readership.counting import is_page_view
+
 from . import policy, purge_log, routes, store
 
 # Code and templates may have changed at a deploy: no response predates this process.
@@ -45,10 +47,6 @@ def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
         and not response.streaming
         and response.get("Content-Type", "").startswith(policy.CACHEABLE_TYPES)
     )
-
-
-def _is_html(response: HttpResponse) -> bool:
-    return response.get("Content-Type", "").startswith("text/html")
 
 
 def _add_validators(response: HttpResponse) -> float:
@@ -86,9 +84,8 @@ class CacheHeadersMiddleware:
             request.META[store.STORE_PLAN] = {
                 "etag": response["ETag"],
                 "last_modified": last_modified,
-                # A hit counts as a page view only where the render did (readership/counting):
-                # a page's HTML, not its edition's print stylesheet.
-                "view": request.META.get(store.PAGE_VIEW) if _is_html(response) else None,
+                # A hit counts as a page view only where the render did.
+                "view": request.META.get(store.PAGE_VIEW) if is_page_view(response) else None,
             }
             return get_conditional_response(
                 request,

@@ -124,6 +124,12 @@ def route_of(request: HttpRequest) -> str:
     return (match.url_name or "")[:MAX_ROUTE]
 
 
+def is_page_view(response: HttpResponse) -> bool:
+    """A response that counts as reading a page: a 200 HTML page (not, say, an edition's print
+    stylesheet, which is one of its routes). The page cache counts its hits by the same rule."""
+    return response.status_code == 200 and response.get("Content-Type", "").startswith("text/html")
+
+
 def count_page_view(request: HttpRequest, page: Page, response: HttpResponse) -> bool:
     """Count a served page once its response is final: a 200 HTML page, after rendering (a page
     that fails to render is not counted). Return whether it will be counted."""
@@ -134,8 +140,7 @@ def count_page_view(request: HttpRequest, page: Page, response: HttpResponse) ->
         return False
 
     def count_if_ok(rendered: HttpResponse) -> None:
-        content_type = rendered.get("Content-Type", "")
-        if rendered.status_code == 200 and content_type.startswith("text/html"):
+        if is_page_view(rendered):
             _count(view_key(today(), page.pk, route))
 
     if getattr(response, "is_rendered", True):
