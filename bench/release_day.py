@@ -95,12 +95,13 @@ def gunicorn(port: int, worker_class: str, application: str = "threatpress.wsgi:
 
 
 @contextmanager
-def nginx_static(ctx: Context) -> Iterator[str]:
+def nginx_static(ctx: Context, headers: tuple[tuple[str, str], ...] = ()) -> Iterator[str]:
+    """nginx serving the page's HTML as a static file, adding `headers` to its response."""
     if render.find_binary("nginx", "/usr/sbin/nginx") is None:
         raise Skip(render.missing("nginx", "the static-file limit"))
     port = render.free_port()
     url = f"http://127.0.0.1:{port}{PAGE_PATH}"
-    command, log = render.prepare_nginx(ctx.tmp, ctx.html, port)
+    command, log = render.prepare_nginx(ctx.tmp, ctx.html, port, headers)
     with render.running(command, ctx.env, log, url):
         yield url
 

@@ -726,7 +726,11 @@ def cpu_account(
     used: dict[str, float] = {}
     for pid, (kind, seconds) in after.items():
         used[kind] = used.get(kind, 0.0) + seconds - before.get(pid, (kind, 0.0))[1]
-    before_publishing = sum(s for pid, (k, s) in before.items() if pid not in after)
+    before_publishing = sum(
+        seconds
+        for pid, (kind, seconds) in before.items()
+        if kind == "publisher" and pid not in after
+    )
     used["wrk and the publisher"] = waited_for - before_publishing
     ranked = dict(sorted(used.items(), key=lambda item: -item[1]))
     return {**ranked, "idle": idle}

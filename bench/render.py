@@ -370,7 +370,7 @@ def prepare_nginx(
     tmp: Path, html: bytes, port: int, headers: tuple[tuple[str, str], ...] = ()
 ) -> tuple[list[str], Path]:
     """Write the page to the same URL path under a docroot, and a throwaway config."""
-    base = tmp / ("nginx" if not headers else f"nginx-{port}")
+    base = tmp / f"nginx-{port}"
     page_dir = base / "www" / PAGE_PATH.strip("/")
     page_dir.mkdir(parents=True)
     (page_dir / "index.html").write_bytes(html)

@@ -23,8 +23,7 @@ import statistics
 import sys
 import tempfile
 import urllib.request
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -62,15 +61,6 @@ def app_headers(url: str) -> tuple[tuple[str, str], ...]:
         )
 
 
-@contextmanager
-def nginx_with_headers(ctx, headers: tuple[tuple[str, str], ...]) -> Iterator[str]:
-    port = render.free_port()
-    command, log = render.prepare_nginx(ctx.tmp, ctx.html, port, headers)
-    url = f"http://127.0.0.1:{port}{render.PAGE_PATH}"
-    with render.running(command, ctx.env, log, url):
-        yield url
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3, help="wrk runs of each (3)")
@@ -91,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
         urls = {"nginx": stack.enter_context(release_day.nginx_static(ctx))}
         backend = stack.enter_context(release_day.threatpress_uncached(ctx))
         headers = app_headers(backend)
-        urls["nginx, the app's headers"] = stack.enter_context(nginx_with_headers(ctx, headers))
+        with_headers = release_day.nginx_static(ctx, headers)
+        urls["nginx, the app's headers"] = stack.enter_context(with_headers)
         for label, (vcl, params) in VARIANTS.items():
             urls[label] = stack.enter_context(
                 release_day.varnish_in_front(ctx, backend, vcl, params)
