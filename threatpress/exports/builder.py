@@ -43,6 +43,12 @@ KEEP_SUPERSEDED = datetime.timedelta(hours=1)
 # chapters have none today, placed between should they get one).
 PDF_SCOPE_ORDER = {"edition": 0, "chapter": 1, "assessment": 2}
 AUDIO_SCOPE_ORDER = {"assessment": 0, "chapter": 1, "edition": 2}
+# A release this near has its files made before the missing files of public pages: at the press
+# conference its PDF must be there at once, while a reader who asks for a public page's missing
+# file is told it is being prepared. An hour holds Piper's longest recording of an edition.
+URGENT_RELEASE = datetime.timedelta(hours=1)
+# The worker's lanes: each builds one kind of file, so that a PDF never waits for a recording.
+LANES = ("pdf", "audio")
 
 
 @dataclass
@@ -57,15 +63,18 @@ class Job:
     def prepared(self) -> bool:
         return self.plan.is_release
 
-    def order(self) -> tuple:
-        # PDFs (a second or less) before audio (a minute or more); what readers can ask for now
-        # before what a release will need, the nearest release first; the newest edition's
-        # files, which most readers come for, before the archive's; then by scope (above).
+    def order(self, now: datetime.datetime) -> tuple:
+        # PDFs (a second or less) before audio (a minute or more); a release within the hour
+        # first, then what readers can ask for now, then later releases, the nearest release
+        # first; the newest edition's files, which most readers come for, before the archive's;
+        # then by scope (above).
         release = self.plan.release_at
         audio = self.fmt.kind == "audio"
+        soon = release is not None and release - now <= URGENT_RELEASE
+        urgency = 0 if soon else 2 if release is not None else 1
         return (
             audio,
-            self.prepared,
+            urgency,
             release.timestamp() if release else 0,
             -self.edition_year,
             (AUDIO_SCOPE_ORDER if audio else PDF_SCOPE_ORDER)[self.plan.scope],
@@ -108,8 +117,14 @@ def _exports_for(keys: set[tuple[int, str]]) -> dict[tuple[int, str], Export]:
     return existing
 
 
-def due_jobs(*, force: bool = False, now: datetime.datetime | None = None) -> list[Job]:
-    """Every (page, format) whose current or prepared fingerprint has no file yet.
+def due_jobs(
+    *,
+    force: bool = False,
+    now: datetime.datetime | None = None,
+    kind: str | None = None,
+) -> list[Job]:
+    """Every (page, format) whose current or prepared fingerprint has no file yet, in the order
+    they should be built (Job.order); with `kind`, only that kind of file ("pdf" or "audio").
 
     With `force`, files that exist are made again too (the live ones; `build_exports --force`).
     A format that failed for the same fingerprint waits for its retry time.
@@ -118,6 +133,8 @@ def due_jobs(*, force: bool = False, now: datetime.datetime | None = None) -> li
     candidates: list[tuple[Plan, Format, str, int]] = []
     for plan, organisation, year in _plans():
         for fmt in formats_for(plan.scope):
+            if kind is not None and fmt.kind != kind:
+                continue
             candidates.append((plan, fmt, plan.fingerprint(fmt.key, organisation), year))
     if not candidates:
         return []
@@ -145,7 +162,7 @@ def due_jobs(*, force: bool = False, now: datetime.datetime | None = None) -> li
         if waiting and not force and not requested:
             continue
         jobs.append(Job(plan, fmt, fingerprint, export, year))
-    return sorted(jobs, key=Job.order)
+    return sorted(jobs, key=lambda job: job.order(now))
 
 
 def _store(data: bytes, extension: str) -> tuple[str, str]:
@@ -283,25 +300,54 @@ def collect_garbage(now: datetime.datetime | None = None) -> int:
 def run(interval: float = DEFAULT_INTERVAL, stop: threading.Event | None = None) -> None:
     """Build what is due, forever (`manage.py run_exports`, started by `make run`).
 
-    One file per pass, then look again: an edition scheduled while a long recording is being
-    made has its PDFs prepared right after that recording, not after every other one.
+    PDFs and recordings are made in two lanes (threads; the voices and the PDF engine do their
+    work in child processes or in C, so the two overlap): a recording that takes minutes never
+    holds back the PDFs of an edition scheduled meanwhile. Each lane builds one file, then looks
+    again, so the nearest release's files are always the next to be made.
     """
     stop = stop or threading.Event()
+    lanes = [
+        threading.Thread(
+            target=_lane,
+            args=(kind, interval, stop),
+            kwargs={"collects": kind == LANES[0]},
+            name=f"exports-{kind}",
+            daemon=True,
+        )
+        for kind in LANES
+    ]
+    for lane in lanes:
+        lane.start()
+    try:
+        while not stop.is_set() and all(lane.is_alive() for lane in lanes):
+            stop.wait(1)
+    finally:
+        stop.set()  # should one lane end, the other follows, and the worker exits
+        for lane in lanes:
+            lane.join()
+
+
+def _lane(kind: str, interval: float, stop: threading.Event, collects: bool = False) -> None:
+    """One lane of `run`: this kind's due files, one per pass (`collects`: this lane also
+    deletes files no one can ask for any more)."""
     last_collection = 0.0
     try:
         while not stop.is_set():
             more = False
             try:
                 close_old_connections()  # as the scheduler: recover from a dropped connection
-                jobs = due_jobs()
+                jobs = due_jobs(kind=kind)
                 if jobs:
                     build(jobs[0])
                 more = len(jobs) > 1
-                if time.monotonic() - last_collection > KEEP_SUPERSEDED.total_seconds() / 4:
+                if (
+                    collects
+                    and time.monotonic() - last_collection > KEEP_SUPERSEDED.total_seconds() / 4
+                ):
                     collect_garbage()
                     last_collection = time.monotonic()
             except Exception:  # a database hiccup must not end the worker
-                logger.exception("export pass failed")
+                logger.exception("export pass (%s) failed", kind)
             if not more:
                 stop.wait(interval)
     finally:

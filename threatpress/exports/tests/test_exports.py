@@ -216,6 +216,74 @@ def test_recordings_are_made_shortest_first_and_the_edition_pdf_first(site_tree,
     assert scopes["pdf"] == sorted(scopes["pdf"], key=lambda scope: -rank[scope])
 
 
+def test_a_release_within_the_hour_is_built_before_public_files_and_a_later_one_after(
+    edition, site_tree, engines, people
+):
+    """The press conference's PDF before an archive's missing ones; a release next week waits
+    for the files readers can ask for today."""
+    draft = build_edition(site_tree.reports, 2027, chapters=1, per_chapter=1)
+    as_drafts(draft)
+    when = (timezone.now() + datetime.timedelta(days=7)).replace(microsecond=0)
+    schedule_release(EditionPage.objects.get(pk=draft.pk), when, people["publisher"])
+
+    def release_positions(now: datetime.datetime) -> list[int]:
+        jobs = [job for job in builder.due_jobs(now=now) if job.fmt.kind == "pdf"]
+        assert any(not job.prepared for job in jobs)  # the public edition's files are due too
+        return [i for i, job in enumerate(jobs) if job.prepared]
+
+    soon = release_positions(when - datetime.timedelta(minutes=10))
+    assert soon == list(range(len(soon)))  # first
+    later = release_positions(when - datetime.timedelta(days=6))
+    assert len(later) == len(soon) and later[0] > 0
+    assert later == list(range(later[0], later[0] + len(later)))  # last
+    assert builder.due_jobs(now=when - datetime.timedelta(minutes=10))[0].plan.scope == "edition"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_release_scheduled_during_a_long_recording_has_its_pdfs_made_meanwhile(
+    site_tree, engines, people, monkeypatch
+):
+    """A Piper recording of an edition takes minutes: an edition scheduled meanwhile for a
+    press conference has its PDFs built while the recording goes on, not after it."""
+    import threading
+    import time
+
+    from threatpress.conftest import publish_all
+    from threatpress.exports.formats import Format
+    from threatpress.exports.tests.standin import fake_render
+
+    recording, finish = threading.Event(), threading.Event()
+
+    def slow_recordings(self, doc):
+        if self.kind == "audio":
+            recording.set()
+            finish.wait(timeout=60)
+        return fake_render(self, doc)
+
+    monkeypatch.setattr(Format, "render", slow_recordings)
+    publish_all(build_edition(site_tree.reports, 2026, chapters=1, per_chapter=1))
+    draft = build_edition(site_tree.reports, 2027, chapters=1, per_chapter=1)
+    as_drafts(draft)
+    stop = threading.Event()
+    worker = threading.Thread(target=builder.run, kwargs={"interval": 0.2, "stop": stop})
+    worker.start()
+    try:
+        assert recording.wait(timeout=30), "the worker never started a recording"
+        when = timezone.now() + datetime.timedelta(minutes=5)
+        schedule_release(EditionPage.objects.get(pk=draft.pk), when, people["publisher"])
+        prepared = ExportFile.objects.filter(prepared=True, export__page=draft, export__fmt="pdf")
+        deadline = time.monotonic() + 30  # a correctness test, not a benchmark
+        while not prepared.exists():
+            assert time.monotonic() < deadline, "the release's PDF waited for the recording"
+            time.sleep(0.1)
+        assert not ExportFile.objects.filter(export__fmt="audio").exists()  # still recording
+    finally:
+        finish.set()
+        stop.set()
+        worker.join(timeout=10)
+    assert not worker.is_alive()
+
+
 def test_an_old_file_name_redirects_to_the_current_one(client, edition):
     builder.build_due()
     response = client.get("/en/reports/2026/national-threat-assessment-draft-2026.pdf")
