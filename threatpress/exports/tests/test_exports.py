@@ -241,14 +241,16 @@ def test_a_release_within_the_hour_is_built_before_public_files_and_a_later_one_
 
 @pytest.mark.django_db(transaction=True)
 def test_a_release_scheduled_during_a_long_recording_has_its_pdfs_made_meanwhile(
-    site_tree, engines, people, monkeypatch
+    engines, monkeypatch
 ):
     """A Piper recording of an edition takes minutes: an edition scheduled meanwhile for a
     press conference has its PDFs built while the recording goes on, not after it."""
     import threading
     import time
 
-    from threatpress.conftest import publish_all
+    from django.contrib.auth import get_user_model
+
+    from threatpress.conftest import build_site, publish_all
     from threatpress.exports.formats import Format
     from threatpress.exports.tests.standin import fake_render
 
@@ -261,8 +263,12 @@ def test_a_release_scheduled_during_a_long_recording_has_its_pdfs_made_meanwhile
         return fake_render(self, doc)
 
     monkeypatch.setattr(Format, "render", slow_recordings)
-    publish_all(build_edition(site_tree.reports, 2026, chapters=1, per_chapter=1))
-    draft = build_edition(site_tree.reports, 2027, chapters=1, per_chapter=1)
+    # Committed rows (the loop's threads have connections of their own): no fixture data here,
+    # as a transactional test may run after another has emptied the tables.
+    tree = build_site()
+    publisher = get_user_model().objects.create_superuser("publisher", password="p" * 20)
+    publish_all(build_edition(tree.reports, 2026, chapters=1, per_chapter=1))
+    draft = build_edition(tree.reports, 2027, chapters=1, per_chapter=1)
     as_drafts(draft)
     stop = threading.Event()
     worker = threading.Thread(target=builder.run, kwargs={"interval": 0.2, "stop": stop})
@@ -270,7 +276,7 @@ def test_a_release_scheduled_during_a_long_recording_has_its_pdfs_made_meanwhile
     try:
         assert recording.wait(timeout=30), "the worker never started a recording"
         when = timezone.now() + datetime.timedelta(minutes=5)
-        schedule_release(EditionPage.objects.get(pk=draft.pk), when, people["publisher"])
+        schedule_release(EditionPage.objects.get(pk=draft.pk), when, publisher)
         prepared = ExportFile.objects.filter(prepared=True, export__page=draft, export__fmt="pdf")
         deadline = time.monotonic() + 30  # a correctness test, not a benchmark
         while not prepared.exists():
