@@ -256,3 +256,20 @@ def public_pages(queryset):
     if hidden is NOT_KEPT:
         return visibility.public_pages(queryset)
     return visibility.public_pages_now(queryset, hidden)
+
+
+def is_public_file(obj) -> bool:
+    """publishing.visibility.is_public_file(obj) (is an image or document used by a public
+    page?), remembered until the next purge of any kind: a page's publish, unpublish, expiry or
+    move is a structural one, and an assessment published again with a body that no longer
+    shows its only figure a text-only one. Every reader's browser asks for a page's figures
+    with the page, and the check was two thirds of serving one (bench/render_cost.py)."""
+    from threatpress.publishing import visibility
+
+    if obj is None:
+        return False
+    return remember(
+        "public-file",
+        (obj._meta.label_lower, obj.pk),
+        lambda: visibility.is_public_file(obj),
+    )

@@ -22,12 +22,12 @@ from wagtail.documents import get_document_model
 from wagtail.documents.views.serve import serve as wagtail_serve_document
 from wagtail.images import get_image_model
 
+from threatpress.caching import fragments
 from threatpress.core.stored_files import StorageUnavailable, storage_unavailable, stored_object
 
-from .visibility import is_public_file
-
 # Files are checked on every request (no-cache), so unpublishing takes effect at once, while
-# Last-Modified still lets browsers and caches revalidate with a cheap 304.
+# Last-Modified still lets browsers and caches revalidate with a cheap 304. (Each process
+# remembers a file's answer until the next purge: caching/fragments.py, is_public_file.)
 DOCUMENTS_FOLDER = "documents/"
 PUBLIC_CACHE_CONTROL = "public, no-cache"
 EDITOR_CACHE_CONTROL = "private, no-store"
@@ -48,7 +48,8 @@ def owner_of(name: str):
     if name.startswith("original_images/"):
         return Image.objects.filter(file=name).first()
     if name.startswith("images/"):
-        rendition = Image.get_rendition_model().objects.filter(file=name).first()
+        renditions = Image.get_rendition_model().objects.select_related("image")
+        rendition = renditions.filter(file=name).first()
         return rendition.image if rendition else None
     if name.startswith("documents/"):
         return get_document_model().objects.filter(file=name).first()
@@ -61,7 +62,7 @@ def serve_media(request: HttpRequest, path: str) -> HttpResponse:
     if posixpath.normpath(path).lstrip("/").startswith(DOCUMENTS_FOLDER):
         raise Http404
     editor = is_editor(request)
-    if not editor and not is_public_file(owner_of(path)):
+    if not editor and not fragments.is_public_file(owner_of(path)):
         raise Http404
     response = serve_stored(request, path)
     response["Cache-Control"] = EDITOR_CACHE_CONTROL if editor else PUBLIC_CACHE_CONTROL

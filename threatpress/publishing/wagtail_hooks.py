@@ -18,7 +18,6 @@ from .preview_link_admin import (
     may_manage,
 )
 from .release import can_release
-from .visibility import is_public_file
 
 
 @hooks.register("before_serve_page")
@@ -32,7 +31,7 @@ def refuse_pages_under_unpublished_parents(page, request, serve_args, serve_kwar
 @hooks.register("before_serve_document")
 def refuse_documents_no_public_page_uses(document, request):
     """A document attached only to embargoed or draft pages does not exist for readers."""
-    if not is_editor(request) and not is_public_file(document):
+    if not is_editor(request) and not fragments.is_public_file(document):
         raise Http404
 
 

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import PageViewRestriction, Site
 
-from threatpress.caching import fragments, purge_log
+from threatpress.caching import fragments, purge_log, store
 from threatpress.caching.invalidation import purge_now
 from threatpress.conftest import build_edition, publish_all, translate_tree
 from threatpress.reports.models import AssessmentPage
@@ -432,3 +432,73 @@ def test_a_renamed_chapter_changes_the_search_filters_at_once(client, edition):
     chapter.title = "Energy and ports"
     chapter.save_revision().publish()
     assert chapter_choices() == {"chapter-1": "Energy and ports"}
+
+
+class TestFigures:
+    """A figure's visibility (is a public page using it?) is remembered until the next purge:
+    readers' browsers ask for it with every page, and a withdrawal still takes effect at once."""
+
+    @pytest.fixture(autouse=True)
+    def disk(self, settings, tmp_path):
+        from wagtail.models import Collection
+
+        from threatpress.publishing.tests.media import use_disk_storage
+
+        use_disk_storage(settings, tmp_path / "media")
+        if Collection.get_first_root_node() is None:  # emptied by an earlier committing test
+            Collection.add_root(name="Root")
+
+    @staticmethod
+    def figure_on(slug: str, title: str):
+        from threatpress.publishing.tests.media import figure_block, make_image
+
+        image = make_image(title, f"{slug}-figure.png")
+        page = AssessmentPage.objects.get(slug=slug)
+        page.body = [figure_block(image), {"type": "paragraph", "value": "<p>Text.</p>"}]
+        page.save_revision().publish()
+        return image, image.get_rendition("width-20").url
+
+    def test_a_figure_asked_for_again_is_served_without_asking_the_database_who_uses_it(
+        self, client, edition
+    ):
+        _image, url = self.figure_on("judgment-1-1", "Chart")
+        with CaptureQueriesContext(connection) as first:
+            assert client.get(url).status_code == 200
+        with CaptureQueriesContext(connection) as again:
+            assert client.get(url).status_code == 200
+        assert len(again) == 1, [q["sql"] for q in again]  # which image's file it is
+        assert len(first) > len(again)
+
+    def test_unpublishing_its_page_withdraws_a_remembered_figure_at_once(self, client, edition):
+        _image, url = self.figure_on("judgment-1-1", "Chart")
+        assert client.get(url).status_code == 200
+        assert client.get(url).status_code == 200  # remembered
+        AssessmentPage.objects.get(slug="judgment-1-1").unpublish()
+        assert client.get(url).status_code == 404
+
+    def test_a_corrected_body_without_the_figure_withdraws_it_at_once(self, client, edition):
+        """Published again with only its body changed: a text-only purge, which structural
+        values survive, and this one must not."""
+        _image, url = self.figure_on("judgment-1-1", "Chart")
+        assert client.get(url).status_code == 200
+        assert client.get(url).status_code == 200
+        page = AssessmentPage.objects.get(slug="judgment-1-1")
+        page.body = [{"type": "paragraph", "value": "<p>The chart was wrong.</p>"}]
+        structure = store.structure_generation()
+        page.save_revision().publish()
+        assert store.structure_generation() == structure  # text-only, indeed
+        assert client.get(url).status_code == 404
+
+    def test_a_figure_of_a_draft_is_refused_until_the_release_then_served(self, client, edition):
+        from threatpress.publishing.tests.media import figure_block, make_image
+
+        image = make_image("Embargoed chart", "embargoed-chart.png")
+        page = AssessmentPage.objects.get(slug="judgment-1-2")
+        page.unpublish()
+        page = AssessmentPage.objects.get(slug="judgment-1-2")
+        page.body = [figure_block(image)]
+        revision = page.save_revision()
+        assert client.get(image.file.url).status_code == 404
+        assert client.get(image.file.url).status_code == 404  # remembered as not public
+        revision.publish()
+        assert client.get(image.file.url).status_code == 200
