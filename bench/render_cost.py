@@ -181,8 +181,9 @@ def section_markdown(args, stock: dict, ours: dict, pg: dict | None, load) -> st
     ]
     if "figure" in ours:
         table.append(
-            f"| The assessment's figure, `{ours['figure_path'].rsplit('/', 1)[-1]}` (the check "
-            f"that a public page uses it, and the file) | {ours['figure']:.2f} | – |"
+            f"| The assessment's figure, `{ours['figure_path'].rsplit('/', 1)[-1]}` (which "
+            f"image the file is, the remembered check that a public page uses it, and the "
+            f"file) | {ours['figure']:.2f} | – |"
             f"{pg_cells('figure')}"
         )
     verdict = (
@@ -230,7 +231,9 @@ def section_markdown(args, stock: dict, ours: dict, pg: dict | None, load) -> st
                     f"it: public images are sent `no-cache` so that a withdrawal takes effect at "
                     f"once (docs/security.md), so each view of the page reaches an app server "
                     f"for it, at {ours['figure']:.2f} ms "
-                    f"({ours['figure'] / stock['warm']:.1f}× the stock page's render).",
+                    f"({ours['figure'] / stock['warm']:.1f}× the stock page's render; whether a "
+                    f"public page uses the image is remembered until the next purge, "
+                    f"`fragments.is_public_file`).",
                 ]
                 if "figure" in ours
                 else []
