@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import datetime
 import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from io import StringIO
 
 import pytest
@@ -29,6 +33,21 @@ CHAPTER_PDF = "/en/reports/2026/chapter-1/chapter-1-2026.pdf"
 ASSESSMENT = "/en/reports/2026/chapter-1/judgment-1-1/"
 ASSESSMENT_PDF = ASSESSMENT + "judgment-1-1-2026.pdf"
 ASSESSMENT_MP3 = ASSESSMENT + "judgment-1-1-2026.mp3"
+
+
+@contextmanager
+def worker_loop() -> Iterator[None]:
+    """`run_exports`'s loop in a thread, as scripts/serve runs it (its lanes have database
+    connections of their own, so the test's rows must be committed: transaction=True)."""
+    stop = threading.Event()
+    worker = threading.Thread(target=builder.run, kwargs={"interval": 0.2, "stop": stop})
+    worker.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        worker.join(timeout=10)
+    assert not worker.is_alive()
 
 
 def body(response) -> dict:
@@ -245,9 +264,6 @@ def test_a_release_scheduled_during_a_long_recording_has_its_pdfs_made_meanwhile
 ):
     """A Piper recording of an edition takes minutes: an edition scheduled meanwhile for a
     press conference has its PDFs built while the recording goes on, not after it."""
-    import threading
-    import time
-
     from django.contrib.auth import get_user_model
 
     from threatpress.conftest import build_site, publish_all
@@ -270,24 +286,21 @@ def test_a_release_scheduled_during_a_long_recording_has_its_pdfs_made_meanwhile
     publish_all(build_edition(tree.reports, 2026, chapters=1, per_chapter=1))
     draft = build_edition(tree.reports, 2027, chapters=1, per_chapter=1)
     as_drafts(draft)
-    stop = threading.Event()
-    worker = threading.Thread(target=builder.run, kwargs={"interval": 0.2, "stop": stop})
-    worker.start()
-    try:
-        assert recording.wait(timeout=30), "the worker never started a recording"
-        when = timezone.now() + datetime.timedelta(minutes=5)
-        schedule_release(EditionPage.objects.get(pk=draft.pk), when, publisher)
-        prepared = ExportFile.objects.filter(prepared=True, export__page=draft, export__fmt="pdf")
-        deadline = time.monotonic() + 30  # a correctness test, not a benchmark
-        while not prepared.exists():
-            assert time.monotonic() < deadline, "the release's PDF waited for the recording"
-            time.sleep(0.1)
-        assert not ExportFile.objects.filter(export__fmt="audio").exists()  # still recording
-    finally:
-        finish.set()
-        stop.set()
-        worker.join(timeout=10)
-    assert not worker.is_alive()
+    with worker_loop():
+        try:
+            assert recording.wait(timeout=30), "the worker never started a recording"
+            when = timezone.now() + datetime.timedelta(minutes=5)
+            schedule_release(EditionPage.objects.get(pk=draft.pk), when, publisher)
+            prepared = ExportFile.objects.filter(
+                prepared=True, export__page=draft, export__fmt="pdf"
+            )
+            deadline = time.monotonic() + 30  # a correctness test, not a benchmark
+            while not prepared.exists():
+                assert time.monotonic() < deadline, "the release's PDF waited for the recording"
+                time.sleep(0.1)
+            assert not ExportFile.objects.filter(export__fmt="audio").exists()  # still recording
+        finally:
+            finish.set()
 
 
 def test_an_old_file_name_redirects_to_the_current_one(client, edition):
@@ -441,9 +454,6 @@ def test_the_worker_loop_builds_after_a_publish_and_outlives_a_broken_engine(
 ):
     """`run_exports`'s loop, in a thread with its own database connection, as scripts/serve runs
     it: a failing build is recorded and the loop goes on to the next file."""
-    import threading
-    import time
-
     from threatpress.conftest import build_site, publish_all
     from threatpress.exports.formats import Format
     from threatpress.exports.tests.standin import fake_render
@@ -457,10 +467,7 @@ def test_the_worker_loop_builds_after_a_publish_and_outlives_a_broken_engine(
     tree = build_site()
     edition = build_edition(tree.reports, 2026, chapters=1, per_chapter=1)
     publish_all(edition)
-    stop = threading.Event()
-    worker = threading.Thread(target=builder.run, kwargs={"interval": 0.2, "stop": stop})
-    worker.start()
-    try:
+    with worker_loop():
         url = "/en/reports/2026/chapter-1/judgment-1-1/judgment-1-1-2026.pdf"
         deadline = time.monotonic() + 30  # a correctness test, not a benchmark
         while client.get(url).status_code != 200:
@@ -475,10 +482,6 @@ def test_the_worker_loop_builds_after_a_publish_and_outlives_a_broken_engine(
                 break
             assert time.monotonic() < deadline, "the worker never rebuilt the PDF"
             time.sleep(0.1)
-    finally:
-        stop.set()
-        worker.join(timeout=10)
-    assert not worker.is_alive()
     failed = Export.objects.filter(fmt="audio", state=Export.FAILED)
     assert failed.exists() and "no voice today" in failed.first().message
 
