@@ -165,6 +165,12 @@ def due_jobs(
     return sorted(jobs, key=lambda job: job.order(now))
 
 
+# Files are stored under their content's hash, so a new build may reuse a stored file that an
+# old row, about to be collected, also names. The lanes of one worker (run) take this lock to
+# store a file and record it, and to delete a row and then its file if no row names it.
+_storage_lock = threading.Lock()
+
+
 def _store(data: bytes, extension: str) -> tuple[str, str]:
     """Save bytes under their SHA-256 (once); return (hash, storage name)."""
     digest = hashlib.sha256(data).hexdigest()
@@ -223,8 +229,8 @@ def build(job: Job) -> ExportFile | None:
         )
         logger.exception("building %s failed", export)
         return None
-    digest, name = _store(rendered.data, rendered.extension)
-    with transaction.atomic():
+    with _storage_lock, transaction.atomic():
+        digest, name = _store(rendered.data, rendered.extension)
         file, _created = ExportFile.objects.update_or_create(
             export=export,
             fingerprint=job.fingerprint,
@@ -289,11 +295,12 @@ def collect_garbage(now: datetime.datetime | None = None) -> int:
     removed = 0
     storage = export_storage()
     for file in stale:
-        name = file.file.name
-        file.delete()
-        removed += 1
-        if not ExportFile.objects.filter(file=name).exists():
-            storage.delete(name)
+        with _storage_lock:
+            name = file.file.name
+            file.delete()
+            removed += 1
+            if not ExportFile.objects.filter(file=name).exists():
+                storage.delete(name)
     return removed
 
 

@@ -429,6 +429,51 @@ def test_files_no_one_can_ask_for_are_collected(client, edition):
     assert client.get(ASSESSMENT_PDF).status_code == 200
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_collection_in_the_other_lane_never_deletes_a_file_a_build_just_reused(
+    client, engines, monkeypatch
+):
+    """Files are stored by content: a page published again unchanged gets a new fingerprint but
+    the same bytes, so its new row names the stored file its old row names. The other lane may
+    collect that old row meanwhile: it must not delete the file under the new one."""
+    from django.db import connection
+
+    from threatpress.conftest import build_site, publish_all
+    from threatpress.exports.models import export_storage
+
+    tree = build_site()
+    publish_all(build_edition(tree.reports, 2026, chapters=1, per_chapter=1))
+    builder.build_due()
+    page = AssessmentPage.objects.get(slug="judgment-1-1")
+    page.save_revision().publish()  # the same text again
+    later = timezone.now() + datetime.timedelta(hours=2)  # the old rows may go
+    store, reused, collected = builder._store, [], []
+
+    def collect():
+        try:
+            collected.append(builder.collect_garbage(now=later))
+        finally:
+            connection.close()
+
+    def store_while_the_other_lane_collects(data, extension):
+        stored = store(data, extension)
+        if not reused:
+            reused.append(stored[1])
+            other_lane = threading.Thread(target=collect)
+            other_lane.start()
+            other_lane.join(timeout=1)  # as long as it may take, unless it has to wait
+            reused.append(other_lane)
+        return stored
+
+    monkeypatch.setattr(builder, "_store", store_while_the_other_lane_collects)
+    builder.build_due()
+    name, other_lane = reused
+    other_lane.join(timeout=10)
+    assert collected and collected[0] > 0  # it did collect the old rows
+    assert export_storage().exists(name)
+    assert client.get("/en/reports/2026/national-threat-assessment-2026.pdf").status_code == 200
+
+
 @pytest.mark.parametrize(
     ("seconds", "shown"), [(45.4, "45 s"), (250, "4 min 10 s"), (4684, "1 h 18 min")]
 )
