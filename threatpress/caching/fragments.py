@@ -221,13 +221,8 @@ def _hidden_subtrees() -> list[str]:
     # process reads them once per purge, not once for each of the two kinds.
     from threatpress.publishing import visibility
 
-    return visibility.hidden_subtrees(remember("not-live-or-untranslated", None, _hiding_pages))
-
-
-def _hiding_pages():
-    from threatpress.publishing import visibility
-
-    return visibility.hiding_pages()
+    sets = remember("not-live-or-untranslated", None, visibility.hiding_pages)
+    return visibility.hidden_subtrees(sets)
 
 
 def hidden_by_tree(page) -> bool:
@@ -237,7 +232,7 @@ def hidden_by_tree(page) -> bool:
     again after a release asks the database nothing more."""
     from threatpress.publishing import visibility
 
-    sets = remember("not-live-or-untranslated", None, _hiding_pages, only_where_kept=True)
+    sets = remember("not-live-or-untranslated", None, visibility.hiding_pages, only_where_kept=True)
     if sets is NOT_KEPT:
         return visibility.hidden_by_tree(page)
     not_live, untranslated = sets

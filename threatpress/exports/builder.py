@@ -49,6 +49,7 @@ AUDIO_SCOPE_ORDER = {"assessment": 0, "chapter": 1, "edition": 2}
 URGENT_RELEASE = datetime.timedelta(hours=1)
 # The worker's lanes: each builds one kind of file, so that a PDF never waits for a recording.
 LANES = ("pdf", "audio")
+COLLECTING_LANE = "pdf"  # its builds are short, so collections come often enough
 
 
 @dataclass
@@ -317,7 +318,7 @@ def run(interval: float = DEFAULT_INTERVAL, stop: threading.Event | None = None)
         threading.Thread(
             target=_lane,
             args=(kind, interval, stop),
-            kwargs={"collects": kind == LANES[0]},
+            kwargs={"collects": kind == COLLECTING_LANE},
             name=f"exports-{kind}",
             daemon=True,
         )
