@@ -3,9 +3,10 @@
 Endpoints (threatpress/api/urls.py, docs/api.md): `editions`, `assessments`, `regions` and
 `pages`, each a listing and a detail view. What Wagtail's API does by default and we do not:
 
-- the queryset comes from `publishing.visibility.public_pages()`, never from `live` (Wagtail's
-  own `get_public_pages_queryset` lets a logged-in user or a password cookie through view
-  restrictions, and knows nothing of embargoed editions or untranslated copies);
+- the queryset comes from `publishing.visibility`'s rule of what is public (applied by
+  `caching.fragments.public_pages` as the remembered hidden subtrees), never from `live`
+  (Wagtail's own `get_public_pages_queryset` lets a logged-in user or a password cookie through
+  view restrictions, and knows nothing of embargoed editions or untranslated copies);
 - no session or authentication is read: everyone gets the same answer, which a shared cache may
   keep (`Cache-Control: public`), and no `Vary: Cookie`;
 - no full-text `search` (the search index is not ours to trust here), no `find/`, no
@@ -25,8 +26,8 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce, Length, Substr
+from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.functions import Greatest, Length, Substr
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -43,7 +44,7 @@ from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 from wagtail.models import Page
 
-from threatpress.publishing.visibility import public_pages
+from threatpress.caching.fragments import public_pages
 from threatpress.regions.judgments import Tagging, localized, public_assessments, tagged_with
 from threatpress.regions.models import Region
 from threatpress.reports.models import AssessmentPage, ChapterPage, EditionPage
@@ -439,10 +440,15 @@ class AssessmentsAPIViewSet(PageEndpoint):
     ]
 
     def get_queryset(self):
+        # An assessment sits two levels below its edition (edition, chapter, assessment): its
+        # edition's path is its own without the last two steps, an equality the path index
+        # answers for each row (a prefix test against every edition took 110 ms on the demo).
+        # (Never a negative length: PostgreSQL may test a filter on the year against every
+        # page row, the tree's root among them, before the join to assessments.)
+        steps = Greatest(Length(OuterRef("path")) - 2 * Page.steplen, Value(0))
+        edition_path = Substr(OuterRef("path"), 1, steps)
         edition_year = Subquery(
-            EditionPage.objects.filter(path=Substr(OuterRef("path"), 1, Length("path"))).values(
-                "year"
-            )[:1],
+            EditionPage.objects.filter(path=edition_path).values("year")[:1],
             output_field=IntegerField(),
         )
         return (
@@ -545,22 +551,34 @@ class AssessmentsAPIViewSet(PageEndpoint):
         return "\n\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
 
 
-def public_regions() -> QuerySet:
-    """Regions that a public judgment in their language concerns, with how many."""
-    judgments = (
-        Tagging.objects.filter(
-            region__translation_key=OuterRef("translation_key"),
-            assessmentpage__locale_id=OuterRef("locale_id"),
-            assessmentpage__in=public_assessments().values("pk"),
-        )
+def public_judgment_counts() -> dict[tuple[int, object], int]:
+    """{(locale id, region translation key): how many public judgments in that language are
+    about the region}. One query."""
+    rows = (
+        Tagging.objects.filter(assessmentpage__in=public_assessments().values("pk"))
         .order_by()
-        .values("region__translation_key")
+        .values("assessmentpage__locale_id", "region__translation_key")
         .annotate(n=Count("assessmentpage", distinct=True))
-        .values("n")
     )
-    return Region.objects.annotate(
-        judgments=Coalesce(Subquery(judgments, output_field=IntegerField()), 0)
-    ).filter(judgments__gt=0)
+    return {(r["assessmentpage__locale_id"], r["region__translation_key"]): r["n"] for r in rows}
+
+
+def public_regions() -> QuerySet:
+    """Regions that a public judgment in their language concerns, with how many (`judgments`).
+    The counts are read once, in two queries: counted in a subquery for each region, the
+    listing took 150 ms on the demo's SQLite."""
+    counts = public_judgment_counts()
+    judgments = {
+        pk: counts[(locale_id, key)]
+        for pk, locale_id, key in Region.objects.values_list("pk", "locale_id", "translation_key")
+        if (locale_id, key) in counts
+    }
+    count = Case(
+        *(When(pk=pk, then=Value(n)) for pk, n in judgments.items()),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return Region.objects.filter(pk__in=list(judgments)).annotate(judgments=count)
 
 
 class RegionsAPIViewSet(PublicAPIMixin, BaseAPIViewSet):

@@ -21,8 +21,8 @@ from django.utils.html import escape
 from django.utils.translation import get_language, gettext
 from wagtail.models import Page, Site
 
+from threatpress.caching.fragments import public_pages
 from threatpress.core.identity import site_identity
-from threatpress.publishing.visibility import public_pages
 from threatpress.reports.models import AssessmentPage, EditionPage, HomePage
 
 from .addresses import absolute

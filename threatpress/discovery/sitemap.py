@@ -24,7 +24,7 @@ from django.utils import translation
 from django.utils.functional import cached_property
 from wagtail.models import Page, Site
 
-from threatpress.publishing.visibility import public_pages
+from threatpress.caching.fragments import public_pages
 from threatpress.reports.models import EditionPage, HomePage, ReportsIndexPage
 
 from .addresses import site_root

@@ -18,7 +18,7 @@ from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils.translation import pgettext_lazy
 from wagtail.models import Locale, Page
 
-from threatpress.publishing.visibility import public_pages
+from threatpress.caching.fragments import public_pages
 from threatpress.reports.contents import LISTING_FIELDS
 from threatpress.reports.models import (
     AssessmentPage,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from wagtail.models import Page
 
 from threatpress.caching import fragments
-from threatpress.publishing.visibility import public_pages
+from threatpress.caching.fragments import public_pages
 
 from .models import AssessmentPage, ChapterPage, EditionPage, ReportsIndexPage
 

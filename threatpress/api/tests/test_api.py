@@ -194,6 +194,15 @@ def test_regions_list_only_those_public_judgments_name(client, site):
     get(client, f"/api/v2/regions/{iceland.pk}/", status=404)
 
 
+def test_regions_list_is_empty_not_an_error_when_no_judgment_is_public(client, site):
+    from wagtail.models import Page
+
+    for home in Page.objects.filter(depth=2):
+        home.unpublish()
+    assert get(client, "/api/v2/regions/") == {"meta": {"total_count": 0}, "items": []}
+    get(client, f"/api/v2/regions/{site['armenia'].pk}/", status=404)
+
+
 def test_pages_endpoint_lists_public_pages_by_type(client, site):
     data = get(client, "/api/v2/pages/?type=reports.ChapterPage&language=en")
     assert data["meta"]["total_count"] == 4
