@@ -114,12 +114,11 @@ class CachedApplication:
             # The race: a purge recorded after this request began may concern what it read.
             raced = store.generation() != environ[store.START_GENERATION]
             if not raced:
-                store.save(
-                    environ,
-                    store.Entry(
-                        body=body, headers=tuple(headers), status=captured["status"], **plan
-                    ),
+                fields = {name: value for name, value in plan.items() if name != "seconds"}
+                entry = store.Entry(
+                    body=body, headers=tuple(headers), status=captured["status"], **fields
                 )
+                store.save(environ, entry, plan.get("seconds"))
         except Exception:
             logger.exception("page cache unavailable; response not stored")
             raced = True

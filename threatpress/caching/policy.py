@@ -15,6 +15,9 @@ SAFE_METHODS = ("GET", "HEAD")
 SITE_WIDE_PATHS = ("/sitemap.xml", "/robots.txt", "/print.css")
 # Routes under a language prefix that are per reader or per query, never stored anywhere.
 UNCACHED_ROUTES = ("search/", "consent/")
+# The JSON API (threatpress/api): its answers are the same for every reader, but it sets its
+# own lifetime, which the page cache keeps to (middleware.py).
+API_PREFIX = "/api/v2/"
 # text/css: an edition's print stylesheet (its running header), which every page of it links,
 # so every reader's browser asks for it with each page.
 CACHEABLE_TYPES = (
@@ -23,6 +26,7 @@ CACHEABLE_TYPES = (
     "application/atom+xml",
     "text/plain",
     "text/css",
+    "application/json",
 )
 
 
@@ -70,10 +74,14 @@ def is_search(path: str) -> bool:
     return any(path == f"{prefix}search/" for prefix in _language_prefixes())
 
 
+def is_api(path: str) -> bool:
+    return path.startswith(API_PREFIX)
+
+
 def cacheable_path(path: str) -> bool:
-    """Pages under a language prefix and SITE_WIDE_PATHS. `/` is not: it redirects by
+    """Pages under a language prefix, SITE_WIDE_PATHS and the API. `/` is not: it redirects by
     Accept-Language."""
-    if path in SITE_WIDE_PATHS:
+    if path in SITE_WIDE_PATHS or is_api(path):
         return True
     for prefix in _language_prefixes():
         if path.startswith(prefix):

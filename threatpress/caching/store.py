@@ -106,11 +106,12 @@ def lookup(environ: dict) -> Entry | None:
     return bucket.get(origin_of(environ)) if bucket else None
 
 
-def save(environ: dict, entry: Entry) -> None:
+def save(environ: dict, entry: Entry, seconds: int | None = None) -> None:
+    """Keep `entry` for the page cache's lifetime, or `seconds` if shorter."""
     key = key_of(environ)
     bucket = dict(cache().get(key) or {})  # the stored one may be shared with readers
     bucket[origin_of(environ)] = entry
-    cache().set(key, bucket, timeout())
+    cache().set(key, bucket, timeout() if seconds is None else min(seconds, timeout()))
 
 
 def generation() -> tuple:

@@ -106,6 +106,8 @@ MIDDLEWARE = [
     # Wagtail's Site for the request from the remembered fragments, not a query each time.
     "threatpress.caching.sites.RememberedSiteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Before the locale middleware: the API's answers are not in the caller's language.
+    "threatpress.api.middleware.LanguageNeutralAnswersMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

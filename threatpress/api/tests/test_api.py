@@ -331,6 +331,22 @@ def test_headers_allow_public_caching_and_reading_from_any_site(client, site):
     assert "no-cache" in error["Cache-Control"] and "max-age=0" in error["Cache-Control"]
 
 
+@pytest.mark.parametrize("path", ["/api/v2/assessments/", "/api/v2/regions/?language=lt"])
+def test_an_answer_is_the_same_whatever_language_the_browser_asks_for(client, site, path):
+    """So no cache keeps a copy for each browser's language header: the answer says nothing of
+    one (each record names its own language)."""
+    english = client.get(path, HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    lithuanian = client.get(path, HTTP_ACCEPT_LANGUAGE="lt")
+    assert english.content == lithuanian.content
+    for response in (english, lithuanian):
+        assert "Content-Language" not in response
+        assert "accept-language" not in response.get("Vary", "").lower()
+        assert response["Last-Modified"] and response["ETag"]
+    # An error may be worded in the caller's language by Django REST framework: it says so.
+    error = client.post(path, HTTP_ACCEPT_LANGUAGE="lt")
+    assert error.status_code == 405 and "Accept-Language" in error["Vary"]
+
+
 def test_a_logged_in_editor_gets_the_same_public_answer(client, site, admin_user):
     restricted = AssessmentPage.objects.get(
         slug="judgment-1-1",

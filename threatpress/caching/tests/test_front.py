@@ -134,3 +134,41 @@ def test_the_print_stylesheets_every_page_links_are_kept_but_never_counted(wsgi,
         assert wsgi(path, HTTP_IF_NONE_MATCH=etag)[0].startswith("304")
     counting.flush()
     assert not PageViewDay.objects.exists()
+
+
+def test_an_api_answer_is_kept_for_its_minute_and_withdrawn_with_its_page(
+    wsgi, editions, django_capture_on_commit_callbacks
+):
+    import json
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from threatpress.reports.models import AssessmentPage
+
+    judgment = AssessmentPage.objects.get(url_path__endswith="/2026/chapter-1/judgment-1-1/")
+    listing, record = "/api/v2/assessments/", f"/api/v2/assessments/{judgment.pk}/"
+
+    def listed() -> set[int]:
+        status, _, body = wsgi(listing)
+        assert status.startswith("200")
+        return {item["id"] for item in json.loads(body)["items"]}
+
+    status, headers, body = wsgi(record)
+    assert status.startswith("200") and listed() >= {judgment.pk}
+    with no_database():  # both answered from the page cache, headers and all
+        assert wsgi(record) == (status, headers, body)
+        assert listed() >= {judgment.pk}
+        assert wsgi(record, HTTP_IF_NONE_MATCH=dict(headers)["ETag"])[0].startswith("304")
+        assert wsgi(listing + "?language=en")[0].startswith("500")  # a query: never kept
+    with django_capture_on_commit_callbacks(execute=True):
+        judgment.unpublish()
+    assert judgment.pk not in listed()
+    assert wsgi(record)[0].startswith("404")
+    # Kept no longer than the API lets a shared cache keep it: a purge that never came (a
+    # change made straight in the database) shows after a minute.
+    AssessmentPage.objects.filter(pk=judgment.pk).update(live=True)
+    assert judgment.pk not in listed()
+    with time_machine.travel(timezone.now() + timedelta(seconds=61)):
+        assert judgment.pk in listed()
