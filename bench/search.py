@@ -132,8 +132,11 @@ def paragraph(rng: random.Random, vocabulary: list[str], language: str, words: i
     return " ".join(sentences)
 
 
-def build_synthetic_archive() -> dict[str, float]:
-    """Replace the demo's editions by EDITIONS synthetic ones in both languages."""
+def build_synthetic_archive(
+    first_year: int = 2006, replace: bool = True, reindex: bool = True
+) -> dict[str, float]:
+    """Replace the demo's editions by EDITIONS synthetic ones in both languages, from
+    `first_year` on (`replace=False`: beside the demo's, whose years they must not take)."""
     from django.utils import timezone
     from wagtail.models import Locale
 
@@ -146,7 +149,7 @@ def build_synthetic_archive() -> dict[str, float]:
     )
 
     start = time.perf_counter()
-    for edition in EditionPage.objects.all():
+    for edition in EditionPage.objects.all() if replace else []:
         edition.delete()
     rng = random.Random(7)
     locales = {code: Locale.objects.get(language_code=code) for code in ("en", "lt")}
@@ -160,7 +163,7 @@ def build_synthetic_archive() -> dict[str, float]:
     terms = ["unlikely", "possible", "likely", "highly-likely"]
     pages = 0
     for number in range(EDITIONS):
-        year = 2006 + number
+        year = first_year + number
         originals: dict[int, object] = {}
         for code in ("en", "lt"):
             reports = ReportsIndexPage.objects.get(locale=locales[code])
@@ -217,7 +220,8 @@ def build_synthetic_archive() -> dict[str, float]:
                     pages += 1
     built = time.perf_counter() - start
     start = time.perf_counter()
-    manage(dict(os.environ), "update_index", "-v0")
+    if reindex:
+        manage(dict(os.environ), "update_index", "-v0")
     reindexed = time.perf_counter() - start
     settle_statistics()
     return {"pages": pages, "build_seconds": built, "reindex_seconds": reindexed}

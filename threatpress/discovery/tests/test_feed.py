@@ -77,6 +77,20 @@ def test_entries_carry_what_a_reader_needs(client, bilingual):
     assert any(entry_id.endswith(f":{page.translation_key}/lt") for entry_id in lt_ids)
 
 
+def test_an_assessment_is_filed_under_its_regions_in_name_order(client, bilingual):
+    from threatpress.regions.models import Region
+
+    page = assessment(bilingual, "judgment-1-2")
+    for name in ("Ukraine", "Armenia"):
+        page.regions.add(Region.objects.create(name=name, slug=name.lower(), locale=page.locale))
+    page.save_revision().publish()
+    by_link = {entry.link: entry for entry in read_feed(client, "/en/feed/").entries}
+    entry = by_link["http://testserver/en/reports/2026/chapter-1/judgment-1-2/"]
+    assert [tag.term for tag in entry.tags] == ["Armenia", "Ukraine"]
+    edition = by_link["http://testserver/en/reports/2026/"]
+    assert "tags" not in edition
+
+
 def test_an_entry_is_dated_when_it_became_public(client, bilingual):
     edition = bilingual.edition
     parsed = read_feed(client, "/en/feed/")
