@@ -22,7 +22,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import render
 from bench.render import ROOT
+from bench.render_cost import cpu_ms
 
 SECTION = "## Listings as the archive grows (issue 8)"
 PATHS = [
@@ -49,17 +49,6 @@ WARMUP = 3
 
 
 # --- Inside a measuring process -------------------------------------------------------------
-
-
-def cpu_ms(client, path: str, before=None) -> float:
-    if before is not None:
-        before()
-    start = time.process_time()
-    response = client.get(path)
-    spent = (time.process_time() - start) * 1000
-    if response.status_code != 200:
-        raise RuntimeError(f"GET {path} answered {response.status_code}")
-    return spent
 
 
 def measure(requests: int) -> dict:
@@ -99,24 +88,13 @@ def build_archive() -> dict:
 # --- Orchestrating ------------------------------------------------------------------------
 
 
-def child(env: dict[str, str], *args: str) -> dict:
-    command = [sys.executable, __file__, *args]
-    result = subprocess.run(
-        command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=1800
-    )
-    if result.returncode != 0:
-        sys.stderr.write(result.stdout + result.stderr)
-        raise RuntimeError(f"{' '.join(args)} failed ({result.returncode})")
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
 def run_scale(scale: str, requests: int) -> dict:
     with tempfile.TemporaryDirectory(prefix=f"threatpress-listings-{scale}-") as name:
         env = render.bench_env(Path(name))
         render.prepare_site(env)
         if scale == "archive":
-            child(env, "--build-archive")
-        return child(env, "--measure", "--requests", str(requests))
+            render.child_json(__file__, env, ["--build-archive"])
+        return render.child_json(__file__, env, ["--measure", "--requests", str(requests)])
 
 
 def section_markdown(args, results: dict, load) -> str:
@@ -175,10 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"- {scale}...", flush=True)
         results[scale] = run_scale(scale, args.requests)
     markdown = section_markdown(args, results, (before, os.getloadavg()[0]))
-    print("\n" + markdown)
-    if not args.no_write:
-        render.write_section(args.output, markdown, SECTION)
-        print(f"\nWrote {args.output}")
+    render.report_section(args, markdown, SECTION)
     return 0
 
 

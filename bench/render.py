@@ -11,6 +11,7 @@ Usage: .venv/bin/python bench/render.py [--requests 300] [--wrk-duration 5]
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
 import platform
@@ -231,6 +232,19 @@ def measure_in_process(requests: int) -> InProcess:
 
 
 # --- HTTP throughput -------------------------------------------------------------------------
+
+
+def child_json(script: str, env: dict[str, str], args: list[str], timeout: int = 1800) -> dict:
+    """Run `script` with `args` in a process of its own (its own settings and database) and
+    return the JSON object it prints last; its output is shown if it fails."""
+    command = [sys.executable, script, *args]
+    result = subprocess.run(
+        command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout
+    )
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout + result.stderr)
+        raise RuntimeError(f"{Path(script).name} {' '.join(args)} failed ({result.returncode})")
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def free_port() -> int:
@@ -625,6 +639,14 @@ def section_markdown(args: argparse.Namespace, run: Run, result: InProcess, http
         lines += [http.note, ""]
     lines += ["### What the numbers mean", "", interpretation(result, http), ""]
     return "\n".join(lines)
+
+
+def report_section(args, markdown: str, heading: str) -> None:
+    """Print a benchmark's section and, unless `--no-write`, put it in `args.output`."""
+    print("\n" + markdown)
+    if not args.no_write:
+        write_section(args.output, markdown, heading)
+        print(f"\nWrote {args.output}")
 
 
 def write_section(doc: Path, section: str, heading: str = SECTION) -> None:

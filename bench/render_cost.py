@@ -147,12 +147,7 @@ def postgres_version() -> str:
 
 
 def run_case(case: str, env: dict[str, str], requests: int) -> dict:
-    command = [sys.executable, __file__, "--measure", case, "--requests", str(requests)]
-    result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=900)
-    if result.returncode != 0:
-        sys.stderr.write(result.stdout + result.stderr)
-        raise RuntimeError(f"measuring {case} failed ({result.returncode})")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return render.child_json(__file__, env, ["--measure", case, "--requests", str(requests)], 900)
 
 
 def section_markdown(args, stock: dict, ours: dict, pg: dict | None, load) -> str:
@@ -284,10 +279,7 @@ def main(argv: list[str] | None = None) -> int:
             pg = json.loads(result.stdout.strip().splitlines()[-1])
         load = (before, os.getloadavg()[0])
     markdown = section_markdown(args, stock, ours, pg, load)
-    print("\n" + markdown)
-    if not args.no_write:
-        render.write_section(args.output, markdown, SECTION)
-        print(f"\nWrote {args.output}")
+    render.report_section(args, markdown, SECTION)
     return 0
 
 
