@@ -111,7 +111,7 @@ class CacheHeadersMiddleware:
         if response.status_code == 200 and policy.is_search(request.path_info):
             response["Cache-Control"] = policy.SEARCH
         elif response.status_code == 404:
-            response["Cache-Control"] = policy.NOT_FOUND
+            response["Cache-Control"] = policy.not_found_cache_control(request.path_info)
         elif response.status_code >= 300:
             # Redirects by Accept-Language or to the newest edition, 400s, 503s: not stored.
             response["Cache-Control"] = policy.NEVER

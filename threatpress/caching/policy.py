@@ -52,6 +52,10 @@ PRIVATE = "private, no-store"
 SEARCH = "private, no-cache"
 # A 404 may become a page at a release; its purge covers the address, this bounds the rest.
 NOT_FOUND = "public, max-age=0, s-maxage=10"
+# Uploaded files (images, renditions, documents) that are refused or missing: a figure of an
+# embargoed edition becomes public at its release, and a release purges pages, not the
+# addresses of their files, so no cache may keep the 404 even for those ten seconds.
+FILE_PREFIXES = ("/media/", "/documents/")
 NEVER = "no-store"
 
 
@@ -68,6 +72,10 @@ def _session_cookie_prefix() -> str:
 def session_cookie_in(cookie_header: str) -> bool:
     """Whether the raw Cookie header carries a session (a possibly signed-in editor)."""
     return _session_cookie_prefix() in cookie_header
+
+
+def not_found_cache_control(path: str) -> str:
+    return NEVER if path.startswith(FILE_PREFIXES) else NOT_FOUND
 
 
 def is_search(path: str) -> bool:

@@ -54,6 +54,21 @@ def test_errors_and_redirects_are_not_stored_for_long(client, editions):
     assert redirect["Cache-Control"] == "no-store"
 
 
+def test_a_refused_file_is_a_404_no_cache_keeps(client, editions, settings, tmp_path):
+    """A figure or document of an embargoed edition becomes public at its release, whose purge
+    names pages, not their files' addresses: a cache in front must not answer 404 for it after
+    the release, even for the ten seconds a page's 404 may be kept."""
+    from threatpress.publishing.tests.media import make_document, make_image, use_disk_storage
+
+    use_disk_storage(settings, tmp_path)
+    image = make_image("Embargoed chart", "embargoed-chart.png")  # used by no public page
+    document = make_document("Embargoed annex", "embargoed-annex.txt", "Not yet.")
+    for url in (image.file.url, document.url, "/media/original_images/never-uploaded.png"):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert response["Cache-Control"] == "no-store", url
+
+
 def test_feed_and_sitemap_are_public(client, editions):
     for path in ("/en/feed/", "/sitemap.xml"):
         response = client.get(path)
