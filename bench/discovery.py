@@ -166,7 +166,9 @@ def section_markdown(args, run: Run, surfaces: list[Surface], cost: PageCost) ->
             f"- Software: {software()}",
             "- Set-up: production settings (DEBUG off), SQLite in a temporary directory, the demo "
             "from `manage.py load_demo` (2024–2026 in English, 2026 also in Lithuanian, 2027 "
-            "embargoed), no cache of any kind. " + busy_note(run),
+            "embargoed), no page cache; the parts of pages that are remembered between "
+            "purges (docs/caching.md) are kept between requests, as in production, so every "
+            "figure here is a render but the first after a purge. " + busy_note(run),
             "",
             f"{args.requests} timed requests each after {WARMUP} warm-up requests, wall time per "
             "request with `time.perf_counter`.",
@@ -188,7 +190,9 @@ def section_markdown(args, run: Run, surfaces: list[Surface], cost: PageCost) ->
             f"canonical link, Open Graph, JSON-LD, citation tags and the Cite this control cost "
             f"about {diff:.1f} ms and {queries(cost.queries_with - cost.queries_without)}: they "
             "are made from what the page has loaded already (its ancestors, downloads and "
-            "language versions, the organisation's name the header asked for).",
+            "language versions, the organisation's name the header asked for), and since "
+            "2026-11-27 the head metadata is remembered HTML until the next purge, so what is "
+            "measured here is mostly the cost of fetching it.",
             "",
         ]
     )
