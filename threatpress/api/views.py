@@ -26,7 +26,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Greatest, Length, Substr
 from django.http import Http404
 from django.template.loader import render_to_string
@@ -45,7 +45,12 @@ from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 from wagtail.models import Page
 
 from threatpress.caching.fragments import public_pages
-from threatpress.regions.judgments import Tagging, localized, public_assessments, tagged_with
+from threatpress.regions.judgments import (
+    Tagging,
+    localized,
+    public_judgment_counts,
+    tagged_with,
+)
 from threatpress.regions.models import Region
 from threatpress.reports.models import AssessmentPage, ChapterPage, EditionPage
 
@@ -549,18 +554,6 @@ class AssessmentsAPIViewSet(PageEndpoint):
         text = unescape(strip_tags(html))
         # One paragraph, heading, caption or note a line, a blank line between them.
         return "\n\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
-
-
-def public_judgment_counts() -> dict[tuple[int, object], int]:
-    """{(locale id, region translation key): how many public judgments in that language are
-    about the region}. One query."""
-    rows = (
-        Tagging.objects.filter(assessmentpage__in=public_assessments().values("pk"))
-        .order_by()
-        .values("assessmentpage__locale_id", "region__translation_key")
-        .annotate(n=Count("assessmentpage", distinct=True))
-    )
-    return {(r["assessmentpage__locale_id"], r["region__translation_key"]): r["n"] for r in rows}
 
 
 def public_regions() -> QuerySet:

@@ -100,8 +100,12 @@ class CacheHeadersMiddleware:
             # The view decided (exports, media, consent, the API). The API's answers are kept
             # in the page cache too, as long as they let a shared cache keep them, unless a
             # purge comes first: 30 ms of CPU a listing, asked for by every script that polls.
-            max_age = get_max_age(response)
-            if policy.is_api(request.path_info) and max_age and response.status_code == 200:
+            # (The path first: media responses pass here on every figure a reader's page shows.)
+            if (
+                policy.is_api(request.path_info)
+                and response.status_code == 200
+                and (max_age := get_max_age(response))
+            ):
                 stored = _cacheable_response(request, response)
                 return _validated(request, response, stored=stored, seconds=max_age)
             return response

@@ -61,6 +61,18 @@ def judgment_counts(locale_id: int) -> dict:
     return {row["region__translation_key"]: row["judgments"] for row in rows}
 
 
+def public_judgment_counts() -> dict[tuple[int, object], int]:
+    """judgment_counts for every language at once: {(locale id, region translation key): how
+    many public judgments in that language are about the region}. One query."""
+    rows = (
+        Tagging.objects.filter(assessmentpage__in=public_assessments().values("pk"))
+        .order_by()
+        .values("assessmentpage__locale_id", "region__translation_key")
+        .annotate(n=Count("assessmentpage", distinct=True))
+    )
+    return {(r["assessmentpage__locale_id"], r["region__translation_key"]): r["n"] for r in rows}
+
+
 # Headings of the index's groups (the kinds' own labels are singular: "Country").
 KIND_HEADINGS = {
     Region.Kind.COUNTRY: pgettext_lazy("heading of a group of regions", "Countries"),
