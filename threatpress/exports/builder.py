@@ -27,7 +27,8 @@ from .document import build_document
 from .engines import EngineUnavailable
 from .formats import FORMATS, Format, formats_for
 from .models import Export, ExportFile, export_storage
-from .snapshot import Plan, live_plans, release_plans
+from .plan_watch import PlanWatch
+from .snapshot import Plan, live_plans, release_plans, scheduled_page_paths
 
 logger = logging.getLogger(__name__)
 
@@ -102,10 +103,17 @@ def _plans() -> Iterable[tuple[Plan, str, int]]:
     editions = EditionPage.objects.only(
         "id", "path", "depth", "url_path", "live", "locale_id", "year"
     )
+    scheduled = scheduled_page_paths()
+    organisations: dict[tuple[int | None, int], str] = {}
     for edition in editions:
-        organisation = organisation_of(site_of(edition), locale_id=edition.locale_id)
+        site = site_of(edition)
+        key = (site.pk if site else None, edition.locale_id)
+        if key not in organisations:
+            organisations[key] = organisation_of(site, locale_id=edition.locale_id)
+        organisation = organisations[key]
         yield from ((plan, organisation, edition.year) for plan in live_plans(edition))
-        yield from ((plan, organisation, edition.year) for plan in release_plans(edition))
+        if any(path.startswith(edition.path) for path in scheduled):
+            yield from ((plan, organisation, edition.year) for plan in release_plans(edition))
 
 
 def _exports_for(keys: set[tuple[int, str]]) -> dict[tuple[int, str], Export]:
@@ -339,12 +347,16 @@ def _lane(kind: str, interval: float, stop: threading.Event, collects: bool = Fa
     """One lane of `run`: this kind's due files, one per pass (`collects`: this lane also
     deletes files no one can ask for any more)."""
     last_collection = 0.0
+    watch = PlanWatch()  # plans only when something a plan depends on has changed
     try:
         while not stop.is_set():
             more = False
             try:
                 close_old_connections()  # as the scheduler: recover from a dropped connection
-                jobs = due_jobs(kind=kind)
+                jobs = []
+                if watch.must_plan():
+                    jobs = due_jobs(kind=kind)
+                    watch.planned(found_work=bool(jobs))
                 if jobs:
                     build(jobs[0])
                 more = len(jobs) > 1

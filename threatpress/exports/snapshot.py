@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from wagtail.models import Page, PageViewRestriction, Revision
 
+from threatpress.caching import fragments
 from threatpress.publishing.visibility import public_pages
 
 from .document import Scope, ScopeChapter, ScopePages
@@ -159,8 +160,10 @@ def _tree_rows(edition: Page):
 
 
 def live_plans(edition: Page) -> list[Plan]:
-    """The plan of every public page of an edition (the edition, its chapters, assessments)."""
-    rows = list(public_pages(_tree_rows(edition)))
+    """The plan of every public page of an edition (the edition, its chapters, assessments).
+    The worker plans every edition at each change: the hidden subtrees it filters by are the
+    remembered ones (fragments.public_pages), not a correlated subquery per row and edition."""
+    rows = list(fragments.public_pages(_tree_rows(edition)))
     revisions = {row.pk: row.live_revision_id for row in rows}
     plans = (_plan(row, edition, rows, revisions, {}) for row in rows)
     return [plan for plan in plans if plan is not None]
@@ -196,13 +199,23 @@ def scheduled_revisions(pages) -> dict[int, Revision]:
     return {int(revision.object_id): revision for revision in found}
 
 
+def scheduled_page_paths() -> list[str]:
+    """The tree paths of every page with a revision scheduled to go live: an edition none of
+    them is in has no release plan (release_plans), so a plan of every edition asks once."""
+    page_type = ContentType.objects.get_for_model(Page)
+    ids = Revision.objects.filter(
+        base_content_type=page_type, approved_go_live_at__isnull=False
+    ).values_list("object_id", flat=True)
+    return list(Page.objects.filter(pk__in=[int(pk) for pk in ids]).values_list("path", flat=True))
+
+
 def release_plans(edition: Page) -> list[Plan]:
     """What the exports of an edition's pages will show once every revision scheduled in the
     edition is live: one plan for each page that will be public then and has something scheduled
     in its export. Empty when nothing is scheduled."""
     # Above the edition, only what is public now counts (releases schedule an edition whole).
     parent = edition.get_parent()
-    if parent is None or not public_pages(Page.objects.filter(pk=parent.pk)).exists():
+    if parent is None or not fragments.public_pages(Page.objects.filter(pk=parent.pk)).exists():
         return []
     rows = list(_tree_rows(edition))
     scheduled = scheduled_revisions(row.pk for row in rows)

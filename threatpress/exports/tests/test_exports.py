@@ -36,11 +36,11 @@ ASSESSMENT_MP3 = ASSESSMENT + "judgment-1-1-2026.mp3"
 
 
 @contextmanager
-def worker_loop() -> Iterator[None]:
+def worker_loop(interval: float = 0.2) -> Iterator[None]:
     """`run_exports`'s loop in a thread, as scripts/serve runs it (its lanes have database
     connections of their own, so the test's rows must be committed: transaction=True)."""
     stop = threading.Event()
-    worker = threading.Thread(target=builder.run, kwargs={"interval": 0.2, "stop": stop})
+    worker = threading.Thread(target=builder.run, kwargs={"interval": interval, "stop": stop})
     worker.start()
     try:
         yield
