@@ -71,3 +71,19 @@ def test_page_screenshots(browser, server: str, policy_version: str, screenshot_
             page.emulate_media(media="print")
             page.screenshot(path=str(screenshot_dir / f"{name}-print.png"), full_page=True)
         context.close()
+
+
+def test_a_browser_gets_the_page_gzipped_and_shows_all_of_it(page: Page):
+    """The page cache sends its gzip form to a browser (docs/caching.md, "Compression"): the
+    second visit is a hit, about a quarter of the bytes, and the page is whole."""
+    for _ in range(2):
+        response = page.goto(CRISIS_PATH)
+        assert response is not None and response.status == 200
+    headers = response.all_headers()
+    assert headers["content-encoding"] == "gzip"
+    assert "accept-encoding" in headers["vary"].lower()
+    html = response.body()  # what the browser unpacked
+    assert int(headers["content-length"]) * 3 < len(html)
+    assert page.locator("h1").first.is_visible()
+    assert page.locator("footer").first.is_visible()
+    assert html.rstrip().endswith(b"</html>")

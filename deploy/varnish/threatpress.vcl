@@ -50,11 +50,18 @@ sub vcl_recv {
             return (synth(405, "PURGE not allowed from this address"));
         }
         # The app sends one PURGE per address (Wagtail's HTTP backend, with the site's Host).
-        # Every consent variant lives under the address's one hash (vcl_hash), so this removes
-        # them all. An API listing is also kept with any query string (`?type=…`, `?offset=20`),
-        # each its own object: those go with a ban on the listing's path.
-        if (req.url ~ "^/api/v2/[a-z]+/$") {
+        # Every consent variant of one form (gzip or plain) lives under one hash (vcl_hash), so
+        # purging the two hashes removes them all. An API listing is also kept with any query
+        # string (`?type=…`, `?offset=20`), each its own object: those go with a ban on the
+        # listing's path.
+        if (req.url ~ "^/api/v2/[a-z]+/$" && req.restarts == 0) {
             std.ban("obj.http.X-Url ~ ^" + req.url + "\? && obj.http.X-Host == " + req.http.host);
+        }
+        # Two passes (vcl_purge restarts): the gzip form's hash, then the plain form's.
+        if (req.restarts == 0) {
+            set req.http.Accept-Encoding = "gzip";
+        } else {
+            unset req.http.Accept-Encoding;
         }
         return (purge);
     }
@@ -111,10 +118,37 @@ sub vcl_hash {
     hash_data(req.http.host);
     # Not the consent version: every variant shares one hash, so one PURGE removes them all
     # (they are told apart by the Vary on X-Consent-Version set in vcl_backend_response).
+
+    # Compression: by now Varnish has reduced Accept-Encoding to "gzip" or nothing. Left alone,
+    # it would ask the app for gzip on every miss and unzip that copy again for each client
+    # without gzip (it ignores `Vary: Accept-Encoding`). The app makes both forms, so each is
+    # kept under a hash of its own and fetched in the form its client takes (vcl_backend_fetch),
+    # and delivered as stored. A PURGE removes both (vcl_recv, vcl_purge).
+    if (req.http.Accept-Encoding == "gzip") {
+        set req.http.X-Gzip = "1";
+        hash_data("gzip");
+    } else {
+        unset req.http.X-Gzip;
+    }
     return (lookup);
 }
 
+sub vcl_backend_fetch {
+    if (!bereq.uncacheable) {
+        if (bereq.http.X-Gzip) {
+            set bereq.http.Accept-Encoding = "gzip";
+        } else {
+            unset bereq.http.Accept-Encoding;
+        }
+    }
+    unset bereq.http.X-Gzip;
+}
+
 sub vcl_purge {
+    # The gzip form first (vcl_recv), then once more for the plain one.
+    if (req.restarts == 0) {
+        return (restart);
+    }
     return (synth(200, "Purged"));
 }
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from email.utils import parsedate_to_datetime
 
-from . import policy, store
+from . import compression, policy, store
 
 logger = logging.getLogger(__name__)
 # What a 304 keeps of the full response (RFC 9110 section 15.4.5, as Django's own 304s).
@@ -39,16 +39,25 @@ def serve_entry(entry: store.Entry, environ: dict, start_response):
         from threatpress.readership.counting import count_cached_view
 
         count_cached_view(environ, *entry.view)
+    return _send(entry, environ, start_response)
+
+
+def _send(entry: store.Entry, environ: dict, start_response):
+    """The stored response in the form the client accepts (compression.py), or a 304."""
+    if entry.gzipped is not None and compression.accepts_gzip(environ):
+        headers, body = compression.gzip_headers(entry.headers, len(entry.gzipped)), entry.gzipped
+    else:
+        headers, body = list(entry.headers), entry.body
     if _not_modified(entry, environ):
-        headers = [
+        kept = [
             (name, value)
-            for name, value in entry.headers
+            for name, value in headers
             if name.lower() in NOT_MODIFIED_HEADERS or name.lower() == "last-modified"
         ]
-        start_response("304 Not Modified", headers)
+        start_response("304 Not Modified", kept)
         return [b""]
-    start_response(entry.status, list(entry.headers))
-    return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else [entry.body]
+    start_response(entry.status, headers)
+    return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
 
 
 # Headers a response that raced a purge leaves without: its validators could let a cache revalidate
@@ -110,22 +119,30 @@ class CachedApplication:
             if hasattr(result, "close"):
                 result.close()
         headers = captured["headers"]
+        entry = None
         try:
             # The race: a purge recorded after this request began may concern what it read.
             raced = store.generation() != environ[store.START_GENERATION]
             if not raced:
                 fields = {name: value for name, value in plan.items() if name != "seconds"}
+                stored = compression.vary_on_encoding(tuple(headers))
                 entry = store.Entry(
-                    body=body, headers=tuple(headers), status=captured["status"], **fields
+                    body=body,
+                    headers=stored,
+                    status=captured["status"],
+                    gzipped=compression.compress(stored, body),
+                    **fields,
                 )
                 store.save(environ, entry, plan.get("seconds"))
         except Exception:
             logger.exception("page cache unavailable; response not stored")
-            raced = True
+            raced, entry = True, None
         if raced:
             # Nor may Varnish or a CDN keep it: its PURGE may have come and gone while this was
             # rendering, and it would then serve the old page until s-maxage ran out.
             headers = [(k, v) for k, v in headers if k.lower() not in UNSHAREABLE_DROPS]
             headers.append(("Cache-Control", "private, no-cache"))
-        start_response(captured["status"], headers)
-        return [body]
+            start_response(captured["status"], headers)
+            return [body]
+        # As a hit would answer it (the Django response already said 200, not 304).
+        return _send(entry, environ, start_response)

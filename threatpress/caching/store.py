@@ -36,6 +36,7 @@ class Entry:
     etag: str
     last_modified: float  # seconds since the epoch
     view: tuple[int, str] | None  # (page id, route) for readership, None for non-pages
+    gzipped: bytes | None = None  # the body's gzip form, when worth one (compression.py)
 
 
 @from_settings

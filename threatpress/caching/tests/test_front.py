@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from unittest import mock
 
 import pytest
@@ -172,3 +173,81 @@ def test_an_api_answer_is_kept_for_its_minute_and_withdrawn_with_its_page(
     assert judgment.pk not in listed()
     with time_machine.travel(timezone.now() + timedelta(seconds=61)):
         assert judgment.pk in listed()
+
+
+GZIP = {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br, zstd"}  # what browsers send
+
+
+def test_a_browser_gets_the_page_gzipped_and_a_client_without_gzip_gets_it_plain(wsgi, editions):
+    status, packed_headers, packed = wsgi(PAGE, **GZIP)  # the render that stores it
+    assert status.startswith("200")
+    packed_named = dict(packed_headers)
+    assert packed_named["Content-Encoding"] == "gzip"
+    assert int(packed_named["Content-Length"]) == len(packed)
+    with no_database():  # all from the page cache: nothing is compressed per request
+        _, plain_headers, plain = wsgi(PAGE)
+        _, refused_headers, refused = wsgi(PAGE, HTTP_ACCEPT_ENCODING="gzip;q=0, identity")
+        assert wsgi(PAGE, **GZIP) == (status, packed_headers, packed)
+    plain_named = dict(plain_headers)
+    assert gzip.decompress(packed) == plain == refused
+    assert "<h1" in plain.decode() and len(packed) * 3 < len(plain)
+    assert "Content-Encoding" not in plain_named | dict(refused_headers)
+    assert int(plain_named["Content-Length"]) == len(plain)
+    for named in (packed_named, plain_named):  # a cache in front keeps the two forms apart
+        assert "accept-encoding" in named["Vary"].lower()
+    # Each form revalidates with its own validator: strong for the plain bytes, weak for gzip.
+    assert packed_named["ETag"] == "W/" + plain_named["ETag"]
+    with no_database():
+        status, headers, body = wsgi(PAGE, HTTP_IF_NONE_MATCH=packed_named["ETag"], **GZIP)
+        assert (status[:3], body, dict(headers)["ETag"]) == ("304", b"", packed_named["ETag"])
+        status, headers, body = wsgi(PAGE, method="HEAD", **GZIP)
+    assert (status[:3], body) == ("200", b"")
+    assert dict(headers)["Content-Length"] == str(len(packed))
+
+
+def test_the_api_is_gzipped_too_and_nothing_a_single_reader_gets_is(wsgi, editions):
+    import json
+
+    _, headers, body = wsgi("/api/v2/assessments/", **GZIP)
+    assert dict(headers)["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(body))["items"]
+    # A response the cache does not share (a session's) is sent as rendered: a page that may
+    # hold a secret is never compressed (compression.py, BREACH).
+    _, headers, body = wsgi(PAGE, HTTP_COOKIE="sessionid=abc", **GZIP)
+    assert "Content-Encoding" not in dict(headers) and b"<h1" in body
+
+
+@pytest.mark.parametrize(
+    ("header", "accepted"),
+    [
+        ("gzip", True),
+        ("deflate, gzip;q=0.5", True),
+        ("GZIP", True),
+        ("x-gzip", True),
+        ("*", True),
+        ("br;q=1.0, *;q=0.1", True),
+        (None, False),
+        ("", False),
+        ("identity", False),
+        ("br, zstd", False),
+        ("gzip;q=0", False),
+        ("gzip;q=0.000, *", False),
+        ("*;q=0", False),
+        ("gzip;q=bad", False),
+    ],
+)
+def test_which_accept_encoding_headers_allow_gzip(header, accepted):
+    from threatpress.caching.compression import accepts_gzip
+
+    environ = {} if header is None else {"HTTP_ACCEPT_ENCODING": header}
+    assert accepts_gzip(environ) is accepted
+
+
+def test_short_or_already_compressed_answers_are_not_gzipped():
+    from threatpress.caching.compression import MIN_BYTES, compress
+
+    html = (("Content-Type", "text/html; charset=utf-8"),)
+    assert compress(html, b"x" * (MIN_BYTES - 1)) is None
+    assert gzip.decompress(compress(html, b"<p>text</p>" * 200)) == b"<p>text</p>" * 200
+    assert compress((("Content-Type", "image/png"),), b"x" * 5000) is None
+    assert compress((*html, ("Content-Encoding", "br")), b"x" * 5000) is None

@@ -3,6 +3,7 @@ editor and an operator notice. One varnishd and one site for the module (varnish
 
 from __future__ import annotations
 
+import gzip
 import re
 import socket
 import sqlite3
@@ -124,6 +125,30 @@ def test_a_page_is_fetched_once_then_served_from_varnish(front):
     assert "s-maxage=" in second.headers["cache-control"]
     # Browsers and caches further out still learn that the page depends on cookies.
     assert "cookie" in second.headers["vary"].lower()
+
+
+def test_a_browser_gets_the_page_gzipped_a_plain_client_gets_it_plain_both_from_varnish(front):
+    varnish, _, _ = front
+    browser = {"Accept-Encoding": "gzip, deflate, br, zstd"}
+    plain = [get(varnish), get(varnish, **{"Accept-Encoding": "gzip;q=0, identity"})]
+    packed = [get(varnish, **browser), get(varnish, **browser)]
+    assert [reply.cache for reply in plain + packed] == ["MISS", "HIT", "MISS", "HIT"]
+    assert all("content-encoding" not in reply.headers for reply in plain)
+    assert all(reply.headers["content-encoding"] == "gzip" for reply in packed)
+    assert gzip.decompress(packed[1].data) == plain[1].data
+    assert len(packed[1].data) < len(plain[1].data) / 3  # about 30 KB down to under 10
+    for reply in plain + packed:
+        assert "accept-encoding" in reply.headers["vary"].lower()
+        assert int(reply.headers["content-length"]) == len(reply.data)
+    # Each form is kept as the app sent it, not unzipped by Varnish on delivery (which would
+    # weaken the plain copy's ETag): a plain client can revalidate with its strong tag.
+    assert not plain[1].headers["etag"].startswith("W/")
+    assert packed[1].headers["etag"] == "W/" + plain[1].headers["etag"]
+    again = get(varnish, **{"If-None-Match": plain[1].headers["etag"]})
+    assert (again.status, again.data) == (304, b"")
+    # One PURGE removes both forms.
+    assert request(varnish.port, PAGE, method="PURGE").status == 200
+    assert (get(varnish).cache, get(varnish, **browser).cache) == ("MISS", "MISS")
 
 
 def test_the_consent_answer_selects_one_of_two_copies_whatever_the_other_cookies(front):

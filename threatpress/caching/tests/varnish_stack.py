@@ -62,6 +62,7 @@ class Reply:
     status: int
     headers: dict[str, str]
     body: str
+    data: bytes = b""  # the body as sent (gzip stays gzip)
 
     @property
     def cache(self) -> str:
@@ -77,9 +78,9 @@ def request(
             method, path, body=body or None, headers={"Host": HOST, **(headers or {})}
         )
         response = connection.getresponse()
-        text = response.read().decode(errors="replace")
+        data = response.read()
         names = {name.lower(): value for name, value in response.getheaders()}
-        return Reply(response.status, names, text)
+        return Reply(response.status, names, data.decode(errors="replace"), data)
     finally:
         connection.close()
 
