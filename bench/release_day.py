@@ -95,13 +95,16 @@ def gunicorn(port: int, worker_class: str, application: str = "threatpress.wsgi:
 
 
 @contextmanager
-def nginx_static(ctx: Context, headers: tuple[tuple[str, str], ...] = ()) -> Iterator[str]:
-    """nginx serving the page's HTML as a static file, adding `headers` to its response."""
+def nginx_static(
+    ctx: Context, headers: tuple[tuple[str, str], ...] = (), gzip_static: bool = False
+) -> Iterator[str]:
+    """nginx serving the page's HTML as a static file, adding `headers` to its response (and
+    its gzip form to clients that accept it, with `gzip_static`)."""
     if render.find_binary("nginx", "/usr/sbin/nginx") is None:
         raise Skip(render.missing("nginx", "the static-file limit"))
     port = render.free_port()
     url = f"http://127.0.0.1:{port}{PAGE_PATH}"
-    command, log = render.prepare_nginx(ctx.tmp, ctx.html, port, headers)
+    command, log = render.prepare_nginx(ctx.tmp, ctx.html, port, headers, gzip_static)
     with render.running(command, ctx.env, log, url):
         yield url
 

@@ -11,6 +11,7 @@ Usage: .venv/bin/python bench/render.py [--requests 300] [--wrk-duration 5]
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import math
 import os
@@ -348,8 +349,11 @@ def nginx_string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def nginx_config(base: Path, port: int, headers: tuple[tuple[str, str], ...] = ()) -> str:
-    """A throwaway nginx.conf serving `base`/www, adding `headers` to every response."""
+def nginx_config(
+    base: Path, port: int, headers: tuple[tuple[str, str], ...] = (), gzip_static: bool = False
+) -> str:
+    """A throwaway nginx.conf serving `base`/www, adding `headers` to every response; with
+    `gzip_static`, a file's `.gz` beside it to clients that accept gzip."""
     # As root, nginx would switch its workers to "nobody", who cannot read the 0700 temp dir.
     user = f"user {pwd.getpwuid(0).pw_name};" if os.geteuid() == 0 else ""
     temp_paths = "\n".join(
@@ -367,6 +371,7 @@ error_log {base}/error.log warn;
 events {{ worker_connections 1024; }}
 http {{
     access_log off;
+    gzip_static {"on" if gzip_static else "off"};
 {temp_paths}
     types {{ text/html html; }}
     default_type application/octet-stream;
@@ -381,15 +386,22 @@ http {{
 
 
 def prepare_nginx(
-    tmp: Path, html: bytes, port: int, headers: tuple[tuple[str, str], ...] = ()
+    tmp: Path,
+    html: bytes,
+    port: int,
+    headers: tuple[tuple[str, str], ...] = (),
+    gzip_static: bool = False,
 ) -> tuple[list[str], Path]:
-    """Write the page to the same URL path under a docroot, and a throwaway config."""
+    """Write the page to the same URL path under a docroot (and its gzip form beside it, with
+    `gzip_static`, as the page cache makes it), and a throwaway config."""
     base = tmp / f"nginx-{port}"
     page_dir = base / "www" / PAGE_PATH.strip("/")
     page_dir.mkdir(parents=True)
     (page_dir / "index.html").write_bytes(html)
+    if gzip_static:
+        (page_dir / "index.html.gz").write_bytes(gzip.compress(html, compresslevel=6, mtime=0))
     config = base / "nginx.conf"
-    config.write_text(nginx_config(base, port, headers))
+    config.write_text(nginx_config(base, port, headers, gzip_static))
     nginx = find_binary("nginx", "/usr/sbin/nginx")
     command = [str(nginx), "-p", f"{base}/", "-c", str(config), "-e", str(base / "error.log")]
     return command, base / "server.log"

@@ -10,9 +10,14 @@ Four varnishd in front of one ThreatPress server, all with the page cached:
 And a second nginx that adds to the same HTML the headers the app sends with it (its security
 headers, Cache-Control, Vary...: about 900 bytes the first nginx does not send), to show how much
 of the gap is the bytes of those headers.
-wrk loads both nginx and each varnishd in turn, ROUNDS times, with make bench-http's settings; the
-median of each is printed as a share of nginx's median. Prints only: the figures and what they
-mean are in docs/benchmarks.md. Talks only to 127.0.0.1.
+Then the same as browsers ask for it (`Accept-Encoding: gzip`): a third nginx serving the page's
+gzip form as a static file (`gzip_static`, the limit for 7.7 KB instead of 29.8 KB), and the
+shipped VCL, with and without the log, sending the gzip form the app made (docs/caching.md,
+"Compression").
+wrk loads each nginx and each varnishd in turn, ROUNDS times, with make bench-http's settings; the
+median of each is printed as a share of its nginx's median (the plain nginx for plain requests,
+the gzip nginx for the browsers' ones). Prints only: the figures and what they mean are in
+docs/benchmarks.md. Talks only to 127.0.0.1.
 Usage: .venv/bin/python bench/varnish_ceiling.py [--rounds 3] [--duration 5]
 """
 
@@ -44,6 +49,9 @@ VARIANTS = {
     "minimal VCL": (MINIMAL_VCL, ()),
     "minimal VCL, no log": (MINIMAL_VCL, NO_LOG),
 }
+BROWSER = ("Accept-Encoding: gzip, deflate, br",)  # what every browser sends (wrk sends none)
+BROWSER_LABELS = ("shipped", "shipped, no log")  # measured again with BROWSER, gzip form
+GZIP_NGINX = "nginx, gzip form (gzip_static)"
 
 
 # Headers nginx writes itself, or that describe one connection: not copied from the app.
@@ -59,6 +67,15 @@ def app_headers(url: str) -> tuple[tuple[str, str], ...]:
         return tuple(
             (name, value) for name, value in response.getheaders() if name.lower() not in NGINX_OWN
         )
+
+
+def sent_gzip(url: str) -> None:
+    """Stop unless `url` answers a browser's request with the gzip form."""
+    name, _, value = BROWSER[0].partition(": ")
+    request = urllib.request.Request(url, headers={name: value})
+    with urllib.request.urlopen(request, timeout=30) as response:  # 127.0.0.1 only
+        if response.headers.get("Content-Encoding") != "gzip":
+            raise RuntimeError(f"{url} sent no gzip form to a browser's request")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,18 +104,32 @@ def main(argv: list[str] | None = None) -> int:
             urls[label] = stack.enter_context(
                 release_day.varnish_in_front(ctx, backend, vcl, params)
             )
-        rates: dict[str, list[float]] = {label: [] for label in urls}
+        # (label, URL, request headers, the label of the nginx it is compared with)
+        runs = [(label, url, (), "nginx") for label, url in urls.items()]
+        packed = stack.enter_context(release_day.nginx_static(ctx, gzip_static=True))
+        runs.append((GZIP_NGINX, packed, BROWSER, GZIP_NGINX))
+        # The browsers' rows need the app with its page cache on, which makes the gzip form
+        # (the plain server above answers plain bytes even to a request for gzip), and a
+        # varnishd of their own in front of it.
+        compressing = stack.enter_context(release_day.threatpress_cached(ctx))
+        for label in BROWSER_LABELS:
+            vcl, params = VARIANTS[label]
+            url = stack.enter_context(release_day.varnish_in_front(ctx, compressing, vcl, params))
+            for checked in (url, packed):
+                sent_gzip(checked)
+            runs.append((f"{label}, browsers", url, BROWSER, GZIP_NGINX))
+        rates: dict[str, list[float]] = {label: [] for label, *_ in runs}
         for round_ in range(1, args.rounds + 1):
-            for label, url in urls.items():
-                result = render.run_wrk(wrk, url, args.duration)
+            for label, url, headers, _ in runs:
+                result = render.run_wrk(wrk, url, args.duration, headers)
                 rates[label].append(result.requests_per_sec)
                 print(f"round {round_}: {label}: {result.requests_per_sec:,.0f} req/s, "
                       f"p99 {result.p99_ms:.2f} ms {result.errors}", flush=True)  # fmt: skip
-    nginx = statistics.median(rates["nginx"])
-    print(f"\nMedian of {args.rounds} runs of {args.duration} s, as a share of nginx:")
-    for label, values in rates.items():
-        median = statistics.median(values)
-        print(f"  {label:26} {median:9,.0f} req/s  {100 * median / nginx:5.1f}%")
+    print(f"\nMedian of {args.rounds} runs of {args.duration} s, as a share of its nginx:")
+    for label, _, _, baseline in runs:
+        median = statistics.median(rates[label])
+        share = 100 * median / statistics.median(rates[baseline])
+        print(f"  {label:34} {median:9,.0f} req/s  {share:5.1f}% of {baseline}")
     print(f"Load average after: {release_day.load_average():.2f}")
     return 0
 
