@@ -24,23 +24,19 @@ Results go to docs/benchmarks.md under SECTION.
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import render
-from bench.render import ROOT
+from bench import render, scales
 
 SECTION = "## The export worker at rest (issue 8)"
-SCALES = ("demo", "archive")
+SCALES = scales.SCALES
+OPTION = ("seconds", float, 30, "measured seconds a mode (30)")  # scales.main
 PLANS = 10  # timed plans a lane
 READS = 50  # timed signature reads
 WARMUP_SECONDS = 5.0
@@ -153,25 +149,7 @@ def measure(seconds: float) -> dict:
     return result
 
 
-def build_archive() -> dict:
-    import django
-
-    django.setup()
-    from bench.search import build_synthetic_archive
-
-    return build_synthetic_archive(first_year=2000, replace=False, reindex=False)
-
-
 # --- Orchestrating ------------------------------------------------------------------------
-
-
-def run_scale(scale: str, seconds: float) -> dict:
-    with tempfile.TemporaryDirectory(prefix=f"threatpress-exports-{scale}-") as name:
-        env = render.bench_env(Path(name))
-        render.prepare_site(env)
-        if scale == "archive":
-            render.child_json(__file__, env, ["--build-archive"])
-        return render.child_json(__file__, env, ["--measure", "--seconds", str(seconds)])
 
 
 def section_markdown(args, results: dict, load) -> str:
@@ -232,29 +210,5 @@ def section_markdown(args, results: dict, load) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=30, help="measured seconds a mode (30)")
-    parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md")
-    parser.add_argument("--no-write", action="store_true", help="print only, leave the docs")
-    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--build-archive", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.measure:
-        print(json.dumps(measure(args.seconds)))
-        return 0
-    if args.build_archive:
-        print(json.dumps(build_archive()))
-        return 0
-    before = os.getloadavg()[0]
-    results = {}
-    for scale in SCALES:
-        print(f"- {scale}...", flush=True)
-        results[scale] = run_scale(scale, args.seconds)
-    markdown = section_markdown(args, results, (before, os.getloadavg()[0]))
-    render.report_section(args, markdown, SECTION)
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(scales.main(sys.argv[1:], sys.modules[__name__]))

@@ -18,19 +18,14 @@ Results go to docs/benchmarks.md under SECTION.
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import render
-from bench.render import ROOT
+from bench import render, scales
 from bench.render_cost import cpu_ms
 
 SECTION = "## Listings as the archive grows (issue 8)"
@@ -44,7 +39,8 @@ PATHS = [
     ("Atom feed, English", "/en/feed/"),
     ("Sitemap", "/sitemap.xml"),
 ]
-SCALES = ("demo", "archive")
+SCALES = scales.SCALES
+OPTION = ("requests", int, 30, "timed requests a case (30)")  # scales.main
 WARMUP = 3
 
 
@@ -76,25 +72,7 @@ def measure(requests: int) -> dict:
     return {"pages": Page.objects.filter(depth__gt=1).count(), "rows": rows}
 
 
-def build_archive() -> dict:
-    import django
-
-    django.setup()
-    from bench.search import build_synthetic_archive
-
-    return build_synthetic_archive(first_year=2000, replace=False, reindex=False)
-
-
 # --- Orchestrating ------------------------------------------------------------------------
-
-
-def run_scale(scale: str, requests: int) -> dict:
-    with tempfile.TemporaryDirectory(prefix=f"threatpress-listings-{scale}-") as name:
-        env = render.bench_env(Path(name))
-        render.prepare_site(env)
-        if scale == "archive":
-            render.child_json(__file__, env, ["--build-archive"])
-        return render.child_json(__file__, env, ["--measure", "--requests", str(requests)])
 
 
 def section_markdown(args, results: dict, load) -> str:
@@ -133,29 +111,5 @@ def section_markdown(args, results: dict, load) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=30, help="timed requests a case (30)")
-    parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md")
-    parser.add_argument("--no-write", action="store_true", help="print only, leave the docs")
-    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--build-archive", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.measure:
-        print(json.dumps(measure(args.requests)))
-        return 0
-    if args.build_archive:
-        print(json.dumps(build_archive()))
-        return 0
-    before = os.getloadavg()[0]
-    results = {}
-    for scale in SCALES:
-        print(f"- {scale}...", flush=True)
-        results[scale] = run_scale(scale, args.requests)
-    markdown = section_markdown(args, results, (before, os.getloadavg()[0]))
-    render.report_section(args, markdown, SECTION)
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(scales.main(sys.argv[1:], sys.modules[__name__]))
