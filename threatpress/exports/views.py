@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
+from django.views.decorators.http import require_safe
 from wagtail.models import Locale, Page, Site
 
 from threatpress.core.stored_files import StorageUnavailable, StoredObject, storage_unavailable
@@ -41,6 +42,7 @@ def _page_at(request: HttpRequest, page_path: str) -> Page:
     return page.specific
 
 
+@require_safe  # a file is read, never posted to: 405 (and no download counted) for the rest
 def serve_export(request: HttpRequest, page_path: str, filename: str) -> HttpResponse:
     page = _page_at(request, page_path)
     if not isinstance(page, EXPORTABLE):

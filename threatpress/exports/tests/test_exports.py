@@ -575,3 +575,17 @@ def test_a_prepared_file_built_after_a_failure_shows_as_prepared(
     screen = client.get(reverse("threatpress_exports")).content.decode()
     assert "Failed" not in screen
     assert "Prepared for the release" in screen
+
+
+def test_a_file_is_only_read_other_methods_get_405_and_count_nothing(client, edition):
+    for method in ("post", "put", "delete", "patch"):  # before the file exists, too
+        response = getattr(client, method)(EDITION_PDF)
+        assert response.status_code == 405
+        assert response["Allow"] == "GET, HEAD"
+    builder.build_due()
+    browser = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0"
+    assert client.post(EDITION_PDF, HTTP_USER_AGENT=browser).status_code == 405
+    assert client.head(EDITION_PDF, HTTP_USER_AGENT=browser).status_code == 200
+    assert client.get(EDITION_PDF, HTTP_USER_AGENT=browser).status_code == 200
+    counting.flush()
+    assert [(d.kind, d.downloads) for d in DownloadDay.objects.all()] == [("pdf", 1)]
