@@ -399,7 +399,10 @@ def prepare_nginx(
     page_dir.mkdir(parents=True)
     (page_dir / "index.html").write_bytes(html)
     if gzip_static:
-        (page_dir / "index.html.gz").write_bytes(gzip.compress(html, compresslevel=6, mtime=0))
+        from threatpress.caching.compression import LEVEL  # the app's own setting
+
+        packed = gzip.compress(html, compresslevel=LEVEL, mtime=0)
+        (page_dir / "index.html.gz").write_bytes(packed)
     config = base / "nginx.conf"
     config.write_text(nginx_config(base, port, headers, gzip_static))
     nginx = find_binary("nginx", "/usr/sbin/nginx")

@@ -44,10 +44,10 @@ def serve_entry(entry: store.Entry, environ: dict, start_response):
 
 def _send(entry: store.Entry, environ: dict, start_response):
     """The stored response in the form the client accepts (compression.py), or a 304."""
-    if entry.gzipped is not None and compression.accepts_gzip(environ):
-        headers, body = compression.gzip_headers(entry.headers, len(entry.gzipped)), entry.gzipped
+    if entry.gzip_form is not None and compression.accepts_gzip(environ):
+        headers, body = entry.gzip_form
     else:
-        headers, body = list(entry.headers), entry.body
+        headers, body = entry.headers, entry.body
     if _not_modified(entry, environ):
         kept = [
             (name, value)
@@ -56,7 +56,7 @@ def _send(entry: store.Entry, environ: dict, start_response):
         ]
         start_response("304 Not Modified", kept)
         return [b""]
-    start_response(entry.status, headers)
+    start_response(entry.status, list(headers))
     return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
 
 
@@ -119,7 +119,6 @@ class CachedApplication:
             if hasattr(result, "close"):
                 result.close()
         headers = captured["headers"]
-        entry = None
         try:
             # The race: a purge recorded after this request began may concern what it read.
             raced = store.generation() != environ[store.START_GENERATION]
@@ -130,13 +129,13 @@ class CachedApplication:
                     body=body,
                     headers=stored,
                     status=captured["status"],
-                    gzipped=compression.compress(stored, body),
+                    gzip_form=compression.gzip_form(stored, body),
                     **fields,
                 )
                 store.save(environ, entry, plan.get("seconds"))
         except Exception:
             logger.exception("page cache unavailable; response not stored")
-            raced, entry = True, None
+            raced = True
         if raced:
             # Nor may Varnish or a CDN keep it: its PURGE may have come and gone while this was
             # rendering, and it would then serve the old page until s-maxage ran out.

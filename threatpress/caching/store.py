@@ -36,7 +36,8 @@ class Entry:
     etag: str
     last_modified: float  # seconds since the epoch
     view: tuple[int, str] | None  # (page id, route) for readership, None for non-pages
-    gzipped: bytes | None = None  # the body's gzip form, when worth one (compression.py)
+    # (headers, body) of the gzip form, when worth one (compression.py)
+    gzip_form: tuple[tuple[tuple[str, str], ...], bytes] | None = None
 
 
 @from_settings

@@ -75,12 +75,12 @@ class PlanWatch:
         self.read, self.every, self.clock = read, every, clock
         self.seen: Hashable | None = None
         self.read_now: Hashable | None = None
-        self.planned_at: float | None = None
-        self.idle = False  # the last plan found nothing to build
+        self.planned_at = 0.0
+        self.idle = False  # a plan was made and found nothing to build
 
     def must_plan(self) -> bool:
         self.read_now = self.read()
-        if not self.idle or self.planned_at is None or self.read_now is None:
+        if not self.idle or self.read_now is None:
             return True
         return self.read_now != self.seen or self.clock() - self.planned_at >= self.every
 
