@@ -3,7 +3,9 @@
 Wagtail's publish and unpublish actions send published / page_unpublished for every route
 (the editor, the workflow, `publish_scheduled` for go-lives and expiries, the staged release),
 so scheduled changes need nothing of their own. Moves and deletions are purged at both the old
-addresses (computed before the change) and the new ones.
+addresses (computed before the change) and the new ones. Two ways of putting a page on the site
+send neither: a copy kept live and a new alias of a live page are created live (`page_created`),
+and an alias follows its original's publish with only `page_published` (`alias_updated`).
 """
 
 from __future__ import annotations
@@ -12,8 +14,14 @@ import datetime
 
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
-from wagtail.models import Locale, Page, PageViewRestriction, Site
-from wagtail.signals import page_unpublished, post_page_move, pre_page_move, published
+from wagtail.models import Locale, Page, PageViewRestriction, Site, get_page_models
+from wagtail.signals import (
+    page_published,
+    page_unpublished,
+    post_page_move,
+    pre_page_move,
+    published,
+)
 
 from .affected import region_paths
 from .invalidation import page_changed, purge_after_commit
@@ -58,6 +66,22 @@ def published_page(sender, instance, **kwargs) -> None:
     if isinstance(instance, Page):
         scope = instance.__dict__.pop(OWN_TEXT_ONLY, None)
         page_changed(instance, own_text_only=scope is not None, listed=scope == "listed")
+
+
+@receiver(page_published)
+def alias_updated(sender, instance, alias: bool = False, **kwargs) -> None:
+    # Publishing a page copies its content to each of its aliases and sends `page_published`
+    # (alias=True) for each, but not `published`: the alias's addresses show the new content.
+    if alias:
+        page_changed(instance)
+
+
+def page_created(sender, instance, created: bool, **kwargs) -> None:
+    """A page saved live on creation is on the site at once: a copy with "publish copies" ticked
+    or an alias of a live page (the admin's Copy), a page a script adds. Wagtail sends no
+    `published` for either; the admin creates a new page as a draft and publishes it."""
+    if created and instance.live and instance.depth > 1:
+        page_changed(instance)
 
 
 @receiver(page_unpublished)
@@ -177,6 +201,8 @@ def connect() -> None:
     from threatpress.translations.models import TranslationState
 
     pre_save.connect(_before_publish, sender=AssessmentPage, dispatch_uid="tp-cache-regions")
+    for model in get_page_models():  # post_save is sent for the concrete class only
+        post_save.connect(page_created, sender=model, dispatch_uid=f"tp-cache-new-{model._meta}")
     post_save.connect(_export_built, sender=ExportFile, dispatch_uid="tp-cache-export")
     post_save.connect(_translation_marked, sender=TranslationState, dispatch_uid="tp-cache-tr")
     post_save.connect(_identity_changed, sender=SiteIdentity, dispatch_uid="tp-cache-identity")

@@ -77,6 +77,35 @@ def test_a_publish_and_an_unpublish_change_the_contents_at_once(client, edition)
     assert "Judgment 1.2 of 2026" not in html(client)
 
 
+def test_a_copy_published_from_the_admin_is_listed_and_served_at_once(client, edition):
+    """The admin's Copy with "publish copies" ticked puts a live page on the site without a
+    publish: the chapter lists it and its address serves it on the next request, though both
+    the chapter and the route down to it were remembered."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+
+    chapter = "/en/reports/2026/chapter-1/"
+    copy_path = f"{chapter}judgment-1-1-copy/"
+    html(client, chapter)
+    assert client.get(copy_path).status_code == 404
+    publisher = Client()
+    publisher.force_login(get_user_model().objects.create_superuser("editor", password="x" * 20))
+    original = AssessmentPage.objects.get(slug="judgment-1-1")
+    response = publisher.post(
+        reverse("wagtailadmin_pages:copy", args=[original.pk]),
+        {
+            "new_title": "A copied judgment, published at once.",
+            "new_slug": "judgment-1-1-copy",
+            "new_parent_page": original.get_parent().pk,
+            "publish_copies": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert "A copied judgment, published at once." in html(client, chapter)
+    assert "A copied judgment, published at once." in html(client, copy_path)
+
+
 def test_an_expiry_changes_the_contents_at_the_scheduler_run(client, edition):
     assert "Judgment 1.2 of 2026" in html(client)
     expiring = AssessmentPage.objects.get(slug="judgment-1-2")
@@ -106,10 +135,12 @@ def test_a_translation_marked_translated_appears_in_the_switcher_at_once(
 
 def test_a_preview_neither_reads_nor_writes_the_fragments(client, edition):
     html(client)  # the public contents are remembered now
-    draft = AssessmentPageFactory(
-        parent=edition.get_children().first(), slug="judgment-1-3", title="Draft judgment here."
+    AssessmentPageFactory(
+        parent=edition.get_children().first(),
+        slug="judgment-1-3",
+        title="Draft judgment here.",
+        live=False,  # created as a draft, as the admin does: no purge
     )
-    AssessmentPage.objects.filter(pk=draft.pk).update(live=False)
     page = AssessmentPage.objects.get(slug="judgment-1-1")
     remembered = fragments.held()
     preview = page.make_preview_request(preview_mode=page.default_preview_mode)

@@ -228,6 +228,41 @@ def test_a_page_published_through_the_generic_action_is_purged_too(
     assert {PAGE, "/en/reports/2026/summary/", "/en/reports/2026/chapter-1/"} <= purged(log)
 
 
+def test_a_copy_kept_live_purges_its_edition_and_a_draft_copy_nothing(
+    editions, log, django_capture_on_commit_callbacks
+):
+    """The admin's Copy with "publish copies" ticked creates the copy live, and Wagtail sends no
+    `published` for it: its chapter, its edition's listings and its own address must still be
+    purged, or every cache keeps showing the edition without it."""
+    page = first_assessment(editions[1])
+    with django_capture_on_commit_callbacks(execute=True):
+        page.copy(update_attrs={"slug": "a-draft-copy", "title": "A draft copy."}, keep_live=False)
+    assert purged(log) == set()
+    with django_capture_on_commit_callbacks(execute=True):
+        page.copy(update_attrs={"slug": "a-live-copy", "title": "A live copy."}, keep_live=True)
+    paths = purged(log)
+    assert "/en/reports/2026/chapter-1/a-live-copy/" in paths
+    assert {"/en/reports/2026/chapter-1/", "/en/reports/2026/summary/", "/en/feed/"} <= paths
+
+
+def test_an_alias_purges_where_it_appears_and_again_when_its_original_is_published(
+    editions, log, django_capture_on_commit_callbacks
+):
+    """A new alias of a live page is live at once; publishing the original rewrites the alias
+    and sends only `page_published` for it: both are purged at the alias's addresses."""
+    page = first_assessment(editions[1])
+    with django_capture_on_commit_callbacks(execute=True):
+        page.create_alias(update_slug="an-alias")
+    alias_path = "/en/reports/2026/chapter-1/an-alias/"
+    assert {alias_path, "/en/reports/2026/chapter-1/"} <= purged(log)
+    log.unlink()
+    page = AssessmentPage.objects.get(pk=page.pk)
+    page.summary = "The original, corrected: the alias shows it too."
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+    assert {PAGE, alias_path} <= purged(log)
+
+
 @pytest.mark.parametrize("release", ["tick", "staged"])
 def test_a_scheduled_new_summary_purges_what_the_same_change_published_at_once_does(
     editions, log, django_capture_on_commit_callbacks, release
