@@ -25,8 +25,8 @@ next requests a route and the texts shown, not the whole chrome again (docs/cach
 A process holds one generation's values at a time on each shelf, at most MAX_ENTRIES of them:
 when a shelf is full, a new value takes the place of the oldest one, so that a crawler walking
 the archive cannot keep the pages readers ask for out until the next purge. (An assessment takes
-about six entries: its route step, route, regions, downloads and two blocks of HTML, 11 and 4 KB
-on the demo.)
+about four entries of its own: its route, downloads and two blocks of HTML, 11 and 4 KB on the
+demo; its chapter's children, its edition's regions and its siblings' translations are shared.)
 """
 
 from __future__ import annotations
@@ -55,11 +55,14 @@ STRUCTURAL_KINDS = frozenset(
         "site_links",  # the header's and footer's links (addresses of standing pages)
         "identity",  # the organisation's name and texts (a home page or identity change)
         "alternates",  # a page's addresses in the other languages
+        "sibling-translations",  # the public translations of a parent's children
         "search-choices",  # the search filters: edition years, chapter titles, regions, terms
         "not-live-or-untranslated",  # paths of pages not live, and of unmarked translations
         "any-view-restrictions",  # whether any page has a view restriction
         "view-restrictions",  # the view restrictions on a page and the pages above it
         "locale-codes",  # the site's languages by locale id
+        "localized-root",  # the site's home page in a language (routes.py)
+        "chrome-children",  # the children of a page that can have no assessment below it
     }
 )
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import copy
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import get_language
 from wagtail.models import Page, Site
 from wagtail.url_routing import RouteResult
@@ -39,8 +39,7 @@ def remember_route(request: HttpRequest, path: str) -> None:
         return
 
     def walk():
-        result = Page.route_for_request(request, path)
-        return result, dict(getattr(request, ROUTED_PAGES, {}))
+        return _route(request, site, path), dict(getattr(request, ROUTED_PAGES, {}))
 
     key = (site.pk, site.root_page_id, get_language(), path)
     result, walked = fragments.remember("route", key, walk, keep=lambda found: found[0] is not None)
@@ -51,6 +50,21 @@ def remember_route(request: HttpRequest, path: str) -> None:
     page = own.get(result.page.path) or own_copy(result.page)
     request._wagtail_route_for_request = RouteResult(page, list(result.args), dict(result.kwargs))
     request.__dict__[ROUTED_PAGES] = own
+
+
+def _route(request: HttpRequest, site: Site, path: str) -> RouteResult | None:
+    """Wagtail's `Page.route_for_request`, from the site's home page in the request's language
+    remembered until the next structural purge: Wagtail looks up the active locale, and the
+    home's translation in it, each time (one query; three for a language other than the root's)."""
+    root = fragments.remember(
+        "localized-root",
+        (site.pk, site.root_page_id, get_language()),
+        lambda: site.root_page.localized.specific,
+    )
+    try:
+        return own_copy(root).route(request, [part for part in path.split("/") if part])
+    except Http404:
+        return None
 
 
 def own_copy(page: Page) -> Page:

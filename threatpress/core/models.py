@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.db import models
 from django.http import Http404
 from django.utils.cache import patch_cache_control
@@ -20,12 +22,17 @@ from threatpress.core.blocks import InformationStreamBlock
 
 # Request attribute holding the pages routing has walked, by tree path (BasePage.route).
 ROUTED_PAGES = "_threatpress_routed_pages"
+# Routing reads a parent's children all at once up to this many (child_for_routing).
+CHILDREN_AT_ONCE = 100
 
 
 class BasePage(Page):
     """Abstract parent of every page type: SEO fields, search fields and breadcrumb helpers."""
 
     show_in_menus_default = False
+    # True where publishing only a page's own text (body, summary) purges only the text
+    # generation (caching/signals.py: assessments), so what is remembered of it must go then.
+    own_text_purges = False
     # Pages that a reader reaches only through their parent's listing do not need their own
     # search description, but every page may override the social/search summary.
     promote_panels = [
@@ -71,16 +78,10 @@ class BasePage(Page):
         request.__dict__.setdefault(ROUTED_PAGES, {})[self.path] = self
         if not path_components:
             return super().route(request, path_components)
-        # Wagtail's step down one level (Page.route), with the child remembered until the next
-        # purge: after a release every page of an edition is routed again, and all of them pass
-        # through the same home, reports, edition and chapter pages (two queries a level).
-        slug = path_components[0]
-        child = fragments.remember(
-            "child-page",
-            (self.pk, slug),
-            lambda: _specific_child(self, slug),
-            keep=lambda found: found is not None,
-        )
+        # Wagtail's step down one level (Page.route), with the children remembered until the
+        # next purge: after a release every page of an edition is routed again, and all of them
+        # pass through the same home, reports, edition and chapter pages.
+        child = child_for_routing(self, path_components[0])
         if child is None:
             raise Http404
         child = own_copy(child)
@@ -139,6 +140,39 @@ class BasePage(Page):
         patch_cache_control(response, private=True, no_cache=True, no_store=True, max_age=0)
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
+
+
+def child_for_routing(parent: Page, slug: str) -> Page | None:
+    """`parent`'s child of this slug as its specific page, remembered until the next purge and
+    shared (the caller routes its own copy). A parent's children are read all at once (a query,
+    and one for each page type among them): routing an edition's pages again after a release
+    then reads each chapter once, not each page (two queries a page). A parent with more than
+    CHILDREN_AT_ONCE children is read one child at a time, only the children found kept."""
+    if parent.numchild > CHILDREN_AT_ONCE:
+        return fragments.remember(
+            "child-page",
+            (parent.pk, slug),
+            lambda: _specific_child(parent, slug),
+            keep=lambda found: found is not None,
+        )
+    children = fragments.remember(
+        _children_kind(type(parent)), parent.pk, lambda: _specific_children(parent)
+    )
+    return children.get(slug)
+
+
+@functools.cache
+def _children_kind(parent_type: type[Page]) -> str:
+    """Children that may be assessments hold text a correction changes without a structural
+    purge ("children", dropped by every purge); the others (the home's, the archive's, an
+    edition's) are dropped by structural purges only (fragments.STRUCTURAL_KINDS), so that the
+    first render after a correction walks only the last level again."""
+    text = any(getattr(m, "own_text_purges", False) for m in parent_type.allowed_subpage_models())
+    return "children" if text else "chrome-children"
+
+
+def _specific_children(parent: Page) -> dict[str, Page]:
+    return {child.slug: child for child in parent.get_children().specific()}
 
 
 def _specific_child(parent: Page, slug: str) -> Page | None:

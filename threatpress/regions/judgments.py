@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import pgettext_lazy
 from wagtail.models import Locale, Page
 
@@ -30,6 +31,8 @@ from threatpress.reports.models import (
 )
 
 from .models import Region
+
+K = TypeVar("K")
 
 Tagging = AssessmentPage.regions.through  # assessmentpage ↔ region rows
 
@@ -251,18 +254,42 @@ def timeline(groups: Iterable[EditionGroup]) -> Timeline:
 
 def localized(regions: Iterable[Region], locale: Locale | int) -> list[Region]:
     """These regions in the given language where they are translated (else as they are), in the
-    same order without duplicates. One query."""
-    regions = list(regions)
+    same order without duplicates. One query, none when they are in that language already."""
     locale_id = locale if isinstance(locale, int) else locale.pk
-    keys = [r.translation_key for r in regions]
-    found = {
-        r.translation_key: r
-        for r in Region.objects.filter(locale_id=locale_id, translation_key__in=keys)
-    }
-    result, seen = [], set()
-    for region in regions:
-        chosen = found.get(region.translation_key, region)
-        if chosen.translation_key not in seen:
-            seen.add(chosen.translation_key)
-            result.append(chosen)
-    return result
+    return localized_many({None: list(regions)}, {None: locale_id})[None]
+
+
+def localized_many(
+    groups: dict[K, list[Region]], locale_ids: dict[K, int]
+) -> dict[K, list[Region]]:
+    """`localized` for many lists at once (each in the language `locale_ids` gives it), in one
+    query for all of them, none when every region is in its list's language already."""
+    wanted: dict[int, set[str]] = defaultdict(set)
+    for name, regions in groups.items():
+        locale_id = locale_ids[name]
+        # A region already in the language is its own translation (one per language and key).
+        wanted[locale_id].update(r.translation_key for r in regions if r.locale_id != locale_id)
+    condition = Q()
+    for locale_id, keys in wanted.items():
+        if keys:
+            condition |= Q(locale_id=locale_id, translation_key__in=keys)
+    found = (
+        {(r.locale_id, r.translation_key): r for r in Region.objects.filter(condition)}
+        if condition
+        else {}
+    )
+    localized_groups = {}
+    for name, regions in groups.items():
+        locale_id = locale_ids[name]
+        result, seen = [], set()
+        for region in regions:
+            chosen = (
+                region
+                if region.locale_id == locale_id
+                else found.get((locale_id, region.translation_key), region)
+            )
+            if chosen.translation_key not in seen:
+                seen.add(chosen.translation_key)
+                result.append(chosen)
+        localized_groups[name] = result
+    return localized_groups

@@ -434,6 +434,7 @@ class AssessmentPage(BasePage):
     ]
     parent_page_types = ["reports.ChapterPage"]
     subpage_types: list[str] = []
+    own_text_purges = True  # caching/signals.py: a new body or summary purges the text only
     template = "pages/reports/assessment_page.html"
 
     class Meta:
@@ -469,16 +470,15 @@ class AssessmentPage(BasePage):
         if preview:
             scale, horizons, regions = edition.scale, edition.horizons, _regions_in_language(self)
         else:
-            # The edition's terms and the published page's regions, read once until the next
-            # purge (the terms once for all the edition's pages).
+            # The edition's terms and its published pages' regions, read once for all its pages
+            # until the next purge (for the regions, the next structural one: a publish that
+            # changes a page's regions is one, and so is a region renamed).
             scale, horizons = fragments.remember(
                 "edition-terms", edition.pk, lambda: (edition.scale, edition.horizons)
             )
             regions = fragments.remember(
-                "assessment-regions",
-                (self.pk, self.live_revision_id),
-                lambda: _regions_in_language(self),
-            )
+                "edition-regions", edition.pk, lambda: _regions_of_edition(edition)
+            ).get(self.pk, [])
         context.update(
             edition=edition,
             chapter=chapter_entry.page if chapter_entry else breadcrumbs[-1],
@@ -506,6 +506,26 @@ def _regions_in_language(page: AssessmentPage) -> list:
     from threatpress.regions.judgments import localized
 
     return localized(page.regions.all(), page.locale_id)
+
+
+def _regions_of_edition(edition: EditionPage) -> dict[int, list]:
+    """`_regions_in_language` of every assessment in the edition, by page id: two queries, and a
+    third when a page names a region of another language."""
+    from threatpress.regions.judgments import Tagging, localized_many
+    from threatpress.regions.models import Region
+
+    rows = list(
+        Tagging.objects.filter(assessmentpage__path__startswith=edition.path)
+        .order_by("region__name", "region__pk")  # Region's own order, as page.regions.all()
+        .values_list("assessmentpage_id", "assessmentpage__locale_id", "region_id")
+    )
+    regions = Region.objects.in_bulk({region_id for _, _, region_id in rows})
+    groups: dict[int, list] = {}
+    locale_ids: dict[int, int] = {}
+    for page_id, locale_id, region_id in rows:
+        groups.setdefault(page_id, []).append(regions[region_id])
+        locale_ids[page_id] = locale_id
+    return localized_many(groups, locale_ids)
 
 
 def _steps(keys: list[str], chosen: str, cumulative: bool) -> list[bool]:

@@ -7,6 +7,7 @@ such a fallback is never announced as an `hreflang` alternate, since it is anoth
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -59,12 +60,8 @@ def for_page(request: HttpRequest, page: Page) -> list[Alternate]:
     codes = locale_codes(request)
     current = codes.get(page.locale_id)
     wanted = {pk: code for pk, code in codes.items() if code != current}
-    translations = {
-        codes[found.locale_id]: found
-        for found in fragments.public_pages(
-            Page.objects.filter(translation_key=page.translation_key, locale_id__in=wanted)
-        )
-    }
+    found = _public_translations(page, tuple(sorted(wanted)))
+    translations = {codes[locale_id]: other for locale_id, other in found.items()}
     suffix = _route_suffix(request, page)
     missing = [pk for pk, code in wanted.items() if code not in translations]
     fallbacks = _fallbacks(page, missing, codes) if missing else {}
@@ -80,6 +77,31 @@ def for_page(request: HttpRequest, page: Page) -> list[Alternate]:
             url = target.get_url(request) or ""
             alternates.append(Alternate(code, name, url, same_page=False, note=note))
     return alternates
+
+
+def _public_translations(page: Page, locale_ids: tuple[int, ...]) -> dict[int, Page]:
+    """`page`'s public translations in these languages, by locale id. They are read for all its
+    siblings at once and remembered until the next structural purge: after a release every
+    page of an edition is rendered again, and this is then a query a chapter, not a page."""
+    parent_path = page.path[: -page.steplen]
+    by_key = fragments.remember(
+        "sibling-translations",
+        (parent_path, page.depth, locale_ids),
+        lambda: _translations_of_children(parent_path, page.depth, locale_ids),
+    )
+    return by_key.get(page.translation_key, {})
+
+
+def _translations_of_children(parent_path: str, depth: int, locale_ids: tuple[int, ...]) -> dict:
+    children = Page.objects.filter(path__startswith=parent_path, depth=depth)
+    found: dict = defaultdict(dict)
+    for other in fragments.public_pages(
+        Page.objects.filter(
+            translation_key__in=children.values("translation_key"), locale_id__in=locale_ids
+        )
+    ):
+        found[other.translation_key][other.locale_id] = other
+    return dict(found)
 
 
 def _fallbacks(page: Page, locale_ids: list[int], codes: dict[int, str]) -> dict:

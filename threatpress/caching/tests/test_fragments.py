@@ -368,6 +368,36 @@ def test_a_remembered_page_follows_what_happens_above_it(client, edition):
         assert client.get(PAGE).status_code == 200
 
 
+def test_after_a_purge_the_next_pages_of_a_chapter_read_only_their_own_rows(client, edition):
+    """Routing reads a parent's children at once, and regions and translations are read for a
+    whole edition or chapter: after a purge the first page pays for its chapter, and its
+    neighbour reads only its files and notes (it read eight queries when each page read its
+    own route step, regions and translations)."""
+    translate_tree(edition)
+    fragments.clear()
+    html(client, PAGE)
+    neighbour = "/en/reports/2026/chapter-1/judgment-1-2/"
+    assert queries(client, neighbour) <= 2
+    assert "Judgment 1.2 of 2026" in html(client, neighbour)
+    # Its translation is offered, and the translation's own neighbour costs as little.
+    lithuanian = 'hreflang="lt" href="http://testserver/lt/reports/2026/chapter-1/judgment-1-2/"'
+    assert lithuanian in html(client, neighbour)
+    html(client, "/lt/reports/2026/chapter-1/judgment-1-1/")
+    assert queries(client, "/lt/reports/2026/chapter-1/judgment-1-2/") <= 2
+
+
+def test_a_parent_with_many_children_is_routed_one_child_at_a_time(client, edition, monkeypatch):
+    from threatpress.core import models
+
+    monkeypatch.setattr(models, "CHILDREN_AT_ONCE", 0)
+    assert "Judgment 1.2 of 2026" in html(client, "/en/reports/2026/chapter-1/judgment-1-2/")
+    assert client.get("/en/reports/2026/chapter-1/judgment-1-9/").status_code == 404
+    held = {key for kind, key in fragments.held() if kind == "child-page"}
+    assert held  # the chapter's two children, each read alone; the unknown slug not kept
+    assert not any(slug == "judgment-1-9" for _, slug in held)
+    assert not any(kind in ("children", "chrome-children") for kind, _ in fragments.held())
+
+
 def test_an_address_that_finds_nothing_is_not_remembered(client, edition):
     assert client.get("/en/reports/2026/chapter-1/judgment-1-9/").status_code == 404
     assert not any(kind == "route" for kind, _ in fragments.held())
