@@ -11,6 +11,8 @@ can render. The cases:
   every render but the first after a purge costs;
 - the same page as the first render after a purge (every remembered part dropped before each
   request): the worst case, which one process pays once per purge;
+- the same page as the first render after a correction (a text-only purge before each request,
+  as a new body or summary makes: docs/caching.md, "A correction keeps the chrome");
 - every English assessment of the demo's 2026 edition rendered once each after a purge, as a
   worker does after a release: the cost a page when the pages share their edition's parts.
 
@@ -89,9 +91,21 @@ def measure(case: str, requests: int) -> dict:
         return result
     result["cold_queries"] = queries(forget)
     result["cold"] = statistics.median(cpu_ms(client, path, forget) for _ in range(requests))
+    corrected = correction(path)
+    result["corrected_queries"] = queries(corrected)
+    result["corrected"] = statistics.median(
+        cpu_ms(client, path, corrected) for _ in range(requests)
+    )
     result.update(sweep(client, forget, rounds=max(3, requests // 20)))
     result.update(figure(client, path, requests))
     return result
+
+
+def correction(path: str):
+    """A purge as a corrected body makes: the page's own text only (the text generation)."""
+    from threatpress.caching.invalidation import purge_now
+
+    return lambda: purge_now({path}, structural=False)
 
 
 def figure(client, page_path: str, requests: int) -> dict:
@@ -171,6 +185,9 @@ def section_markdown(args, stock: dict, ours: dict, pg: dict | None, load) -> st
         f"{ours['warm_queries']} |{pg_cells('warm', 'warm_queries')}",
         f"| ThreatPress assessment, first render after a purge | {ours['cold']:.2f} | "
         f"{ours['cold_queries']} |{pg_cells('cold', 'cold_queries')}",
+        f"| ThreatPress assessment, first render after a correction (text-only purge) | "
+        f"{ours['corrected']:.2f} | {ours['corrected_queries']} |"
+        f"{pg_cells('corrected', 'corrected_queries')}",
         f"| Every 2026 assessment once after a purge ({ours['sweep_pages']} pages), a page | "
         f"{ours['sweep']:.2f} | – |{pg_cells('sweep')}",
     ]
@@ -216,9 +233,12 @@ def section_markdown(args, stock: dict, ours: dict, pg: dict | None, load) -> st
             f"assessment costs {ratio:.2f}× the stock page's CPU: {verdict}. The first render "
             f"after a purge costs {ours['cold'] / stock['warm']:.1f}× (every remembered part is "
             "built again: the route, the header, the edition's contents, the body), and there "
-            "the target is not met; a worker rendering a whole edition after a release pays "
+            "the target is not met; after a correction, which keeps the parts that cannot show "
+            f"a page's text, it costs {ours['corrected'] / stock['warm']:.1f}×; a worker "
+            "rendering a whole edition after a release pays "
             f"{ours['sweep'] / stock['warm']:.1f}× a page, since the pages share their edition's "
-            "parts. Over HTTP, `make bench-http`'s uncached column is the remembered case.",
+            "and chapter's parts. Over HTTP, `make bench-http`'s uncached column is the "
+            "remembered case.",
             *(
                 [
                     "",
