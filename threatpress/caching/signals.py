@@ -14,6 +14,8 @@ import datetime
 
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, PageViewRestriction, Site, get_page_models
 from wagtail.signals import (
     page_published,
@@ -159,6 +161,24 @@ def _export_built(sender, instance, **kwargs) -> None:
     page_changed(instance.export.page, own_text_only=True)
 
 
+def _file_changed(sender, instance, created: bool = False, **kwargs) -> None:
+    """An image or document edited or deleted, or an image's rendition deleted: the pages that
+    show it are purged as for a new body (affected.own_text_paths), as they name its files and
+    show its title. Replacing an image's file or moving its focal point deletes every rendition
+    and its file, which the pages in every cache still link to: purged when each rendition is
+    gone, so that no page rendered before that is kept. A new image or document is on no page."""
+    from threatpress.publishing.visibility import referring_page_ids
+
+    if created:
+        return
+    if hasattr(instance, "image_id") and hasattr(instance, "filter_spec"):  # a rendition
+        model, pk = type(instance).image.field.related_model, instance.image_id
+    else:
+        model, pk = type(instance), instance.pk
+    for page in Page.objects.filter(pk__in=referring_page_ids(model, pk), live=True):
+        page_changed(page, own_text_only=True)
+
+
 def _translation_marked(sender, instance, **kwargs) -> None:
     page_changed(instance.page)
 
@@ -211,6 +231,17 @@ def connect() -> None:
         _restriction_changed, sender=PageViewRestriction, dispatch_uid="tp-cache-vr-del"
     )
     post_save.connect(_region_changed, sender=Region, dispatch_uid="tp-cache-region")
+    # An image or document before it goes (the references to it go with it); a rendition once it
+    # is gone (a page rendered from then on asks for a new one).
+    renditions = get_image_model().get_rendition_model()
+    for model, removal in (
+        (get_image_model(), pre_delete),
+        (get_document_model(), pre_delete),
+        (renditions, post_delete),
+    ):
+        label = model._meta.label_lower
+        post_save.connect(_file_changed, sender=model, dispatch_uid=f"tp-cache-file-{label}")
+        removal.connect(_file_changed, sender=model, dispatch_uid=f"tp-cache-file-del-{label}")
     post_delete.connect(_region_changed, sender=Region, dispatch_uid="tp-cache-region-del")
     post_save.connect(_everything_changed, sender=Locale, dispatch_uid="tp-cache-locale")
     post_delete.connect(_everything_changed, sender=Locale, dispatch_uid="tp-cache-locale-del")

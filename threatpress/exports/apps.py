@@ -6,3 +6,8 @@ class ExportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "threatpress.exports"
     verbose_name = _("Exports (PDF and audio)")
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

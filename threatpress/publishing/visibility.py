@@ -101,21 +101,25 @@ def is_public(page: Page) -> bool:
 
 
 def used_by_pages(obj: Model, pages: QuerySet) -> bool:
-    """True when one of `pages` refers to `obj` (an image or a document) in its page row.
-
-    The reference index is rebuilt from the page row on every save. For a live page that row is
-    the published version, so a picture added only in a later draft is not counted.
-    """
+    """True when one of `pages` refers to `obj` (an image or a document) in its page row."""
     # The few pages that refer to it first, then whether one of them is in `pages`: asked the
     # other way round, the database tested every page of the site against `pages`' rule (its
     # correlated subqueries), 120 ms an image on the demo's archive on SQLite.
+    page_ids = referring_page_ids(type(obj), obj.pk)
+    return bool(page_ids) and pages.filter(pk__in=page_ids).exists()
+
+
+def referring_page_ids(model: type[Model], pk: object) -> set[int]:
+    """The ids of the pages whose page row refers to the `model` object `pk` (an image or a
+    document). The reference index is rebuilt from the page row on every save. For a live page
+    that row is the published version, so a picture added only in a later draft is not counted.
+    """
     referring = ReferenceIndex.objects.filter(
         base_content_type=ContentType.objects.get_for_model(Page),
-        to_content_type=ContentType.objects.get_for_model(obj),
-        to_object_id=str(obj.pk),
+        to_content_type=ContentType.objects.get_for_model(model),
+        to_object_id=str(pk),
     ).values_list("object_id", flat=True)
-    page_ids = {int(key) for key in referring if key.isdigit()}
-    return bool(page_ids) and pages.filter(pk__in=page_ids).exists()
+    return {int(key) for key in referring if key.isdigit()}
 
 
 def is_public_file(obj: Model | None) -> bool:

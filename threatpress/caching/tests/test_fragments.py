@@ -7,6 +7,7 @@ purge that drops them runs after the commit, as in production.
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from PIL import Image as PILImage
 from wagtail.models import PageViewRestriction, Site
 
 from threatpress.caching import fragments, purge_log, store
@@ -588,6 +590,41 @@ class TestFigures:
         page.save_revision().publish()
         assert store.structure_generation() == structure  # text-only, indeed
         assert client.get(url).status_code == 404
+
+    def test_a_replaced_image_file_shows_on_its_page_at_once(self, client, edition):
+        """An editor replaces a chart's file in the admin: Wagtail deletes the old renditions
+        and their files, so a page kept from before would show a broken figure."""
+        import re
+
+        from django.contrib.auth import get_user_model
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.test import Client
+        from django.urls import reverse
+
+        image, _url = self.figure_on("judgment-1-1", "Chart")
+
+        def figure_src() -> str:
+            return re.search(r'<img[^>]* src="([^"]+)"', html(client)).group(1)
+
+        before = figure_src()
+        assert client.get(before).status_code == 200
+        editor = Client()
+        editor.force_login(get_user_model().objects.create_superuser("editor", password="x" * 20))
+        buffer = io.BytesIO()
+        PILImage.new("RGB", (60, 30), "maroon").save(buffer, format="PNG")
+        response = editor.post(
+            reverse("wagtailimages:edit", args=[image.pk]),
+            {
+                "title": "Chart, corrected",
+                "file": SimpleUploadedFile("chart-corrected.png", buffer.getvalue(), "image/png"),
+                "collection": image.collection_id,
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[:3000]
+        assert client.get(before).status_code == 404  # the old rendition's file is gone
+        after = figure_src()
+        assert after != before
+        assert client.get(after).status_code == 200
 
     def test_a_figure_of_a_draft_is_refused_until_the_release_then_served(self, client, edition):
         from threatpress.publishing.tests.media import figure_block, make_image

@@ -263,6 +263,46 @@ def test_an_alias_purges_where_it_appears_and_again_when_its_original_is_publish
     assert {PAGE, alias_path} <= purged(log)
 
 
+def test_an_edited_or_deleted_document_or_image_purges_the_live_pages_that_show_it(
+    editions, log, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """The pages in every cache name the file and show the title: a document's new file, or an
+    image deleted, purges the live pages that use it as a new body would, and nothing else."""
+    from threatpress.publishing.tests.media import (
+        document_link_block,
+        figure_block,
+        make_document,
+        make_image,
+        use_disk_storage,
+    )
+
+    use_disk_storage(settings, tmp_path / "media")
+    document = make_document("Annex", "annex.txt", "The annex.")
+    image = make_image("Chart", "chart.png")
+    page = first_assessment(editions[1])
+    page.body = [document_link_block(document), figure_block(image)]
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+    drafted = AssessmentPage.objects.descendant_of(editions[0]).order_by("path").first()
+    drafted.body = [document_link_block(document)]
+    drafted.save_revision()  # a draft's reference is not in the index: its page is not purged
+    log.unlink()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        document.title = "Annex, corrected"
+        document.save()
+    paths = purged(log)
+    assert {PAGE, "/en/reports/2026/print/", "/en/reports/2026/chapter-1/"} <= paths
+    assert drafted.url not in paths and not any(
+        path.startswith("/en/reports/2025/") for path in paths
+    )
+    assert "/en/reports/2026/chapter-1/judgment-1-2/" not in paths
+    log.unlink()
+    with django_capture_on_commit_callbacks(execute=True):
+        image.delete()
+    assert PAGE in purged(log)
+
+
 @pytest.mark.parametrize("release", ["tick", "staged"])
 def test_a_scheduled_new_summary_purges_what_the_same_change_published_at_once_does(
     editions, log, django_capture_on_commit_callbacks, release

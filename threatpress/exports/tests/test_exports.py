@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from threatpress.conftest import as_drafts, build_edition
 from threatpress.exports import builder
+from threatpress.exports.formats import FORMATS
 from threatpress.exports.models import Export, ExportFile
 from threatpress.publishing import scheduler
 from threatpress.publishing.release import schedule_release
@@ -162,6 +163,40 @@ def test_exports_of_pages_that_are_not_public_answer_404(client, edition, hide):
     assert client.get(ASSESSMENT_MP3).status_code == 404
     if hide != "unpublish_assessment":
         assert client.get(CHAPTER_PDF).status_code == 404
+
+
+def test_a_replaced_or_deleted_image_makes_the_pdfs_that_show_it_again(
+    client, edition, engines, settings, tmp_path
+):
+    """A figure's file replaced (or the image deleted) after the files were built: the PDFs of
+    its page, chapter and edition are made again, not the recordings, not other pages'."""
+    from django.core.files.images import ImageFile
+
+    from threatpress.publishing.tests.media import figure_block, make_image, use_disk_storage
+
+    use_disk_storage(settings, tmp_path / "media")
+    image = make_image("Chart", "chart.png")
+    page = AssessmentPage.objects.get(slug="judgment-1-1")
+    page.body = [figure_block(image)]
+    page.save_revision().publish()
+    builder.build_due()
+    assert builder.due_jobs() == []
+    replacement = make_image("Corrected chart", "corrected.png")
+    with replacement.file.open("rb") as handle:
+        image.file = ImageFile(handle, name="chart-corrected.png")
+        image.save()
+    jobs = {(job.plan.root.slug, job.fmt.key) for job in builder.due_jobs()}
+    pdfs = {key for key, fmt in FORMATS.items() if fmt.kind == "pdf"}
+    assert {scope for scope, _ in jobs} == {"judgment-1-1", "chapter-1", edition.slug}
+    assert {fmt for _, fmt in jobs} <= pdfs and ("judgment-1-1", "pdf") in jobs
+    builder.build_due()
+    assert builder.due_jobs() == []  # made again once
+    image.delete()
+    assert {job.plan.root.slug for job in builder.due_jobs()} == {
+        "judgment-1-1",
+        "chapter-1",
+        edition.slug,
+    }
 
 
 def test_a_draft_edition_has_no_files_and_nothing_is_built_for_it(client, site_tree, engines):
