@@ -6,6 +6,8 @@ so scheduled changes need nothing of their own. Moves and deletions are purged a
 addresses (computed before the change) and the new ones. Two ways of putting a page on the site
 send neither: a copy kept live and a new alias of a live page are created live (`page_created`),
 and an alias follows its original's publish with only `page_published` (`alias_updated`).
+Images and documents are not pages: the live pages that use one are purged when it is edited
+or deleted, and when an image's renditions are deleted (`_file_changed`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 from django.dispatch import receiver
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
+from wagtail.images.models import AbstractRendition
 from wagtail.models import Locale, Page, PageViewRestriction, Site, get_page_models
 from wagtail.signals import (
     page_published,
@@ -171,8 +174,8 @@ def _file_changed(sender, instance, created: bool = False, **kwargs) -> None:
 
     if created:
         return
-    if hasattr(instance, "image_id") and hasattr(instance, "filter_spec"):  # a rendition
-        model, pk = type(instance).image.field.related_model, instance.image_id
+    if isinstance(instance, AbstractRendition):
+        model, pk = get_image_model(), instance.image_id
     else:
         model, pk = type(instance), instance.pk
     for page in Page.objects.filter(pk__in=referring_page_ids(model, pk), live=True):
@@ -231,6 +234,7 @@ def connect() -> None:
         _restriction_changed, sender=PageViewRestriction, dispatch_uid="tp-cache-vr-del"
     )
     post_save.connect(_region_changed, sender=Region, dispatch_uid="tp-cache-region")
+    post_delete.connect(_region_changed, sender=Region, dispatch_uid="tp-cache-region-del")
     # An image or document before it goes (the references to it go with it); a rendition once it
     # is gone (a page rendered from then on asks for a new one).
     renditions = get_image_model().get_rendition_model()
@@ -242,7 +246,6 @@ def connect() -> None:
         label = model._meta.label_lower
         post_save.connect(_file_changed, sender=model, dispatch_uid=f"tp-cache-file-{label}")
         removal.connect(_file_changed, sender=model, dispatch_uid=f"tp-cache-file-del-{label}")
-    post_delete.connect(_region_changed, sender=Region, dispatch_uid="tp-cache-region-del")
     post_save.connect(_everything_changed, sender=Locale, dispatch_uid="tp-cache-locale")
     post_delete.connect(_everything_changed, sender=Locale, dispatch_uid="tp-cache-locale-del")
     post_save.connect(_everything_changed, sender=Site, dispatch_uid="tp-cache-site")
