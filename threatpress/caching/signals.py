@@ -170,7 +170,7 @@ def _file_changed(sender, instance, created: bool = False, **kwargs) -> None:
     show its title. Replacing an image's file or moving its focal point deletes every rendition
     and its file, which the pages in every cache still link to: purged when each rendition is
     gone, so that no page rendered before that is kept. A new image or document is on no page."""
-    from threatpress.publishing.visibility import referring_page_ids
+    from threatpress.publishing.visibility import live_pages_using
 
     if created:
         return
@@ -178,7 +178,7 @@ def _file_changed(sender, instance, created: bool = False, **kwargs) -> None:
         model, pk = get_image_model(), instance.image_id
     else:
         model, pk = type(instance), instance.pk
-    for page in Page.objects.filter(pk__in=referring_page_ids(model, pk), live=True):
+    for page in live_pages_using(model, pk):
         page_changed(page, own_text_only=True)
 
 

@@ -12,9 +12,8 @@ from __future__ import annotations
 from django.db.models.signals import post_save, pre_delete
 from django.utils import timezone
 from wagtail.images import get_image_model
-from wagtail.models import Page
 
-from threatpress.publishing.visibility import referring_page_ids
+from threatpress.publishing.visibility import live_pages_using
 
 from .formats import FORMATS
 from .models import Export
@@ -24,9 +23,10 @@ def image_changed(sender, instance, created: bool = False, **kwargs) -> int:
     """Ask for the PDFs that show `instance` to be made again; returns how many."""
     if created:
         return 0
-    pages = Page.objects.filter(pk__in=referring_page_ids(type(instance), instance.pk), live=True)
     paths = {
-        page.path[: page.steplen * depth] for page in pages for depth in range(2, page.depth + 1)
+        page.path[: page.steplen * depth]
+        for page in live_pages_using(type(instance), instance.pk)
+        for depth in range(2, page.depth + 1)
     }
     if not paths:
         return 0

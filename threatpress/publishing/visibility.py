@@ -122,6 +122,11 @@ def referring_page_ids(model: type[Model], pk: object) -> set[int]:
     return {int(key) for key in referring if key.isdigit()}
 
 
+def live_pages_using(model: type[Model], pk: object) -> QuerySet:
+    """The live pages whose page row refers to the `model` object `pk` (referring_page_ids)."""
+    return Page.objects.filter(pk__in=referring_page_ids(model, pk), live=True)
+
+
 def is_public_file(obj: Model | None) -> bool:
     """True when an image or document is used by a public page."""
     return obj is not None and used_by_pages(obj, public_pages(Page.objects.all()))

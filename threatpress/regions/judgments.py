@@ -283,11 +283,8 @@ def localized_many(
         locale_id = locale_ids[name]
         result, seen = [], set()
         for region in regions:
-            chosen = (
-                region
-                if region.locale_id == locale_id
-                else found.get((locale_id, region.translation_key), region)
-            )
+            # (A region in the language needs no look-up: found holds it or nothing for its key.)
+            chosen = found.get((locale_id, region.translation_key), region)
             if chosen.translation_key not in seen:
                 seen.add(chosen.translation_key)
                 result.append(chosen)
