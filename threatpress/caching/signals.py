@@ -169,10 +169,13 @@ def _file_changed(sender, instance, created: bool = False, **kwargs) -> None:
     show it are purged as for a new body (affected.own_text_paths), as they name its files and
     show its title. Replacing an image's file or moving its focal point deletes every rendition
     and its file, which the pages in every cache still link to: purged when each rendition is
-    gone, so that no page rendered before that is kept. A new image or document is on no page."""
+    gone, so that no page rendered before that is kept. A new image or document is on no page,
+    and a save that changed nothing readers see (new tags, say) changes none
+    (publishing.file_edits)."""
+    from threatpress.publishing.file_edits import changed_for_readers
     from threatpress.publishing.visibility import live_pages_using
 
-    if created:
+    if created or (kwargs.get("signal") is post_save and not changed_for_readers(instance)):
         return
     if isinstance(instance, AbstractRendition):
         model, pk = get_image_model(), instance.image_id
@@ -219,6 +222,7 @@ def _region_changed(sender, instance, created: bool = False, **kwargs) -> None:
 def connect() -> None:
     from threatpress.core.models import SiteIdentity
     from threatpress.exports.models import ExportFile
+    from threatpress.publishing import file_edits
     from threatpress.regions.models import Region
     from threatpress.reports.models import AssessmentPage
     from threatpress.translations.models import TranslationState
@@ -237,6 +241,7 @@ def connect() -> None:
     post_delete.connect(_region_changed, sender=Region, dispatch_uid="tp-cache-region-del")
     # An image or document before it goes (the references to it go with it); a rendition once it
     # is gone (a page rendered from then on asks for a new one).
+    file_edits.connect()
     renditions = get_image_model().get_rendition_model()
     for model, removal in (
         (get_image_model(), pre_delete),

@@ -303,6 +303,54 @@ def test_an_edited_or_deleted_document_or_image_purges_the_live_pages_that_show_
     assert PAGE in purged(log)
 
 
+def test_an_image_or_document_saved_with_nothing_readers_see_changed_purges_nothing(
+    editions, log, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """An editor files a chart under new tags in the admin, and Wagtail writes back a file's
+    size the first time it reads it: neither changes a page, so neither empties the caches on
+    a release day. A new title for a document (its link text elsewhere) still does."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+
+    from threatpress.publishing.tests.media import (
+        document_link_block,
+        figure_block,
+        make_document,
+        make_image,
+        use_disk_storage,
+    )
+
+    use_disk_storage(settings, tmp_path / "media")
+    image = make_image("Chart", "chart.png")
+    document = make_document("Annex", "annex.txt", "The annex.")
+    page = first_assessment(editions[1])
+    page.body = [figure_block(image), document_link_block(document)]
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+    log.unlink()
+
+    editor = Client()
+    editor.force_login(get_user_model().objects.create_superuser("editor", password="x" * 20))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor.post(
+            reverse("wagtailimages:edit", args=[image.pk]),
+            {"title": "Chart", "tags": "defence, 2026", "collection": image.collection_id},
+        )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert sorted(image.tags.names()) == ["2026", "defence"]  # the edit was saved
+    type(document).objects.filter(pk=document.pk).update(file_size=None)
+    document.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert document.get_file_size() == len("The annex.")  # Wagtail saves it back
+    assert purged(log) == set()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        document.title = "Annex, corrected"
+        document.save()
+    assert PAGE in purged(log)
+
+
 @pytest.mark.parametrize("release", ["tick", "staged"])
 def test_a_scheduled_new_summary_purges_what_the_same_change_published_at_once_does(
     editions, log, django_capture_on_commit_callbacks, release
