@@ -77,9 +77,11 @@ def rows_for(edition: EditionPage) -> list[Row]:
                 cell.prepared = files.get((page_id, fmt.key, fingerprint))
             if export is not None and export.state in (Export.FAILED, Export.UNAVAILABLE):
                 cell.state = export.state
-            elif cell.file is not None:
+            # An outdated file (an image it shows changed) is still offered, and made again:
+            # "pending" until then, so the release board does not count it as ready.
+            elif cell.file is not None and not cell.file.outdated:
                 cell.state = "ready"
-            elif cell.prepared is not None:
+            elif cell.prepared is not None and not cell.prepared.outdated:
                 cell.state = "prepared"
             cells.append(cell)
         rows.append(Row(page_id, titles.get(page_id, ""), plan.root.depth - edition.depth, cells))

@@ -148,10 +148,11 @@ def due_jobs(
     if not candidates:
         return []
     exports = _exports_for({(plan.root.pk, fmt.key) for plan, fmt, *_ in candidates})
+    # An outdated file (exports/signals.py) is due again, as if it had never been built.
     built = set(
-        ExportFile.objects.filter(fingerprint__in=[c[2] for c in candidates]).values_list(
-            "export_id", "fingerprint"
-        )
+        ExportFile.objects.filter(
+            fingerprint__in=[c[2] for c in candidates], outdated=False
+        ).values_list("export_id", "fingerprint")
     )
     jobs = []
     for plan, fmt, fingerprint, year in candidates:
@@ -240,6 +241,8 @@ def build(job: Job) -> ExportFile | None:
         return None
     with _storage_lock, transaction.atomic():
         digest, name = _store(rendered.data, rendered.extension)
+        # Made again for the same fingerprint, the row names the new bytes; the old ones are
+        # collected later (collect_garbage, _unnamed), as downloads may still be reading them.
         file, _created = ExportFile.objects.update_or_create(
             export=export,
             fingerprint=job.fingerprint,
@@ -252,6 +255,10 @@ def build(job: Job) -> ExportFile | None:
                 "engine": rendered.engine[:100],
                 "build_seconds": time.perf_counter() - started,
                 "prepared": job.prepared,
+                "outdated": False,
+                # Made again (asked for, or outdated): its Last-Modified is now, not the first
+                # build's, or a cache revalidating by date would keep the old file.
+                "built_at": timezone.now(),
             },
         )
         fields = {
@@ -310,7 +317,24 @@ def collect_garbage(now: datetime.datetime | None = None) -> int:
             removed += 1
             if not ExportFile.objects.filter(file=name).exists():
                 storage.delete(name)
+    for name in _unnamed(storage, now - KEEP_SUPERSEDED):
+        with _storage_lock:
+            if not ExportFile.objects.filter(file=name).exists():
+                storage.delete(name)
+                removed += 1
     return removed
+
+
+def _unnamed(storage, before: datetime.datetime) -> list[str]:
+    """Stored files no row names, saved before `before`: the bytes a file made again for the
+    same fingerprint replaced (a publisher's "Make again", an image changed), or a build
+    stopped between storing its file and recording it. Only those few are asked their age."""
+    named = set(ExportFile.objects.values_list("file", flat=True))
+    folders, _files = storage.listdir("")
+    stored = [f"{folder}/{name}" for folder in folders for name in storage.listdir(folder)[1]]
+    return [
+        name for name in stored if name not in named and storage.get_modified_time(name) < before
+    ]
 
 
 def run(interval: float = DEFAULT_INTERVAL, stop: threading.Event | None = None) -> None:

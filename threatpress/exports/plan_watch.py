@@ -13,7 +13,8 @@ it differs from the one read before its last plan:
 - the scheduled revisions: scheduling or cancelling a release purges nothing;
 - the export rows: a rebuild asked for in the admin, and how many failed builds still wait for
   their retry time (a retry time passing changes that count);
-- the built files: one collected or deleted must be made again if it is current.
+- the built files: one collected or deleted must be made again if it is current, and so must
+  one marked outdated (an image it shows changed).
 
 The signature is read before planning, so a change made during a plan is seen at the next pass.
 A lane also plans after every pass that found work, and at least every FULL_PLAN_EVERY seconds
@@ -54,7 +55,9 @@ def signature() -> Hashable | None:
         last_request=Max("rebuild_requested_at"),
         waiting=Count("id", filter=Q(retry_after__gt=now)),
     )
-    files = ExportFile.objects.aggregate(count=Count("id"), last=Max("id"))
+    files = ExportFile.objects.aggregate(
+        count=Count("id"), last=Max("id"), outdated=Count("id", filter=Q(outdated=True))
+    )
     return (
         generation,
         tuple(scheduled.values()),

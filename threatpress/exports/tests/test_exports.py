@@ -199,6 +199,89 @@ def test_a_replaced_or_deleted_image_makes_the_pdfs_that_show_it_again(
     }
 
 
+def test_an_image_saved_with_nothing_a_pdf_shows_changed_makes_nothing_again(
+    edition, engines, settings, tmp_path
+):
+    """New tags on a chart, or the file size Wagtail writes back the first time it reads it,
+    change no PDF: nothing is made again."""
+    from threatpress.publishing.tests.media import figure_block, make_image, use_disk_storage
+
+    use_disk_storage(settings, tmp_path / "media")
+    image = make_image("Chart", "chart.png")
+    page = AssessmentPage.objects.get(slug="judgment-1-1")
+    page.body = [figure_block(image)]
+    page.save_revision().publish()
+    builder.build_due()
+    image.tags.add("defence")
+    image.save()
+    type(image).objects.filter(pk=image.pk).update(file_size=None)
+    image.refresh_from_db()
+    assert image.get_file_size() > 0  # saved back with update_fields
+    assert builder.due_jobs() == []
+    image.focal_point_x, image.focal_point_y = 10, 5  # every rendition is cropped anew
+    image.focal_point_width = image.focal_point_height = 4
+    image.save()
+    assert ("judgment-1-1", "pdf") in {(j.plan.root.slug, j.fmt.key) for j in builder.due_jobs()}
+
+
+def admin_state(edition, page, fmt: str) -> str:
+    """The state the exports admin shows for one page's file."""
+    from threatpress.exports.admin_views import rows_for
+
+    row = next(r for r in rows_for(EditionPage.objects.get(pk=edition.pk)) if r.page_id == page.pk)
+    return next(cell.state for cell in row.cells if cell.fmt == fmt)
+
+
+def test_an_image_changed_before_a_release_makes_its_prepared_pdfs_again(
+    client, site_tree, engines, people, settings, tmp_path
+):
+    """A chart corrected between the preparation of a release's files and the press conference:
+    the prepared PDFs that show it (the page, its chapter, the edition) are made again before
+    the release, and at the release readers get the new ones with nothing left to build. The
+    page has never been live, so only its scheduled revision shows the chart."""
+    from django.core.files.images import ImageFile
+    from django.utils.http import parse_http_date
+
+    from threatpress.publishing.tests.media import figure_block, make_image, use_disk_storage
+
+    use_disk_storage(settings, tmp_path / "media")
+    image = make_image("Chart", "chart.png")
+    draft = build_edition(site_tree.reports, 2027)
+    marked = AssessmentPage.objects.descendant_of(draft).get(slug="judgment-1-1")
+    marked.body = [figure_block(image)]
+    marked.save()
+    as_drafts(draft)
+    when = (timezone.now() + datetime.timedelta(hours=1)).replace(microsecond=0)
+    schedule_release(EditionPage.objects.get(pk=draft.pk), when, people["publisher"])
+    builder.build_due()
+    assert builder.due_jobs() == []
+
+    replaced_at = when - datetime.timedelta(minutes=30)
+    with time_machine.travel(replaced_at):  # half an hour before the press conference
+        replacement = make_image("Corrected chart", "corrected.png")
+        with replacement.file.open("rb") as handle:
+            image.file = ImageFile(handle, name="chart-corrected.png")
+            image.save()
+        jobs = builder.due_jobs()
+        assert {job.plan.root.slug for job in jobs} == {"judgment-1-1", "chapter-1", draft.slug}
+        assert all(job.prepared and job.fmt.kind == "pdf" for job in jobs)
+        # The exports admin (and the release board, which reads it) shows them being made.
+        assert admin_state(draft, marked, "pdf") == "pending"
+        assert admin_state(draft, marked, "audio") == "prepared"  # a recording shows no image
+        builder.build_due()
+        assert builder.due_jobs() == []  # made again once
+        assert admin_state(draft, marked, "pdf") == "prepared"
+
+    url = "/en/reports/2027/chapter-1/judgment-1-1/judgment-1-1-2027.pdf"
+    with time_machine.travel(when + datetime.timedelta(seconds=1), tick=False):
+        scheduler.tick()
+        built_before = len(engines)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert len(engines) == built_before  # nothing had to be built at the release
+        assert parse_http_date(response["Last-Modified"]) >= replaced_at.timestamp()
+
+
 def test_a_draft_edition_has_no_files_and_nothing_is_built_for_it(client, site_tree, engines):
     draft = build_edition(site_tree.reports, 2027)
     as_drafts(draft)
@@ -461,6 +544,38 @@ def test_files_no_one_can_ask_for_are_collected(client, edition):
     later = timezone.now() + datetime.timedelta(hours=2)
     removed = builder.collect_garbage(now=later)
     assert removed == 6  # the old assessment pdf + mp3, chapter pdf, edition pdf + print + mp3
+    assert client.get(ASSESSMENT_PDF).status_code == 200
+
+
+def test_the_bytes_a_file_made_again_replaced_are_collected_an_hour_later(
+    client, edition, engines, monkeypatch
+):
+    """A publisher's "Make again" (or a changed image) gives a file new bytes under the same
+    fingerprint: the old bytes, which no row names any more, stay for the downloads under way,
+    then go; the new ones stay."""
+    import dataclasses
+
+    from threatpress.exports.formats import Format
+    from threatpress.exports.models import export_storage
+
+    from .standin import fake_render
+
+    builder.build_due()
+    export = Export.objects.get(page__slug="judgment-1-1", fmt="pdf")
+    old = export.files.get().file.name
+
+    def other_bytes(self, doc):  # the same text in other bytes (JSON allows a trailing space)
+        rendered = fake_render(self, doc)
+        return dataclasses.replace(rendered, data=rendered.data + b" ")
+
+    monkeypatch.setattr(Format, "render", other_bytes)
+    Export.objects.filter(pk=export.pk).update(rebuild_requested_at=timezone.now())
+    assert builder.build_due() == 1
+    new = export.files.get().file.name
+    assert new != old and export_storage().exists(old)
+    assert builder.collect_garbage() == 0  # a download may still be reading the old bytes
+    assert builder.collect_garbage(now=timezone.now() + datetime.timedelta(hours=2)) == 1
+    assert not export_storage().exists(old) and export_storage().exists(new)
     assert client.get(ASSESSMENT_PDF).status_code == 200
 
 

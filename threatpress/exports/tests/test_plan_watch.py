@@ -94,6 +94,12 @@ def test_the_signature_follows_what_a_plan_reads(engines):
     requested = signature()
     assert requested != scheduled
 
+    # An image a prepared file shows changed: no purge says so (exports/signals.py).
+    ExportFile.objects.filter(export__page=edition, export__fmt="pdf").update(outdated=True)
+    outdated = signature()
+    assert outdated != requested
+    requested = outdated
+
     ExportFile.objects.filter(export__page=edition, export__fmt="pdf").delete()
     assert signature() != requested
 
