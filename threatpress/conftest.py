@@ -113,6 +113,15 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _no_rendition_of_another_test():
+    """No test finds a rendition another test made (settings/test.py, "renditions")."""
+    yield
+    from django.core.cache import caches
+
+    caches["renditions"].clear()
+
+
 @pytest.fixture
 def people(site_tree) -> dict:
     """One user of each editorial role, the roles set up as `make run` sets them up."""

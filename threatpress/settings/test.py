@@ -28,6 +28,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
         "NAME": str(Path(tempfile.gettempdir()) / f"threatpress-test-{os.getpid()}.sqlite3")
     }
 
+# Wagtail remembers renditions by image id, in this cache when there is one (else "default"). Ids
+# start again in each test's rolled-back database, so a rendition remembered in one test, its file
+# in another storage, would be another test's: the root conftest empties this cache after each.
+CACHES = {
+    **CACHES,  # noqa: F405
+    "renditions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "r"},
+}
+
 # django-axes needs the request in authenticate(), which the test client's login() does not pass;
 # the lock-out tests turn it back on.
 AXES_ENABLED = False
