@@ -10,6 +10,8 @@ no new PDF. The caching and exports receivers ask `changed_for_readers` after a 
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, QuerySet
 from django.db.models.signals import pre_save
@@ -30,6 +32,7 @@ SHOWN_FIELDS = frozenset(
         "focal_point_height",
     }
 )
+logger = logging.getLogger(__name__)
 # The shown fields' values before a save, set on the instance by `_remember_shown`.
 BEFORE = "_threatpress_shown_before"
 
@@ -74,19 +77,19 @@ def scheduled_pages_using(model: type[Model], pk: object) -> QuerySet:
         base_content_type=ContentType.objects.get_for_model(Page),
         approved_go_live_at__isnull=False,
     )
-    using = {
-        int(revision.object_id)
-        for revision in revisions
+    using = {int(revision.object_id) for revision in revisions if _shows(revision, target)}
+    return Page.objects.filter(pk__in=using)
+
+
+def _shows(revision: Revision, target: tuple[int, str]) -> bool:
+    try:
         # Wagtail's own extraction (the one the index is built with), reached through its
         # private name: a revision is not a row the index can be asked about.
-        if any(
-            (content_type, object_id) == target
-            for content_type, object_id, *_ in ReferenceIndex._extract_references_from_object(
-                revision.as_object()
-            )
-        )
-    }
-    return Page.objects.filter(pk__in=using)
+        references = list(ReferenceIndex._extract_references_from_object(revision.as_object()))
+    except Exception:  # a revision its page type can no longer read: a file made again is safe
+        logger.exception("could not read the references of revision %s", revision.pk)
+        return True
+    return any((content_type, object_id) == target for content_type, object_id, *_ in references)
 
 
 def connect() -> None:

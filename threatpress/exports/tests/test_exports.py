@@ -282,6 +282,37 @@ def test_an_image_changed_before_a_release_makes_its_prepared_pdfs_again(
         assert parse_http_date(response["Last-Modified"]) >= replaced_at.timestamp()
 
 
+def test_a_scheduled_revision_that_cannot_be_read_counts_as_showing_a_changed_image(
+    site_tree, engines, people, settings, tmp_path, monkeypatch, caplog
+):
+    """A revision its page type can no longer load (a field removed since, say) must not turn
+    an editor's image save into an error: its page's prepared PDFs are made again, to be safe."""
+    from django.core.files.images import ImageFile
+    from wagtail.models import Revision
+
+    from threatpress.publishing.tests.media import make_image, use_disk_storage
+
+    use_disk_storage(settings, tmp_path / "media")
+    image = make_image("Chart", "chart.png")  # on no page at all
+    draft = build_edition(site_tree.reports, 2027, chapters=1, per_chapter=1)
+    as_drafts(draft)
+    when = (timezone.now() + datetime.timedelta(hours=1)).replace(microsecond=0)
+    schedule_release(EditionPage.objects.get(pk=draft.pk), when, people["publisher"])
+    builder.build_due()
+
+    def unreadable(self):
+        raise ValueError("a field this page type no longer has")
+
+    replacement = make_image("Corrected chart", "corrected.png")
+    with monkeypatch.context() as patch, replacement.file.open("rb") as handle:
+        patch.setattr(Revision, "as_object", unreadable)
+        image.file = ImageFile(handle, name="chart-corrected.png")
+        image.save()  # no error
+    assert "could not read the references of revision" in caplog.text
+    slugs = {job.plan.root.slug for job in builder.due_jobs()}
+    assert slugs == {draft.slug, "chapter-1", "judgment-1-1"}
+
+
 def test_a_draft_edition_has_no_files_and_nothing_is_built_for_it(client, site_tree, engines):
     draft = build_edition(site_tree.reports, 2027)
     as_drafts(draft)
