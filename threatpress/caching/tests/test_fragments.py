@@ -21,7 +21,7 @@ from wagtail.models import PageViewRestriction, Site
 from threatpress.caching import fragments, purge_log, store
 from threatpress.caching.invalidation import purge_now
 from threatpress.conftest import build_edition, publish_all, translate_tree
-from threatpress.reports.models import AssessmentPage
+from threatpress.reports.models import AssessmentPage, ChapterPage
 from threatpress.reports.tests.factories import AssessmentPageFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -106,6 +106,32 @@ def test_a_copy_published_from_the_admin_is_listed_and_served_at_once(client, ed
     assert response.status_code == 302, response.content.decode()[:2000]
     assert "A copied judgment, published at once." in html(client, chapter)
     assert "A copied judgment, published at once." in html(client, copy_path)
+
+
+def test_chapters_reordered_in_the_admin_are_read_in_the_new_order_at_once(client, edition):
+    """An editor drags the second chapter above the first in the admin's page listing (no
+    publish): the edition's contents show the new order and numbers on the next request,
+    though they were remembered."""
+    import re
+
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+
+    def contents() -> list[tuple[str, str]]:
+        page = html(client, "/en/reports/2026/")
+        return re.findall(r'contents__number">(\d+)\.</span> (Chapter \d)<', page)
+
+    second = edition.add_child(instance=ChapterPage(title="Chapter 2", slug="chapter-2"))
+    second.save_revision().publish()
+    assert contents() == [("1", "Chapter 1"), ("2", "Chapter 2")]
+    editor = Client()
+    editor.force_login(get_user_model().objects.create_superuser("editor", password="x" * 20))
+    response = editor.post(
+        reverse("wagtailadmin_pages:set_page_position", args=[second.pk]) + "?position=0"
+    )
+    assert response.status_code == 200, response.content.decode()[:2000]
+    assert contents() == [("1", "Chapter 2"), ("2", "Chapter 1")]
 
 
 def test_an_expiry_changes_the_contents_at_the_scheduler_run(client, edition):
