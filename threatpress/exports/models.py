@@ -70,8 +70,8 @@ class ExportFile(models.Model):
     build_seconds = models.FloatField(default=0)
     # Built from revisions scheduled for a release, before they went live.
     prepared = models.BooleanField(default=False)
-    # An image it shows changed after it was built (exports/signals.py): made again with the
-    # same fingerprint, and served until then.
+    # An image it shows or a document it links changed after it was built (exports/signals.py):
+    # made again with the same fingerprint, and served until then.
     outdated = models.BooleanField(default=False)
     built_at = models.DateTimeField(auto_now_add=True)
 

@@ -14,7 +14,7 @@ it differs from the one read before its last plan:
 - the export rows: a rebuild asked for in the admin, and how many failed builds still wait for
   their retry time (a retry time passing changes that count);
 - the built files: one collected or deleted must be made again if it is current, and so must
-  one marked outdated (an image it shows changed).
+  one marked outdated (an image it shows or a document it links changed).
 
 The signature is read before planning, so a change made during a plan is seen at the next pass.
 A lane also plans after every pass that found work, and at least every FULL_PLAN_EVERY seconds

@@ -1,16 +1,20 @@
-"""Files that show an image are made again when the image changes.
+"""Files that show an image or link a document are made again when it changes.
 
 A file's fingerprint names the revisions of its pages (snapshot.Plan.fingerprint), not the
-images they show: a chart whose file is replaced in the admin (or that is deleted) would stay
-in every PDF built before. The PDFs of the pages that show it, live or in a revision scheduled
-for a release, and of the chapter and edition above them, are marked outdated: the worker makes
-them again (builder.due_jobs), and readers get the current file until the new one is ready. A
-save that changes nothing a page shows (new tags, say) marks nothing (publishing.file_edits).
+images they show nor the documents they link: a chart whose file is replaced in the admin (or
+that is deleted) would stay in every PDF built before, and a PDF links a document at an address
+that carries its file's name (Wagtail answers 404 at the old one once the file is replaced). The
+PDFs of the pages that use it, live or in a revision scheduled for a release, and of the chapter
+and edition above them, are marked outdated: the worker makes them again (builder.due_jobs), and
+readers get the current file until the new one is ready. A save that changes nothing a PDF
+shows (new tags, a document's title: its link text is the page's) marks nothing
+(publishing.file_edits).
 """
 
 from __future__ import annotations
 
 from django.db.models.signals import post_save, pre_delete
+from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
 from threatpress.publishing import file_edits
@@ -19,12 +23,19 @@ from threatpress.publishing.visibility import live_pages_using
 from .formats import FORMATS
 from .models import ExportFile
 
+# What a PDF shows of an image (its crop included) or a document (its address).
+PDF_FIELDS = frozenset(
+    {"file", "focal_point_x", "focal_point_y", "focal_point_width", "focal_point_height"}
+)
 
-def image_changed(sender, instance, created: bool = False, **kwargs) -> int:
-    """Mark outdated the PDFs that show `instance`; returns how many files were marked."""
+
+def file_changed(sender, instance, created: bool = False, **kwargs) -> int:
+    """Mark outdated the PDFs that show or link `instance`; returns how many files were marked."""
     if created:
         return 0
-    if kwargs.get("signal") is post_save and not file_edits.changed_for_readers(instance):
+    if kwargs.get("signal") is post_save and not file_edits.changed_for_readers(
+        instance, PDF_FIELDS
+    ):
         return 0
     model = type(instance)
     pages = [
@@ -44,6 +55,7 @@ def image_changed(sender, instance, created: bool = False, **kwargs) -> int:
 
 def connect() -> None:
     file_edits.connect()
-    image = get_image_model()
-    post_save.connect(image_changed, sender=image, dispatch_uid="tp-exports-image")
-    pre_delete.connect(image_changed, sender=image, dispatch_uid="tp-exports-image-del")
+    for model in (get_image_model(), get_document_model()):
+        label = model._meta.label_lower
+        post_save.connect(file_changed, sender=model, dispatch_uid=f"tp-exports-{label}")
+        pre_delete.connect(file_changed, sender=model, dispatch_uid=f"tp-exports-{label}-del")

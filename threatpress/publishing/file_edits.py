@@ -52,9 +52,10 @@ def _remember_shown(sender, instance, raw: bool = False, update_fields=None, **k
     setattr(instance, BEFORE, before)
 
 
-def changed_for_readers(instance: Model) -> bool:
-    """True when the save just made changed a field readers see; also when the value before it
-    is unknown (a row saved without `pre_save`, or gone meanwhile): a purge too many is safe."""
+def changed_for_readers(instance: Model, fields: frozenset[str] = SHOWN_FIELDS) -> bool:
+    """True when the save just made changed a field readers see (of `fields`, when a caller
+    shows fewer); also when the value before it is unknown (a row saved without `pre_save`, or
+    gone meanwhile): a purge too many is safe."""
     before = getattr(instance, BEFORE, None)
     if before is None:
         return True
@@ -63,6 +64,7 @@ def changed_for_readers(instance: Model) -> bool:
         meta.get_field(name).get_prep_value(meta.get_field(name).value_from_object(instance))
         != value
         for name, value in before.items()
+        if name in fields
     )
 
 

@@ -224,6 +224,41 @@ def test_an_image_saved_with_nothing_a_pdf_shows_changed_makes_nothing_again(
     assert ("judgment-1-1", "pdf") in {(j.plan.root.slug, j.fmt.key) for j in builder.due_jobs()}
 
 
+def test_a_replaced_document_makes_the_pdfs_that_link_it_again_and_a_new_title_does_not(
+    client, edition, engines, settings, tmp_path
+):
+    """A PDF links a document at an address that carries its file's name, and Wagtail answers
+    404 at the old one once the file is replaced: the PDFs that link it are made again. Its
+    title is not in them (the link's words are the page's), so a new title makes nothing."""
+    from django.core.files.base import ContentFile
+
+    from threatpress.publishing.tests.media import (
+        document_link_block,
+        make_document,
+        use_disk_storage,
+    )
+
+    use_disk_storage(settings, tmp_path / "media")
+    document = make_document("Annex", "annex.txt", "The annex.")
+    page = AssessmentPage.objects.get(slug="judgment-1-1")
+    page.body = [document_link_block(document)]
+    page.save_revision().publish()
+    builder.build_due()
+    old_address = document.url
+    assert client.get(old_address).status_code == 200
+
+    document.title = "Annex to the assessment"
+    document.save()
+    assert builder.due_jobs() == []
+
+    document.file = ContentFile(b"The corrected annex.", name="annex-corrected.txt")
+    document.save()
+    assert client.get(old_address).status_code == 404  # what the built PDFs still link
+    jobs = {(job.plan.root.slug, job.fmt.key) for job in builder.due_jobs()}
+    assert {slug for slug, _ in jobs} == {"judgment-1-1", "chapter-1", edition.slug}
+    assert ("judgment-1-1", "pdf") in jobs and not any(fmt == "audio" for _, fmt in jobs)
+
+
 def admin_state(edition, page, fmt: str) -> str:
     """The state the exports admin shows for one page's file."""
     from threatpress.exports.admin_views import rows_for
