@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -325,6 +326,10 @@ def collect_garbage(now: datetime.datetime | None = None) -> int:
     return removed
 
 
+# The names _store gives: "ab/ab…(the rest of the SHA-256).pdf". Nothing else is collected.
+STORED_NAME = re.compile(r"(?P<prefix>[0-9a-f]{2})/(?P=prefix)[0-9a-f]{62}\.[a-z0-9]+")
+
+
 def _unnamed(storage, before: datetime.datetime) -> list[str]:
     """Stored files no row names, saved before `before`: the bytes a file made again for the
     same fingerprint replaced (a publisher's "Make again", an image changed), or a build
@@ -333,7 +338,11 @@ def _unnamed(storage, before: datetime.datetime) -> list[str]:
     folders, _files = storage.listdir("")
     stored = [f"{folder}/{name}" for folder in folders for name in storage.listdir(folder)[1]]
     return [
-        name for name in stored if name not in named and storage.get_modified_time(name) < before
+        name
+        for name in stored
+        if STORED_NAME.fullmatch(name)
+        and name not in named
+        and storage.get_modified_time(name) < before
     ]
 
 

@@ -300,6 +300,37 @@ def test_an_embargoed_editions_prepared_pdf_waits_privately_in_the_bucket(
     assert anonymous_status(f"{s3_server.endpoint_url}/{bucket.name}/{key}") == 403
 
 
+def test_the_bytes_an_export_made_again_replaced_leave_the_bucket_an_hour_later(
+    s3_server, bucket, site_tree, engines, monkeypatch
+):
+    """A file made again (an image it shows changed) is stored under a new key; the old object,
+    which no row names any more, is deleted from the bucket by the collection an hour later."""
+    import dataclasses
+
+    from threatpress.exports.formats import Format
+    from threatpress.exports.models import Export
+    from threatpress.exports.tests.standin import fake_render
+
+    publish_all(build_edition(site_tree.reports, 2026, chapters=1, per_chapter=1))
+    builder.build_due()
+    export = Export.objects.get(page__slug="judgment-1-1", fmt="pdf")
+    old = bucket.key("exports", export.files.get().file.name)
+
+    def other_bytes(self, doc):  # the same text in other bytes (JSON allows a trailing space)
+        rendered = fake_render(self, doc)
+        return dataclasses.replace(rendered, data=rendered.data + b" ")
+
+    monkeypatch.setattr(Format, "render", other_bytes)
+    ExportFile.objects.filter(export=export).update(outdated=True)  # as a changed image does
+    assert builder.build_due() == 1
+    new = bucket.key("exports", export.files.get().file.name)
+    assert new != old and {old, new} <= keys(s3_server, bucket)
+    assert builder.collect_garbage() == 0  # a download may still be reading it
+    assert builder.collect_garbage(now=timezone.now() + datetime.timedelta(hours=2)) == 1
+    stored = keys(s3_server, bucket)
+    assert old not in stored and new in stored
+
+
 def test_a_missing_server_binary_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setattr(seaweedfs, "weed_binary", lambda: str(tmp_path / "no-weed"))
     with pytest.raises(RuntimeError, match="weed binary could not run"):

@@ -621,6 +621,8 @@ def test_the_bytes_a_file_made_again_replaced_are_collected_an_hour_later(
     then go; the new ones stay."""
     import dataclasses
 
+    from django.core.files.base import ContentFile
+
     from threatpress.exports.formats import Format
     from threatpress.exports.models import export_storage
 
@@ -639,9 +641,11 @@ def test_the_bytes_a_file_made_again_replaced_are_collected_an_hour_later(
     assert builder.build_due() == 1
     new = export.files.get().file.name
     assert new != old and export_storage().exists(old)
+    foreign = export_storage().save("ab/notes.txt", ContentFile(b"not a build's"))
     assert builder.collect_garbage() == 0  # a download may still be reading the old bytes
     assert builder.collect_garbage(now=timezone.now() + datetime.timedelta(hours=2)) == 1
     assert not export_storage().exists(old) and export_storage().exists(new)
+    assert export_storage().exists(foreign)  # only what the builder names is collected
     assert client.get(ASSESSMENT_PDF).status_code == 200
 
 
