@@ -19,8 +19,10 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, ReferenceIndex, Revision
 
-# Image fields a page or a PDF shows (title and description too: a figure has its own alt text
-# today, but a later template may print them). Everything else on the row is bookkeeping.
+logger = logging.getLogger(__name__)
+
+# Image and document fields a page may show (an image's title and description too: a figure has
+# its own alt text today, but a later template may print them). The rest is bookkeeping.
 SHOWN_FIELDS = frozenset(
     {
         "file",
@@ -32,7 +34,6 @@ SHOWN_FIELDS = frozenset(
         "focal_point_height",
     }
 )
-logger = logging.getLogger(__name__)
 # The shown fields' values before a save, set on the instance by `_remember_shown`.
 BEFORE = "_threatpress_shown_before"
 
