@@ -15,6 +15,13 @@ from django.utils import timezone
 
 from threatpress.caching import invalidation
 from threatpress.publishing import scheduler
+from threatpress.publishing.tests.media import (
+    document_link_block,
+    figure_block,
+    make_document,
+    make_image,
+    use_disk_storage,
+)
 from threatpress.reports.models import AssessmentPage
 
 pytestmark = pytest.mark.django_db
@@ -268,14 +275,6 @@ def test_an_edited_or_deleted_document_or_image_purges_the_live_pages_that_show_
 ):
     """The pages in every cache name the file and show the title: a document's new file, or an
     image deleted, purges the live pages that use it as a new body would, and nothing else."""
-    from threatpress.publishing.tests.media import (
-        document_link_block,
-        figure_block,
-        make_document,
-        make_image,
-        use_disk_storage,
-    )
-
     use_disk_storage(settings, tmp_path / "media")
     document = make_document("Annex", "annex.txt", "The annex.")
     image = make_image("Chart", "chart.png")
@@ -312,14 +311,6 @@ def test_an_image_or_document_saved_with_nothing_readers_see_changed_purges_noth
     from django.contrib.auth import get_user_model
     from django.test import Client
     from django.urls import reverse
-
-    from threatpress.publishing.tests.media import (
-        document_link_block,
-        figure_block,
-        make_document,
-        make_image,
-        use_disk_storage,
-    )
 
     use_disk_storage(settings, tmp_path / "media")
     image = make_image("Chart", "chart.png")

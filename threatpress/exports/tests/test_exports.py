@@ -13,6 +13,8 @@ from io import StringIO
 
 import pytest
 import time_machine
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +25,13 @@ from threatpress.exports.formats import FORMATS
 from threatpress.exports.models import Export, ExportFile
 from threatpress.publishing import scheduler
 from threatpress.publishing.release import schedule_release
+from threatpress.publishing.tests.media import (
+    document_link_block,
+    figure_block,
+    make_document,
+    make_image,
+    use_disk_storage,
+)
 from threatpress.readership import counting
 from threatpress.readership.models import DownloadDay
 from threatpress.reports.models import AssessmentPage, ChapterPage, EditionPage
@@ -165,26 +174,33 @@ def test_exports_of_pages_that_are_not_public_answer_404(client, edition, hide):
         assert client.get(CHAPTER_PDF).status_code == 404
 
 
-def test_a_replaced_or_deleted_image_makes_the_pdfs_that_show_it_again(
-    client, edition, engines, settings, tmp_path
-):
-    """A figure's file replaced (or the image deleted) after the files were built: the PDFs of
-    its page, chapter and edition are made again, not the recordings, not other pages'."""
-    from django.core.files.images import ImageFile
-
-    from threatpress.publishing.tests.media import figure_block, make_image, use_disk_storage
-
+def published_figure(settings, tmp_path):
+    """A chart on judgment-1-1, published, and every file built."""
     use_disk_storage(settings, tmp_path / "media")
     image = make_image("Chart", "chart.png")
     page = AssessmentPage.objects.get(slug="judgment-1-1")
     page.body = [figure_block(image)]
     page.save_revision().publish()
     builder.build_due()
-    assert builder.due_jobs() == []
+    return image
+
+
+def replace_file(image) -> None:
+    """An editor gives the chart a corrected file, as the admin's image edit does."""
     replacement = make_image("Corrected chart", "corrected.png")
     with replacement.file.open("rb") as handle:
         image.file = ImageFile(handle, name="chart-corrected.png")
         image.save()
+
+
+def test_a_replaced_or_deleted_image_makes_the_pdfs_that_show_it_again(
+    client, edition, engines, settings, tmp_path
+):
+    """A figure's file replaced (or the image deleted) after the files were built: the PDFs of
+    its page, chapter and edition are made again, not the recordings, not other pages'."""
+    image = published_figure(settings, tmp_path)
+    assert builder.due_jobs() == []
+    replace_file(image)
     jobs = {(job.plan.root.slug, job.fmt.key) for job in builder.due_jobs()}
     pdfs = {key for key, fmt in FORMATS.items() if fmt.kind == "pdf"}
     assert {scope for scope, _ in jobs} == {"judgment-1-1", "chapter-1", edition.slug}
@@ -204,14 +220,7 @@ def test_an_image_saved_with_nothing_a_pdf_shows_changed_makes_nothing_again(
 ):
     """New tags on a chart, or the file size Wagtail writes back the first time it reads it,
     change no PDF: nothing is made again."""
-    from threatpress.publishing.tests.media import figure_block, make_image, use_disk_storage
-
-    use_disk_storage(settings, tmp_path / "media")
-    image = make_image("Chart", "chart.png")
-    page = AssessmentPage.objects.get(slug="judgment-1-1")
-    page.body = [figure_block(image)]
-    page.save_revision().publish()
-    builder.build_due()
+    image = published_figure(settings, tmp_path)
     image.tags.add("defence")
     image.save()
     type(image).objects.filter(pk=image.pk).update(file_size=None)
@@ -230,14 +239,6 @@ def test_a_replaced_document_makes_the_pdfs_that_link_it_again_and_a_new_title_d
     """A PDF links a document at an address that carries its file's name, and Wagtail answers
     404 at the old one once the file is replaced: the PDFs that link it are made again. Its
     title is not in them (the link's words are the page's), so a new title makes nothing."""
-    from django.core.files.base import ContentFile
-
-    from threatpress.publishing.tests.media import (
-        document_link_block,
-        make_document,
-        use_disk_storage,
-    )
-
     use_disk_storage(settings, tmp_path / "media")
     document = make_document("Annex", "annex.txt", "The annex.")
     page = AssessmentPage.objects.get(slug="judgment-1-1")
@@ -274,10 +275,7 @@ def test_an_image_changed_before_a_release_makes_its_prepared_pdfs_again(
     the prepared PDFs that show it (the page, its chapter, the edition) are made again before
     the release, and at the release readers get the new ones with nothing left to build. The
     page has never been live, so only its scheduled revision shows the chart."""
-    from django.core.files.images import ImageFile
     from django.utils.http import parse_http_date
-
-    from threatpress.publishing.tests.media import figure_block, make_image, use_disk_storage
 
     use_disk_storage(settings, tmp_path / "media")
     image = make_image("Chart", "chart.png")
@@ -293,10 +291,7 @@ def test_an_image_changed_before_a_release_makes_its_prepared_pdfs_again(
 
     replaced_at = when - datetime.timedelta(minutes=30)
     with time_machine.travel(replaced_at):  # half an hour before the press conference
-        replacement = make_image("Corrected chart", "corrected.png")
-        with replacement.file.open("rb") as handle:
-            image.file = ImageFile(handle, name="chart-corrected.png")
-            image.save()
+        replace_file(image)
         jobs = builder.due_jobs()
         assert {job.plan.root.slug for job in jobs} == {"judgment-1-1", "chapter-1", draft.slug}
         assert all(job.prepared and job.fmt.kind == "pdf" for job in jobs)
@@ -322,10 +317,7 @@ def test_a_scheduled_revision_that_cannot_be_read_counts_as_showing_a_changed_im
 ):
     """A revision its page type can no longer load (a field removed since, say) must not turn
     an editor's image save into an error: its page's prepared PDFs are made again, to be safe."""
-    from django.core.files.images import ImageFile
     from wagtail.models import Revision
-
-    from threatpress.publishing.tests.media import make_image, use_disk_storage
 
     use_disk_storage(settings, tmp_path / "media")
     image = make_image("Chart", "chart.png")  # on no page at all
@@ -338,11 +330,9 @@ def test_a_scheduled_revision_that_cannot_be_read_counts_as_showing_a_changed_im
     def unreadable(self):
         raise ValueError("a field this page type no longer has")
 
-    replacement = make_image("Corrected chart", "corrected.png")
-    with monkeypatch.context() as patch, replacement.file.open("rb") as handle:
+    with monkeypatch.context() as patch:
         patch.setattr(Revision, "as_object", unreadable)
-        image.file = ImageFile(handle, name="chart-corrected.png")
-        image.save()  # no error
+        replace_file(image)  # no error
     assert "could not read the references of revision" in caplog.text
     slugs = {job.plan.root.slug for job in builder.due_jobs()}
     assert slugs == {draft.slug, "chapter-1", "judgment-1-1"}
@@ -620,8 +610,6 @@ def test_the_bytes_a_file_made_again_replaced_are_collected_an_hour_later(
     fingerprint: the old bytes, which no row names any more, stay for the downloads under way,
     then go; the new ones stay."""
     import dataclasses
-
-    from django.core.files.base import ContentFile
 
     from threatpress.exports.formats import Format
     from threatpress.exports.models import export_storage
