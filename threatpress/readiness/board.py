@@ -193,6 +193,7 @@ def build_board(edition: EditionPage, language: str | None = None) -> Board:
         set().union(*(f.document_ids for f in found.values())),
         [root.path for root in roots],
         EditionPage.objects.all(),
+        set().union(*(set(f.figure_images.values()) | f.image_ids for f in found.values())),
     )
 
     # Reading order is the original's (the root that is nobody's translation).

@@ -13,6 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.models import Page, WorkflowState
 
 from threatpress.publishing.visibility import public_pages
@@ -150,6 +151,7 @@ class LinkTargets:
     public: set[int] = field(default_factory=set)  # targets a reader may see now
     editions: dict[str, str] = field(default_factory=dict)  # path → title of every edition
     documents: set[int] = field(default_factory=set)  # existing documents
+    images: set[int] = field(default_factory=set)  # existing images
 
     def released_with_edition(self, page: Page) -> bool:
         return any(page.path.startswith(path) for path in self.release_paths)
@@ -161,9 +163,16 @@ class LinkTargets:
 
 
 def load_link_targets(
-    page_ids: set[int], document_ids: set[int], release_paths: list[str], editions: QuerySet
+    page_ids: set[int],
+    document_ids: set[int],
+    release_paths: list[str],
+    editions: QuerySet,
+    image_ids: set[int] | None = None,
 ) -> LinkTargets:
     targets = LinkTargets(release_paths=release_paths)
+    if image_ids:
+        images = get_image_model().objects.filter(pk__in=image_ids)
+        targets.images = set(images.values_list("pk", flat=True))
     if page_ids:
         found = Page.objects.filter(pk__in=page_ids).only("id", "title", "path", "live")
         targets.pages = {page.pk: page for page in found}
@@ -198,6 +207,16 @@ def link_problems(found: References, targets: LinkTargets) -> list[Problem]:
                 "title": target.title
             }
         problems.append(Problem("broken_link", str(message)))
+    # Deleted since it was chosen: the figure would show nothing (the template leaves it out).
+    for number, image_id in sorted(found.figure_images.items()):
+        if image_id not in targets.images:
+            message = _("Figure %(number)d shows an image that no longer exists (image %(id)s).")
+            problems.append(
+                Problem("broken_link", str(message % {"number": number, "id": image_id}))
+            )
+    for image_id in sorted(found.image_ids - targets.images):
+        message = _("An image in the text no longer exists (image %(id)s).")
+        problems.append(Problem("broken_link", str(message % {"id": image_id})))
     for document_id in sorted(found.document_ids - targets.documents):
         problems.append(
             Problem(

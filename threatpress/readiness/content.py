@@ -31,6 +31,8 @@ class References:
     footnotes: set[str] = field(default_factory=set)  # UUIDs of the page's own footnotes
     images_without_alt: int = 0  # <embed embedtype="image"> with an empty or absent alt
     figures_without_alt: list[int] = field(default_factory=list)  # 1-based figure positions
+    figure_images: dict[int, int] = field(default_factory=dict)  # figure position → image id
+    image_ids: set[int] = field(default_factory=set)  # images embedded in rich text
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -69,8 +71,12 @@ def scan_html(html: str, found: References) -> None:
             found.document_ids.add(target)
     for match in FIND_EMBED_TAG.finditer(html):
         attrs = extract_attrs(match.group(1))
-        if attrs.get("embedtype") == "image" and not attrs.get("alt", "").strip():
+        if attrs.get("embedtype") != "image":
+            continue
+        if not attrs.get("alt", "").strip():
             found.images_without_alt += 1
+        if (image := _int(attrs.get("id"))) is not None:
+            found.image_ids.add(image)
     for match in FIND_FOOTNOTE_TAG.finditer(html):
         uuid = extract_attrs(match.group(1)).get("id")
         if uuid:
@@ -91,6 +97,8 @@ def references(content: dict[str, Any]) -> References:
             figure += 1
             if isinstance(value, dict) and not str(value.get("alt_text") or "").strip():
                 found.figures_without_alt.append(figure)
+            if isinstance(value, dict) and (image := _int(str(value.get("image") or ""))):
+                found.figure_images[figure] = image
         for text in _strings(value):
             scan_html(text, found)
     for footnote in content.get("footnotes") or []:

@@ -57,6 +57,22 @@ def test_the_same_image_is_served_once_its_page_is_published(client, draft_page)
         assert response["Cache-Control"] == "public, no-cache"
 
 
+def test_a_figure_whose_image_was_deleted_is_left_out_not_shown_broken(client, edition):
+    """An editor deletes an image a published page still shows (Wagtail warns, but allows it):
+    readers get the page without that figure, not an empty picture, and the other stays."""
+    page = AssessmentPage.objects.get(slug="judgment-1-1")
+    kept, deleted = make_image("Kept chart", "kept.png"), make_image("Old map", "old-map.png")
+    use_in(page, figure_block(kept), figure_block(deleted), publish=True)
+    assert client.get(page.url).content.decode().count('class="figure"') == 2
+    deleted.delete()
+    response = client.get(page.url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('class="figure"') == 1
+    assert 'src=""' not in html and kept.title not in html  # the figure's words are its own
+    assert "kept" in html  # the kept chart's rendition
+
+
 def test_an_image_added_in_a_live_pages_unpublished_draft_stays_private(client, edition):
     page = AssessmentPage.objects.get(slug="judgment-1-1")
     page.save_revision().publish()

@@ -14,6 +14,7 @@ from wagtail.models import Locale, Workflow
 
 from threatpress.conftest import build_edition, publish_all, translate_tree
 from threatpress.publishing.roles import WORKFLOW_NAME
+from threatpress.publishing.tests.media import make_image
 
 from .helpers import assessment, draft_edition
 
@@ -126,7 +127,8 @@ def test_a_ready_edition_says_so_in_one_line_with_its_tables(client, site_tree, 
 def test_a_blocked_edition_lists_what_blocks_with_links_to_the_pages(client, draft, people):
     page = assessment(draft, "judgment-2-3")
     Workflow.objects.get(name=WORKFLOW_NAME).start(page, people["author"])
-    figure = {"type": "figure", "value": {"image": 1, "alt_text": "", "caption": ""}}
+    image = make_image("Chart", "c.png").pk
+    figure = {"type": "figure", "value": {"image": image, "alt_text": "", "caption": ""}}
     other = assessment(draft, "judgment-1-1")
     other.body = [figure]
     other.save_revision(clean=False)

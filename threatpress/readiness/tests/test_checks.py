@@ -173,6 +173,27 @@ def test_missing_alternative_texts_block(draft):
     ]
 
 
+def test_a_deleted_image_blocks_as_a_broken_link(draft):
+    """An image deleted after an editor chose it: the release would show the page without it,
+    so the board says which figure, and which image in the text, is gone."""
+    page = assessment(draft)
+    kept, gone = make_image("Chart", "c.png"), make_image("Old map", "m.png")
+    gone_id = gone.pk
+    page.body = [
+        {"type": "figure", "value": {"image": kept.pk, "alt_text": "A chart"}},
+        {"type": "figure", "value": {"image": gone_id, "alt_text": "A map"}},
+        {"type": "paragraph", "value": f'<p><embed embedtype="image" id="{gone_id}" alt="x"/></p>'},
+    ]
+    page.save_revision(clean=False)
+    assert row_of(board_of(draft), page).blockers == []
+    gone.delete()
+    row = row_of(board_of(draft), page)
+    assert [p.message for p in row.blockers] == [
+        f"Figure 2 shows an image that no longer exists (image {gone_id}).",
+        f"An image in the text no longer exists (image {gone_id}).",
+    ]
+
+
 def test_broken_links_and_footnotes_block_and_good_links_do_not(draft, site_tree, settings):
     other_draft = draft_edition(site_tree.reports, 2028)
     public = build_edition(site_tree.reports, 2025)

@@ -32,6 +32,8 @@ def test_links_documents_footnotes_and_images_in_the_body_are_found():
     assert found.footnotes == set()
     assert found.images_without_alt == 1
     assert found.figures_without_alt == [2]  # the second figure, as an editor counts them
+    assert found.figure_images == {1: 5, 2: 6}
+    assert found.image_ids == {3, 4}
 
 
 def test_rich_text_fields_and_footnote_texts_are_read_too():
