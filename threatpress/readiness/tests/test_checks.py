@@ -161,9 +161,10 @@ def test_export_states_missing_building_ready_stale_and_failed(site_tree, engine
 
 def test_missing_alternative_texts_block(draft):
     page = assessment(draft)
+    image = make_image("Chart", "c.png").pk
     page.body = [
-        {"type": "figure", "value": {"image": make_image("Chart", "c.png").pk, "alt_text": ""}},
-        {"type": "paragraph", "value": '<p>x</p><embed embedtype="image" id="1" alt=""/>'},
+        {"type": "figure", "value": {"image": image, "alt_text": ""}},
+        {"type": "paragraph", "value": f'<p>x</p><embed embedtype="image" id="{image}" alt=""/>'},
     ]
     page.save_revision(clean=False)
     row = row_of(board_of(draft), page)
