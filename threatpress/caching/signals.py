@@ -172,10 +172,10 @@ def _file_changed(sender, instance, created: bool = False, **kwargs) -> None:
     gone, so that no page rendered before that is kept. A new image or document is on no page,
     and a save that changed nothing readers see (new tags, say) changes none
     (publishing.file_edits)."""
-    from threatpress.publishing.file_edits import changed_for_readers
+    from threatpress.publishing.file_edits import changes_what_readers_see
     from threatpress.publishing.visibility import live_pages_using
 
-    if created or (kwargs.get("signal") is post_save and not changed_for_readers(instance)):
+    if not changes_what_readers_see(instance, created, kwargs.get("signal")):
         return
     if isinstance(instance, AbstractRendition):
         model, pk = get_image_model(), instance.image_id

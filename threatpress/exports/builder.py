@@ -316,14 +316,20 @@ def collect_garbage(now: datetime.datetime | None = None) -> int:
             name = file.file.name
             file.delete()
             removed += 1
-            if not ExportFile.objects.filter(file=name).exists():
-                storage.delete(name)
+            _delete_if_unnamed(storage, name)
     for name in _unnamed(storage, now - KEEP_SUPERSEDED):
         with _storage_lock:
-            if not ExportFile.objects.filter(file=name).exists():
-                storage.delete(name)
-                removed += 1
+            removed += _delete_if_unnamed(storage, name)
     return removed
+
+
+def _delete_if_unnamed(storage, name: str) -> bool:
+    """Delete a stored file unless a row names it (under _storage_lock: a build may be about to
+    record a row that reuses it)."""
+    if ExportFile.objects.filter(file=name).exists():
+        return False
+    storage.delete(name)
+    return True
 
 
 # The names _store gives: "ab/ab…(the rest of the SHA-256).pdf". Nothing else is collected.

@@ -31,11 +31,7 @@ PDF_FIELDS = frozenset(
 
 def file_changed(sender, instance, created: bool = False, **kwargs) -> int:
     """Mark outdated the PDFs that show or link `instance`; returns how many files were marked."""
-    if created:
-        return 0
-    if kwargs.get("signal") is post_save and not file_edits.changed_for_readers(
-        instance, PDF_FIELDS
-    ):
+    if not file_edits.changes_what_readers_see(instance, created, kwargs.get("signal"), PDF_FIELDS):
         return 0
     model = type(instance)
     pages = [

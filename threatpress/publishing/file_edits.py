@@ -14,7 +14,7 @@ import logging
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, QuerySet
-from django.db.models.signals import pre_save
+from django.db.models.signals import post_save, pre_save
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, ReferenceIndex, Revision
@@ -67,6 +67,16 @@ def changed_for_readers(instance: Model, fields: frozenset[str] = SHOWN_FIELDS) 
         for name, value in before.items()
         if name in fields
     )
+
+
+def changes_what_readers_see(
+    instance: Model, created: bool, signal, fields: frozenset[str] = SHOWN_FIELDS
+) -> bool:
+    """For a receiver of `post_save` and of a deletion: a new file is on no page yet, a deletion
+    always counts, and a save counts when it changed one of `fields` (changed_for_readers)."""
+    if created:
+        return False
+    return signal is not post_save or changed_for_readers(instance, fields)
 
 
 def scheduled_pages_using(model: type[Model], pk: object) -> QuerySet:

@@ -167,7 +167,7 @@ def load_link_targets(
     document_ids: set[int],
     release_paths: list[str],
     editions: QuerySet,
-    image_ids: set[int] | None = None,
+    image_ids: set[int],
 ) -> LinkTargets:
     targets = LinkTargets(release_paths=release_paths)
     if image_ids:
