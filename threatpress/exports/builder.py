@@ -214,6 +214,7 @@ def build(job: Job) -> ExportFile | None:
             plan.load(),
             organisation=organisation_of(site, locale_id=plan.edition_row.locale_id),
             root_url=site.root_url if site else "",
+            public_then=plan.public_then,
         )
         rendered = job.fmt.render(doc)
     except EngineUnavailable as error:
@@ -262,6 +263,8 @@ def build(job: Job) -> ExportFile | None:
                 "built_at": timezone.now(),
             },
         )
+        if job.fmt.kind == "pdf":  # a recording says the words either way
+            file.unlinked_pages.set(doc.unlinked_pages)
         fields = {
             "state": Export.READY,  # the last build worked (the admin reads which file from files)
             "message": "",

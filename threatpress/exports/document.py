@@ -151,6 +151,9 @@ class ExportDocument:
     chapters: list[ChapterDoc]
     labels: dict[str, str]
     keywords: list[str] = field(default_factory=list)
+    # Pages the text links that were not public when it was made: their links are words only,
+    # and the file is made again when one of them is published (exports/signals.py).
+    unlinked_pages: frozenset[int] = frozenset()
 
     def assessments(self) -> Iterable[AssessmentDoc]:
         for chapter in self.chapters:
@@ -248,9 +251,11 @@ def _table(value: dict) -> Table:
 class _Converter:
     """Turns the pages of a scope into an ExportDocument (in the active language)."""
 
-    def __init__(self, pages: ScopePages, root_url: str):
+    def __init__(self, pages: ScopePages, root_url: str, public_then: frozenset[int] | None):
         self.root_url = root_url.rstrip("/")
         self.in_document = {page.pk: anchor_of(page) for page in pages.all_pages()}
+        self.public_then = public_then
+        self.unlinked_pages: set[int] = set()
 
     def absolute(self, url: str) -> str:
         return self.root_url + url if url.startswith("/") else url
@@ -266,10 +271,22 @@ class _Converter:
             if int(reference) in self.in_document:
                 return "#" + self.in_document[int(reference)]
             target = Page.objects.filter(pk=int(reference)).first()
-            return self.url_of(target) if target is not None and is_public(target) else ""
+            if target is None:
+                return ""
+            if target.pk in (self.public_then or frozenset()) or is_public(target):
+                return self.url_of(target)
+            self.unlinked_pages.add(target.pk)
+            return ""
         if linktype == "document":
             document = get_document_model().objects.filter(pk=reference or 0).first()
-            return self.absolute(document.url) if is_public_file(document) else ""
+            if document is None:
+                return ""
+            # Anyone may fetch a document a public page uses (publishing/media_views.py). In a
+            # release every page of the file is public by the time the file is served, so the
+            # one whose text links the document makes it public then.
+            if self.public_then is not None or is_public_file(document):
+                return self.absolute(document.url)
+            return ""
         if reference.startswith(("http://", "https://", "mailto:", "/")):
             return self.absolute(reference)
         return ""
@@ -346,14 +363,20 @@ class _Converter:
 
 
 def build_document(
-    scope: Scope, pages: ScopePages, *, organisation: str, root_url: str
+    scope: Scope,
+    pages: ScopePages,
+    *,
+    organisation: str,
+    root_url: str,
+    public_then: frozenset[int] | None = None,
 ) -> ExportDocument:
     """The ExportDocument of `pages` (for "chapter" and "assessment", `pages.chapters` holds the
-    one chapter, and for "assessment" the one assessment)."""
+    one chapter, and for "assessment" the one assessment). For a file prepared for a release,
+    `public_then` holds the pages that will be public when it is served (snapshot.Plan)."""
     edition_page = pages.edition
     language = edition_page.locale.language_code
     with translation.override(language):
-        converter = _Converter(pages, root_url)
+        converter = _Converter(pages, root_url, public_then)
         edition = converter.edition(edition_page)
         chapters = []
         for entry in pages.chapters:
@@ -385,6 +408,7 @@ def build_document(
             chapters=chapters,
             labels=labels(),
             keywords=[edition.title, str(edition.year)],
+            unlinked_pages=frozenset(converter.unlinked_pages),
         )
 
 

@@ -73,6 +73,9 @@ class ExportFile(models.Model):
     # An image it shows or a document it links changed after it was built (exports/signals.py):
     # made again with the same fingerprint, and served until then.
     outdated = models.BooleanField(default=False)
+    # Pages its text links that were not public when it was built, so their links are words
+    # only: the file is outdated when one of them (or a page above it) is published.
+    unlinked_pages = models.ManyToManyField("wagtailcore.Page", blank=True, related_name="+")
     built_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -49,12 +49,16 @@ class Member:
 @dataclass
 class Plan:
     """The members of one export, in reading order: the edition, then each chapter followed by
-    its assessments. `scheduled` holds the revisions that are not live yet."""
+    its assessments. `scheduled` holds the revisions that are not live yet. For a release,
+    `public_then` holds the ids of every page of the edition that will be public once it is
+    live (a link to one of them is a link in the file, though the page is not public yet); None
+    for a plan of what is live."""
 
     scope: Scope
     root: Page
     members: list[Member]
     scheduled: dict[int, Revision]
+    public_then: frozenset[int] | None = None
 
     def fingerprint(self, fmt: str, organisation: str) -> str:
         parts = [BUILD_VERSION, fmt, self.scope, organisation, *(m.key for m in self.members)]
@@ -129,6 +133,7 @@ def _plan(
     rows: list[Page],
     revisions: dict[int, int | None],
     scheduled: dict[int, Revision],
+    public_then: frozenset[int] | None = None,
 ) -> Plan | None:
     by_pk = {row.pk: row for row in rows}
     if edition.pk not in by_pk or page.pk not in by_pk:
@@ -147,6 +152,7 @@ def _plan(
         root=page,
         members=members,
         scheduled={pk: rev for pk, rev in scheduled.items() if pk in {m.page.pk for m in members}},
+        public_then=public_then,
     )
 
 
@@ -243,5 +249,6 @@ def release_plans(edition: Page) -> list[Plan]:
         row.pk: (scheduled[row.pk].pk if row.pk in scheduled else row.live_revision_id)
         for row in visible
     }
-    plans = (_plan(row, edition, visible, revisions, scheduled) for row in visible)
+    public_ids = frozenset(revisions)
+    plans = (_plan(row, edition, visible, revisions, scheduled, public_ids) for row in visible)
     return [plan for plan in plans if plan is not None and plan.is_release]

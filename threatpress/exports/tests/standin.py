@@ -17,6 +17,21 @@ import pytest
 CALLS: list[tuple[str, str]] = []
 
 
+def links(node) -> list[str]:
+    """Every link's target in a document (or any part of one), in reading order."""
+    import dataclasses
+
+    from threatpress.exports.inline import Inline
+
+    if isinstance(node, list):
+        return [href for item in node for href in links(item)]
+    if isinstance(node, Inline) and node.kind == "link":
+        return [node.href]
+    if dataclasses.is_dataclass(node) and not isinstance(node, type):
+        return [href for f in dataclasses.fields(node) for href in links(getattr(node, f.name))]
+    return []
+
+
 def fake_render(self, doc):
     """A file that lists the document's headings, so a test can tell which text it holds."""
     from threatpress.exports.engines import RenderedFile
@@ -29,6 +44,7 @@ def fake_render(self, doc):
         "chapters": [c.title for c in doc.chapters],
         "assessments": [a.title for a in doc.assessments()],
         "summaries": [a.summary for a in doc.assessments()],
+        "links": links(doc),
     }
     data = b"%PDF-stand-in\n" + json.dumps(content).encode()
     return RenderedFile(

@@ -19,7 +19,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from threatpress.conftest import as_drafts, build_edition
+from threatpress.conftest import as_drafts, build_edition, publish_all
 from threatpress.exports import builder
 from threatpress.exports.formats import FORMATS
 from threatpress.exports.models import Export, ExportFile
@@ -336,6 +336,159 @@ def test_a_scheduled_revision_that_cannot_be_read_counts_as_showing_a_changed_im
     assert "could not read the references of revision" in caplog.text
     slugs = {job.plan.root.slug for job in builder.due_jobs()}
     assert slugs == {draft.slug, "chapter-1", "judgment-1-1"}
+
+
+def linking_block(page=None, document=None) -> dict:
+    """A paragraph that links a page and/or a document."""
+    html = "<p>See"
+    if page is not None:
+        html += f' <a linktype="page" id="{page.pk}">the other assessment</a>'
+    if document is not None:
+        html += f' <a linktype="document" id="{document.pk}">the annex</a>'
+    return {"type": "paragraph", "value": html + ".</p>"}
+
+
+def test_a_release_pdf_links_the_pages_and_documents_released_with_it(
+    client, site_tree, engines, people, settings, tmp_path
+):
+    """A page's PDF is prepared before the release, when the assessment it links (in another
+    chapter, so not in the file) and the annex it links are not public yet. Both are public at
+    the instant the file is served, so the file links them, as the web page does."""
+    use_disk_storage(settings, tmp_path / "media")
+    document = make_document("Annex", "annex.txt", "The annex.")
+    draft = build_edition(site_tree.reports, 2027)
+    other = AssessmentPage.objects.descendant_of(draft).get(slug="judgment-2-1")
+    page = AssessmentPage.objects.descendant_of(draft).get(slug="judgment-1-1")
+    page.body = [linking_block(other, document)]
+    page.save()
+    as_drafts(draft)
+    when = (timezone.now() + datetime.timedelta(hours=1)).replace(microsecond=0)
+    schedule_release(EditionPage.objects.get(pk=draft.pk), when, people["publisher"])
+    builder.build_due()
+
+    with time_machine.travel(when + datetime.timedelta(seconds=1), tick=False):
+        scheduler.tick()
+        built_before = len(engines)
+        response = client.get("/en/reports/2027/chapter-1/judgment-1-1/judgment-1-1-2027.pdf")
+        assert response.status_code == 200 and len(engines) == built_before
+        links = body(response)["links"]
+        assert any(link.endswith("/en/reports/2027/chapter-2/judgment-2-1/") for link in links)
+        assert any(link.endswith(document.url) for link in links)
+        # and both answer the reader who follows them
+        assert client.get("/en/reports/2027/chapter-2/judgment-2-1/").status_code == 200
+        assert client.get(document.url).status_code == 200
+        # in the edition's PDF the assessment is a place in the same file
+        edition_pdf = client.get("/en/reports/2027/national-threat-assessment-2027.pdf")
+        assert f"#page-{other.pk}" in body(edition_pdf)["links"]
+
+
+def test_a_pdf_links_a_page_once_it_is_published_after_the_file_was_made(
+    client, site_tree, engines, people
+):
+    """Last year's assessment links one of this year's, written but not released: its PDF has
+    the words without a link (a reader would find no page). Once that page is released, the
+    PDFs that left it out are made again with the link."""
+    last_year = build_edition(site_tree.reports, 2026, chapters=1, per_chapter=1)
+    draft = build_edition(site_tree.reports, 2027, chapters=1, per_chapter=1)
+    as_drafts(draft)
+    newer = AssessmentPage.objects.descendant_of(draft).get(slug="judgment-1-1")
+    page = AssessmentPage.objects.descendant_of(last_year).get(slug="judgment-1-1")
+    page.body = [linking_block(newer)]
+    page.save()
+    publish_all(last_year)
+    builder.build_due()
+    url = ASSESSMENT_PDF
+    assert body(client.get(url))["links"] == []
+    assert builder.due_jobs() == []
+
+    when = (timezone.now() + datetime.timedelta(hours=1)).replace(microsecond=0)
+    schedule_release(EditionPage.objects.get(pk=draft.pk), when, people["publisher"])
+    builder.build_due()  # the release's own files
+    with time_machine.travel(when + datetime.timedelta(seconds=1), tick=False):
+        scheduler.tick()
+        jobs = {(job.plan.root.slug, job.plan.edition_row.pk) for job in builder.due_jobs()}
+        assert jobs == {
+            ("judgment-1-1", last_year.pk),
+            ("chapter-1", last_year.pk),
+            (last_year.slug, last_year.pk),
+        }
+        assert all(job.fmt.kind == "pdf" for job in builder.due_jobs())  # recordings say no link
+        assert client.get(url).status_code == 200  # the old file meanwhile
+        builder.build_due()
+        links = body(client.get(url))["links"]
+        assert any(link.endswith("/en/reports/2027/chapter-1/judgment-1-1/") for link in links)
+        assert builder.due_jobs() == []
+
+
+def test_a_page_added_to_a_release_is_linked_in_the_files_prepared_before(
+    client, site_tree, engines, people
+):
+    """The assessment a prepared page PDF links was held back from the release, then put back
+    in it: the prepared file is made again, before the release, with the link."""
+    from wagtail.models import Revision
+
+    draft = build_edition(site_tree.reports, 2027)
+    other = AssessmentPage.objects.descendant_of(draft).get(slug="judgment-2-1")
+    page = AssessmentPage.objects.descendant_of(draft).get(slug="judgment-1-1")
+    page.body = [linking_block(other)]
+    page.save()
+    as_drafts(draft)
+    when = (timezone.now() + datetime.timedelta(hours=1)).replace(microsecond=0)
+    schedule_release(EditionPage.objects.get(pk=draft.pk), when, people["publisher"])
+    held_back = Revision.objects.get(object_id=str(other.pk), approved_go_live_at=when)
+    held_back.approved_go_live_at = None
+    held_back.save()
+    builder.build_due()
+    assert builder.due_jobs() == []
+    url = "/en/reports/2027/chapter-1/judgment-1-1/judgment-1-1-2027.pdf"
+
+    held_back.approved_go_live_at = when
+    held_back.save()
+    jobs = {(job.plan.root.slug, job.fmt.kind, job.prepared) for job in builder.due_jobs()}
+    assert ("judgment-1-1", "pdf", True) in jobs
+    builder.build_due()
+    with time_machine.travel(when + datetime.timedelta(seconds=1), tick=False):
+        scheduler.tick()
+        links = body(client.get(url))["links"]
+        assert any(link.endswith("/en/reports/2027/chapter-2/judgment-2-1/") for link in links)
+
+
+@pytest.mark.parametrize("opened", ["restriction removed", "translation marked done"])
+def test_a_pdf_links_a_page_once_its_readers_may_see_it(client, edition, engines, opened):
+    """A page behind a password, or a translation not yet marked done, is not public: a PDF
+    that links it has the words only, until readers may open it."""
+    from wagtail.models import Locale, PageViewRestriction
+
+    from threatpress.translations.state import mark_translated
+
+    other = AssessmentPage.objects.get(slug="judgment-1-2")
+    if opened == "restriction removed":
+        target = other
+        closed = PageViewRestriction.objects.create(
+            page=other, restriction_type="password", password="x" * 12
+        )
+    else:
+        from threatpress.conftest import translate_tree
+
+        translate_tree(EditionPage.objects.get(pk=edition.pk), descendants=False)
+        translate_tree(ChapterPage.objects.get(slug="chapter-1"), descendants=False)
+        target = other.copy_for_translation(Locale.objects.get(language_code="lt"))
+        target.save_revision().publish()  # live, but not marked as translated
+    page = AssessmentPage.objects.get(slug="judgment-1-1")
+    page.body = [linking_block(target)]
+    page.save_revision().publish()
+    builder.build_due()
+    assert body(client.get(ASSESSMENT_PDF))["links"] == []
+    assert builder.due_jobs() == []
+
+    if opened == "restriction removed":
+        closed.delete()
+    else:
+        mark_translated(target, None)
+    jobs = {(job.plan.root.slug, job.fmt.kind) for job in builder.due_jobs()}
+    assert ("judgment-1-1", "pdf") in jobs
+    builder.build_due()
+    assert body(client.get(ASSESSMENT_PDF))["links"] == [target.full_url]
 
 
 def test_a_draft_edition_has_no_files_and_nothing_is_built_for_it(client, site_tree, engines):
