@@ -45,6 +45,7 @@ from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 from wagtail.models import Page
 
 from threatpress.caching.fragments import public_pages
+from threatpress.core.tree_paths import parent_path
 from threatpress.regions.judgments import (
     Tagging,
     localized,
@@ -475,16 +476,15 @@ class AssessmentsAPIViewSet(PageEndpoint):
 
     def prepare(self, items: list) -> None:
         super().prepare(items)
-        steplen = Page.steplen
         self.editions = {
             e.path: e
             for e in EditionPage.objects.filter(
-                path__in={a.path[: -2 * steplen] for a in items}
+                path__in={parent_path(a.path, 2) for a in items}
             ).prefetch_related("probability_terms", "time_horizons")
         }
         self.chapters = {
             c.path: c
-            for c in ChapterPage.objects.filter(path__in={a.path[:-steplen] for a in items})
+            for c in ChapterPage.objects.filter(path__in={parent_path(a.path) for a in items})
         }
         tagged = defaultdict(list)
         for row in Tagging.objects.filter(assessmentpage__in=[a.pk for a in items]).select_related(
@@ -506,7 +506,7 @@ class AssessmentsAPIViewSet(PageEndpoint):
                 ]
 
     def _edition(self, page):
-        return self.editions.get(page.path[: -2 * Page.steplen])
+        return self.editions.get(parent_path(page.path, 2))
 
     def term_of(self, page):
         edition = self._edition(page)
@@ -531,7 +531,7 @@ class AssessmentsAPIViewSet(PageEndpoint):
         }
 
     def chapter_of(self, page):
-        chapter = self.chapters.get(page.path[: -Page.steplen])
+        chapter = self.chapters.get(parent_path(page.path))
         if chapter is None:
             return None
         return {"title": chapter.title, "html_url": chapter.get_full_url(self.request)}

@@ -39,6 +39,8 @@ from typing import TypeVar
 from django.conf import settings
 from django.db import connection
 
+from threatpress.core.tree_paths import ancestor_paths
+
 from . import store
 
 logger = logging.getLogger(__name__)
@@ -239,7 +241,7 @@ def hidden_by_tree(page) -> bool:
     if sets is NOT_KEPT:
         return visibility.hidden_by_tree(page)
     not_live, untranslated = sets
-    above = {page.path[: page.steplen * depth] for depth in range(1, page.depth)}
+    above = set(ancestor_paths(page.path, from_depth=1))
     return bool(above & not_live) or bool((above | {page.path}) & untranslated)
 
 

@@ -19,6 +19,7 @@ from wagtail.search import index
 from threatpress.caching import fragments
 from threatpress.caching.routes import own_copy
 from threatpress.core.blocks import InformationStreamBlock
+from threatpress.core.tree_paths import ancestor_paths
 
 # Request attribute holding the pages routing has walked, by tree path (BasePage.route).
 ROUTED_PAGES = "_threatpress_routed_pages"
@@ -92,7 +93,7 @@ class BasePage(Page):
         """The ancestors below the tree root (as `ancestors_for_breadcrumbs`) if routing this
         request has read every one of them, else None."""
         walked = getattr(request, ROUTED_PAGES, {})
-        paths = [self.path[: self.steplen * depth] for depth in range(2, self.depth)]
+        paths = ancestor_paths(self.path)
         if not all(path in walked for path in paths):
             return None
         return [walked[path] for path in paths]

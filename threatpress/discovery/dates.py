@@ -14,6 +14,8 @@ from datetime import datetime
 
 from wagtail.models import Page
 
+from threatpress.core.tree_paths import ancestor_paths
+
 
 @dataclass(frozen=True)
 class PageDates:
@@ -31,8 +33,7 @@ def dates_for(pages: Iterable[Page]) -> dict[int, PageDates]:
     pages = list(pages)
     paths = set()
     for page in pages:
-        for depth in range(2, page.depth + 1):  # below the tree root
-            paths.add(page.path[: depth * page.steplen])
+        paths.update(ancestor_paths(page.path, inclusive=True))  # below the tree root
     rows = {
         row["path"]: row
         for row in Page.objects.filter(path__in=paths).values(
@@ -42,8 +43,8 @@ def dates_for(pages: Iterable[Page]) -> dict[int, PageDates]:
     found = {}
     for page in pages:
         moments = []
-        for depth in range(2, page.depth + 1):
-            row = rows.get(page.path[: depth * page.steplen])
+        for path in ancestor_paths(page.path, inclusive=True):
+            row = rows.get(path)
             if row is not None:
                 first = row["first_published_at"] or row["last_published_at"]
                 moments += [first, row["translation_state__marked_at"]]

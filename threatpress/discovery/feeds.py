@@ -23,6 +23,7 @@ from wagtail.models import Page, Site
 
 from threatpress.caching.fragments import public_pages
 from threatpress.core.identity import site_identity
+from threatpress.core.tree_paths import parent_path
 from threatpress.reports.models import AssessmentPage, EditionPage, HomePage
 
 from .addresses import absolute
@@ -85,11 +86,10 @@ def entries(request: HttpRequest, home: HomePage) -> list[Entry]:
         .defer_streamfields()
     )
     dates = dates_for([*editions.values(), *assessments])
-    steplen = Page.steplen
     dated = []
     for page in [*editions.values(), *assessments]:
         # An edition is its own; an assessment sits two levels below its (edition, chapter).
-        edition = editions.get(page.path if page.path in editions else page.path[: -2 * steplen])
+        edition = editions.get(page.path if page.path in editions else parent_path(page.path, 2))
         if edition is None:
             continue
         became_public = dates[page.pk].became_public or edition.published_at

@@ -25,6 +25,7 @@ from django.utils.functional import cached_property
 from wagtail.models import Page, Site
 
 from threatpress.caching.fragments import public_pages
+from threatpress.core.tree_paths import ancestor_paths
 from threatpress.reports.models import EditionPage, HomePage, ReportsIndexPage
 
 from .addresses import site_root
@@ -74,8 +75,7 @@ def locations(request: HttpRequest) -> list[Location]:
     # A listing (home, archive) and an edition's summary show what is below them.
     below: dict[str, datetime | None] = {}
     for page in pages:
-        for depth in range(2, page.depth + 1):
-            prefix = page.path[: depth * page.steplen]
+        for prefix in ancestor_paths(page.path, inclusive=True):
             below[prefix] = _latest(below.get(prefix), changed[page.path])
     edition_type = ContentType.objects.get_for_model(EditionPage).pk
     listing_types = {ContentType.objects.get_for_model(model).pk for model in LISTINGS}

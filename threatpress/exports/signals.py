@@ -24,6 +24,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction, Revision
 from wagtail.signals import page_published
 
+from threatpress.core.tree_paths import ancestor_paths
 from threatpress.publishing import file_edits
 from threatpress.publishing.visibility import live_pages_using
 
@@ -45,9 +46,7 @@ def file_changed(sender, instance, created: bool = False, **kwargs) -> int:
         *live_pages_using(model, instance.pk),
         *file_edits.scheduled_pages_using(model, instance.pk),
     ]
-    paths = {
-        page.path[: page.steplen * depth] for page in pages for depth in range(2, page.depth + 1)
-    }
+    paths = {path for page in pages for path in ancestor_paths(page.path, inclusive=True)}
     if not paths:
         return 0
     return _pdfs().filter(export__page__path__in=paths).update(outdated=True)

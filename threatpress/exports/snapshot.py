@@ -17,6 +17,7 @@ from django.db.models import Q
 from wagtail.models import Page, PageViewRestriction, Revision
 
 from threatpress.caching import fragments
+from threatpress.core.tree_paths import parent_path
 from threatpress.publishing.visibility import public_pages
 
 from .document import Scope, ScopeChapter, ScopePages
@@ -144,7 +145,7 @@ def _plan(
     # An assessment whose chapter is not in the export is not in it either.
     chapter_paths = {row.path for row in selected if row.depth == edition.depth + 1}
     for row in selected:
-        if row.depth == edition.depth + 2 and row.path[: -row.steplen] not in chapter_paths:
+        if row.depth == edition.depth + 2 and parent_path(row.path) not in chapter_paths:
             continue
         members.append(Member(row, revisions[row.pk], numbers.get(row.pk, 0)))
     return Plan(
@@ -241,7 +242,7 @@ def release_plans(edition: Page) -> list[Plan]:
     public_paths: set[str] = set()
     visible = []
     for row in rows:  # tree order: a parent comes before its children
-        parent_ok = row.pk == edition.pk or row.path[: -row.steplen] in public_paths
+        parent_ok = row.pk == edition.pk or parent_path(row.path) in public_paths
         if parent_ok and public_then(row):
             public_paths.add(row.path)
             visible.append(row)

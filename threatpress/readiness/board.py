@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page, Revision, WorkflowState
 
+from threatpress.core.tree_paths import ancestor_paths
 from threatpress.exports.admin_views import rows_for
 from threatpress.exports.formats import FORMATS
 from threatpress.exports.snapshot import scheduled_revisions, scope_of
@@ -203,9 +204,7 @@ def build_board(edition: EditionPage, language: str | None = None) -> Board:
 
     # The pages above each language's edition that readers cannot see (unpublished, a
     # translation not marked as translated, restricted), by the site's own rule, in one query.
-    above = {
-        root.pk: [root.path[: i * Page.steplen] for i in range(2, root.depth)] for root in roots
-    }
+    above = {root.pk: ancestor_paths(root.path) for root in roots}
     ancestors = Page.objects.filter(path__in={p for paths in above.values() for p in paths})
     unpublished = dict(
         ancestors.exclude(pk__in=public_pages(ancestors).values("pk")).values_list(

@@ -17,9 +17,10 @@ from typing import TypeVar
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import pgettext_lazy
-from wagtail.models import Locale, Page
+from wagtail.models import Locale
 
 from threatpress.caching.fragments import public_pages
+from threatpress.core.tree_paths import parent_path
 from threatpress.reports.contents import LISTING_FIELDS
 from threatpress.reports.models import (
     AssessmentPage,
@@ -162,23 +163,22 @@ def judgments_about(region: Region) -> list[EditionGroup]:
     )
     if not pages:
         return []
-    steplen = Page.steplen
     chapters = {
         c.path: c
-        for c in ChapterPage.objects.filter(path__in={p.path[:-steplen] for p in pages}).only(
+        for c in ChapterPage.objects.filter(path__in={parent_path(p.path) for p in pages}).only(
             *LISTING_FIELDS
         )
     }
     editions = {
         e.path: e
-        for e in EditionPage.objects.filter(path__in={p.path[: -2 * steplen] for p in pages})
+        for e in EditionPage.objects.filter(path__in={parent_path(p.path, 2) for p in pages})
         .only(*LISTING_FIELDS, "year", "published_at")
         .prefetch_related("probability_terms", "time_horizons")
     }
     groups: dict[str, EditionGroup] = {}
     for page in pages:
-        chapter = chapters.get(page.path[:-steplen])
-        edition = editions.get(page.path[: -2 * steplen])
+        chapter = chapters.get(parent_path(page.path))
+        edition = editions.get(parent_path(page.path, 2))
         if chapter is None or edition is None:
             continue  # not where an assessment belongs: not shown
         group = groups.setdefault(edition.path, EditionGroup(edition, []))

@@ -8,6 +8,7 @@ from wagtail.models import Page
 
 from threatpress.caching import fragments
 from threatpress.caching.fragments import public_pages
+from threatpress.core.tree_paths import parent_path
 
 from .models import AssessmentPage, ChapterPage, EditionPage, ReportsIndexPage
 
@@ -72,7 +73,7 @@ def _read_contents(edition: EditionPage, visible) -> list[ChapterEntry]:
         .order_by("path")
     )
     for assessment in assessments:
-        entry = by_path.get(assessment.path[: -assessment.steplen])
+        entry = by_path.get(parent_path(assessment.path))
         if entry is not None:  # an assessment under an unpublished chapter stays hidden
             entry.assessments.append(assessment)
     return chapters
@@ -114,7 +115,7 @@ def find_in_newest_edition(
     }
     candidates = []
     for chapter in chapters:
-        year = editions.get(chapter.path[: -chapter.steplen])
+        year = editions.get(parent_path(chapter.path))
         if year is None:
             continue
         if assessment_slug is None:

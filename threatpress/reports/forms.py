@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.models import Page
 
+from threatpress.core.tree_paths import ancestor_paths
+
 
 class EditionPageForm(WagtailAdminPageForm):
     """The slug of an edition is its year, so its URL always carries the year."""
@@ -44,7 +46,9 @@ class AssessmentPageForm(WagtailAdminPageForm):
 
         anchor = self.instance if self.instance.pk else self.parent_page
         edition = (
-            EditionPage.objects.filter(path__in=_ancestor_paths(anchor)).first()
+            EditionPage.objects.filter(
+                path__in=ancestor_paths(anchor.path, from_depth=1, inclusive=True)
+            ).first()
             if anchor is not None
             else None
         )
@@ -60,8 +64,3 @@ class AssessmentPageForm(WagtailAdminPageForm):
             self.fields["probability"].widget = forms.Select(choices=terms)
         if "horizon" in self.fields:
             self.fields["horizon"].widget = forms.Select(choices=horizons)
-
-
-def _ancestor_paths(page: Page) -> list[str]:
-    steplen = page.steplen
-    return [page.path[:i] for i in range(steplen, len(page.path) + 1, steplen)]

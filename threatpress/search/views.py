@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 from wagtail.models import Locale, Page, Site
 
 from threatpress.caching import fragments
+from threatpress.core.tree_paths import parent_path
 from threatpress.readership.counting import record_search
 from threatpress.reports.models import AssessmentPage, ChapterPage, EditionPage, ProbabilityTerm
 from threatpress.reports.scale import band_label
@@ -93,16 +94,15 @@ def _shown(request, pks: list[int], language: str) -> dict[int, Shown]:
         pages = {page.pk: page for page in Page.objects.filter(pk__in=[k[0] for k in missing])}
         texts = stored_or_computed(pages.values())
         # The chapter above each assessment, and the probability terms of the editions, at once.
-        steplen = Page.steplen
         assessments = [p for p in pages.values() if _is(p, AssessmentPage)]
         probabilities = dict(
             AssessmentPage.objects.filter(pk__in=[p.pk for p in assessments]).values_list(
                 "pk", "probability"
             )
         )
-        chapter_paths = {page.path[:-steplen] for page in assessments}
+        chapter_paths = {parent_path(page.path) for page in assessments}
         chapters = dict(Page.objects.filter(path__in=chapter_paths).values_list("path", "title"))
-        edition_paths = {path[:-steplen] for path in chapter_paths}
+        edition_paths = {parent_path(path) for path in chapter_paths}
         terms = {
             (path, key): f"{label} ({band_label(lower, upper)})"
             for path, key, label, lower, upper in ProbabilityTerm.objects.filter(
@@ -118,8 +118,8 @@ def _shown(request, pks: list[int], language: str) -> dict[int, Shown]:
             stems = stems_of_words(stored, found, language)
             chapter, probability = "", ""
             if page.pk in probabilities:
-                chapter = chapters.get(page.path[:-steplen], "")
-                term = (page.path[: -2 * steplen], probabilities[page.pk])
+                chapter = chapters.get(parent_path(page.path), "")
+                term = (parent_path(page.path, 2), probabilities[page.pk])
                 probability = terms.get(term, "")
             built[key] = Shown(
                 title=page.title,

@@ -22,6 +22,7 @@ from wagtail.models import Locale, Page
 
 from threatpress.caching import fragments
 from threatpress.core.request_locales import locale_codes
+from threatpress.core.tree_paths import parent_path
 
 
 @dataclass(frozen=True)
@@ -83,11 +84,11 @@ def _public_translations(page: Page, locale_ids: tuple[int, ...]) -> dict[int, P
     """`page`'s public translations in these languages, by locale id. They are read for all its
     siblings at once and remembered until the next structural purge: after a release every
     page of an edition is rendered again, and this is then a query a chapter, not a page."""
-    parent_path = page.path[: -page.steplen]
+    parent = parent_path(page.path)
     by_key = fragments.remember(
         "sibling-translations",
-        (parent_path, page.depth, locale_ids),
-        lambda: _translations_of_children(parent_path, page.depth, locale_ids),
+        (parent, page.depth, locale_ids),
+        lambda: _translations_of_children(parent, page.depth, locale_ids),
     )
     return by_key.get(page.translation_key, {})
 
