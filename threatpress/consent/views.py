@@ -11,7 +11,7 @@ say the request comes from this site (`same_origin`), which every current browse
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from django.conf import settings
 from django.http import (
@@ -50,11 +50,20 @@ def same_origin(request: HttpRequest) -> bool:
     origin = request.headers.get("Origin")
     if origin is not None:
         return origin in ours
+    parts = _referer(request)
+    return parts is not None and f"{parts.scheme}://{parts.netloc}" in ours
+
+
+def _referer(request: HttpRequest) -> SplitResult | None:
+    """The Referer's parts; None when there is none or it is not an address (any client may
+    send `http://[::1`, which urlsplit refuses)."""
     referer = request.headers.get("Referer")
-    if referer:
-        parts = urlsplit(referer)
-        return f"{parts.scheme}://{parts.netloc}" in ours
-    return False
+    if not referer:
+        return None
+    try:
+        return urlsplit(referer)
+    except ValueError:
+        return None
 
 
 def safe_next(request: HttpRequest, candidate: str | None) -> str:
@@ -72,7 +81,7 @@ def refused(request: HttpRequest) -> HttpResponse:
 
 @csrf_exempt  # protected by same_origin() instead of a token: see the module docstring
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def consent_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not same_origin(request):
@@ -85,8 +94,8 @@ def came_from(request: HttpRequest) -> str | None:
     """The page the visitor was reading: `?next=`, or else the Referer if it is one of ours."""
     if request.GET.get("next"):
         return request.GET["next"]
-    referer = urlsplit(request.headers.get("Referer", ""))
-    if referer.netloc != request.get_host() or referer.path == request.path:
+    referer = _referer(request)
+    if referer is None or referer.netloc != request.get_host() or referer.path == request.path:
         return None
     return referer.path + (f"?{referer.query}" if referer.query else "")
 

@@ -9,6 +9,8 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from threatpress.core import converters
         from threatpress.core.admin_widgets import adapt_admin_widgets
 
         adapt_admin_widgets()
+        converters.register()  # before any app's admin addresses are read

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -137,7 +138,10 @@ class ExportsIndexView(WagtailAdminTemplateMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         """Ask the worker to make one export again (it keeps serving the current file until
         the new one is ready)."""
-        page = get_object_or_404(Page, pk=request.POST.get("page", 0))
+        page_id = request.POST.get("page", "")
+        if not (page_id.isascii() and page_id.isdigit()):
+            raise Http404
+        page = get_object_or_404(Page, pk=page_id)
         fmt = request.POST.get("format", "")
         if fmt not in FORMATS or not _may_rebuild(request.user, page):
             raise PermissionDenied

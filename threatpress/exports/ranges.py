@@ -16,12 +16,16 @@ from django.utils.http import content_disposition_header, http_date
 # Reads `length` bytes from `start`: local files seek, S3 objects are fetched with a ranged GET
 # (core/stored_files.py), so a seek never downloads the whole recording.
 Reader = Callable[[int, int], Iterable[bytes]]
-_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+# ASCII digits only (`\d` takes any script's), and no more than a file's size could need: a
+# number of thousands of digits is no range (and Python refuses to convert it).
+_RANGE = re.compile(r"^bytes=([0-9]{0,18})-([0-9]{0,18})$")
 
 
 def parse_range(header: str, size: int) -> tuple[int, int] | bool | None:
     """(first, last) byte of a single satisfiable range; None when there is no usable range
-    header (serve everything); False when the range cannot be satisfied (416)."""
+    header (serve everything: RFC 9110 lets a server ignore a Range it cannot use, and says to
+    ignore an invalid one such as `bytes=5-1`); False when the range cannot be satisfied
+    (416)."""
     match = _RANGE.match(header.strip())
     if not match or match.group(1) == match.group(2) == "":
         return None
@@ -32,10 +36,19 @@ def parse_range(header: str, size: int) -> tuple[int, int] | bool | None:
             return False
         return max(size - length, 0), size - 1
     start = int(first)
-    end = min(int(last), size - 1) if last else size - 1
-    if start >= size or end < start:
+    if last and int(last) < start:
+        return None
+    if start >= size:
         return False
+    end = min(int(last), size - 1) if last else size - 1
     return start, end
+
+
+def matches_any(header: str, etag: str) -> bool:
+    """Whether an If-None-Match header names this (strong) ETag, by the weak comparison the
+    header uses (`W/"x"` matches `"x"`), or is `*` (any current file)."""
+    tags = [tag.strip().removeprefix("W/") for tag in header.split(",")]
+    return "*" in tags or etag in tags
 
 
 def file_response(
@@ -51,7 +64,7 @@ def file_response(
     """The file, or 304, 206 or 416, as the request's conditional and Range headers ask."""
     quoted = f'"{etag}"'
     validators = {"ETag": quoted, "Last-Modified": http_date(last_modified)}
-    if quoted in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+    if matches_any(request.headers.get("If-None-Match", ""), quoted):
         response = HttpResponse(status=304)
         for name, value in validators.items():
             response[name] = value

@@ -10,7 +10,7 @@ from .admin_views import ExportsIndexView, download_file, editions_for
 def export_urls():
     return [
         path("exports/", ExportsIndexView.as_view(), name="threatpress_exports"),
-        path("exports/file/<int:file_id>/", download_file, name="threatpress_export_file"),
+        path("exports/file/<id:file_id>/", download_file, name="threatpress_export_file"),
     ]
 
 

@@ -20,7 +20,7 @@ def manuscript_urls():
             name="threatpress_manuscript_confirm",
         ),
         path(
-            "editions/<int:page_id>/manuscript.docx",
+            "editions/<id:page_id>/manuscript.docx",
             download_manuscript,
             name="threatpress_download_manuscript",
         ),

@@ -40,18 +40,18 @@ def release_urls():
     return [
         path("releases/", ReleasesIndexView.as_view(), name="threatpress_releases"),
         path(
-            "releases/edition/<int:page_id>/",
+            "releases/edition/<id:page_id>/",
             ReleaseEditionView.as_view(),
             name="threatpress_release_edition",
         ),
         path("preview-links/", PreviewLinksIndexView.as_view(), name="threatpress_preview_links"),
         path(
-            "preview-links/new/<int:page_id>/",
+            "preview-links/new/<id:page_id>/",
             CreatePreviewLinkView.as_view(),
             name="threatpress_create_preview_link",
         ),
         path(
-            "preview-links/<int:link_id>/",
+            "preview-links/<id:link_id>/",
             PreviewLinkDetailView.as_view(),
             name="threatpress_preview_link",
         ),

@@ -162,6 +162,9 @@ class LinkTargets:
         )
 
 
+MAX_ID = 2**63 - 1
+
+
 def load_link_targets(
     page_ids: set[int],
     document_ids: set[int],
@@ -170,6 +173,11 @@ def load_link_targets(
     image_ids: set[int],
 ) -> LinkTargets:
     targets = LinkTargets(release_paths=release_paths)
+    # An id no row can have (a hand-made draft's) is a link to nothing, and SQLite refuses to
+    # compare with a number wider than 64 bits.
+    page_ids, document_ids, image_ids = (
+        {pk for pk in ids if pk <= MAX_ID} for ids in (page_ids, document_ids, image_ids)
+    )
     if image_ids:
         images = get_image_model().objects.filter(pk__in=image_ids)
         targets.images = set(images.values_list("pk", flat=True))

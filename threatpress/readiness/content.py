@@ -58,7 +58,8 @@ def _stream(raw: Any) -> list[dict]:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    # ASCII digits only: "²".isdigit() is true, and int() refuses it.
+    return int(value) if value and value.isascii() and value.isdigit() else None
 
 
 def scan_html(html: str, found: References) -> None:

@@ -12,7 +12,7 @@ from .views import ReadinessView, may_see_board
 def readiness_urls():
     return [
         path(
-            "readiness/edition/<int:page_id>/",
+            "readiness/edition/<id:page_id>/",
             ReadinessView.as_view(),
             name="threatpress_readiness",
         )

@@ -108,7 +108,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Before the locale middleware: the API's answers are not in the caller's language.
     "threatpress.api.middleware.LanguageNeutralAnswersMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "threatpress.core.locale_middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -17,7 +17,7 @@ def translation_urls():
     return [
         path("translations/", TranslationsIndexView.as_view(), name="threatpress_translations"),
         path(
-            "translations/page/<int:page_id>/",
+            "translations/page/<id:page_id>/",
             TranslationView.as_view(),
             name="threatpress_translation",
         ),

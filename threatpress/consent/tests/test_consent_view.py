@@ -107,9 +107,19 @@ def test_a_new_policy_version_keeps_the_consent_id(client, edition, settings):
         {"HTTP_ORIGIN": "https://evil.example"},
         {"HTTP_ORIGIN": "null"},
         {"HTTP_REFERER": "https://evil.example/page"},
+        {"HTTP_REFERER": "http://[::1"},  # not an address: refused, not an error
         {},
     ],
-    ids=["cross-site", "cross-site-origin", "same-site", "origin", "null", "referer", "nothing"],
+    ids=[
+        "cross-site",
+        "cross-site-origin",
+        "same-site",
+        "origin",
+        "null",
+        "referer",
+        "broken-referer",
+        "nothing",
+    ],
 )
 def test_a_forged_cross_site_post_is_refused_and_logs_nothing(client, edition, headers):
     response = decide(client, "accept_all", headers=headers)
@@ -176,6 +186,8 @@ def test_without_javascript_settings_is_a_page_with_the_same_form(client, editio
         (f"http://testserver{PAGE}?x=1", f"{PAGE}?x=1"),
         ("https://evil.example/page", "/en/"),
         ("http://testserver/en/consent/", "/en/"),
+        ("http://[::1", "/en/"),  # any client may send a Referer that is not an address
+        ("http://[x]/", "/en/"),
         (None, "/en/"),
     ],
 )
@@ -183,6 +195,11 @@ def test_the_settings_page_finds_the_way_back_from_the_referer(client, edition, 
     headers = {"HTTP_REFERER": referer} if referer else {}
     html = client.get("/en/consent/", **headers).content.decode()
     assert f'name="next" value="{back}"' in html
+
+
+def test_a_head_request_answers_like_a_get_without_a_body(client, edition):
+    response = client.head("/en/consent/")
+    assert response.status_code == 200 and response.content == b""
 
 
 def test_the_js_off_journey_from_page_to_decision_and_back(client, edition, statistics):

@@ -84,3 +84,51 @@ def test_forged_post_to_a_page_is_refused_cleanly(edition):
     response = client.post("/en/reports/2026/", {"x": "y"})
     assert response.status_code == 403
     assert "Not allowed" in response.content.decode()
+
+
+HUGE_ID = "9223372036854775808"  # one past the widest key a database row can have
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/admin/releases/edition/{HUGE_ID}/",
+        f"/admin/readiness/edition/{HUGE_ID}/",
+        f"/admin/editions/{HUGE_ID}/manuscript.docx",
+        f"/admin/translations/page/{HUGE_ID}/",
+        f"/admin/preview-links/new/{HUGE_ID}/",
+        f"/admin/exports/file/{HUGE_ID}/",
+        "/admin/readiness/edition/999999/",
+        "/admin/no-such-screen/",
+    ],
+)
+def test_an_admin_address_with_no_such_row_is_a_404_for_an_editor(client_no_raise, edition, path):
+    """Not a 500 (SQLite refuses a number wider than 64 bits), and not a redirect to the same
+    address under /en/ either: the admin has no language prefix."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_superuser("chief", password="x" * 20)
+    client_no_raise.force_login(user)
+    response = client_no_raise.get(path, follow=True)  # a missing slash: added, then 404
+    assert response.status_code == 404
+    assert not any(url.startswith("/en/") for url, _status in response.redirect_chain)
+
+
+@pytest.mark.parametrize("page", ["abc", "", "1.5", "\x00", HUGE_ID])
+def test_asking_to_make_a_file_again_for_no_page_is_a_404(client_no_raise, edition, page):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_superuser("chief", password="x" * 20)
+    client_no_raise.force_login(user)
+    response = client_no_raise.post("/admin/exports/", {"page": page, "format": "pdf"})
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path", ["/documents/0/missing.pdf", "/preview/" + "a" * 30 + "/no/such/", "/media/nothing.png"]
+)
+def test_a_missing_file_or_preview_is_a_404_where_it_was_asked(client_no_raise, edition, path):
+    """Not first a redirect to /en/documents/… (the preview's token copied into it)."""
+    response = client_no_raise.get(path)
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()

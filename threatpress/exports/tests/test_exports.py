@@ -661,6 +661,34 @@ def test_etag_conditional_and_range_requests(client, edition):
     assert stale.status_code == 200
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        "bytes=5-1",  # invalid (last before first): ignored, as RFC 9110 says
+        "bytes=abc",
+        "bytes=\u0661-\u0662",  # Arabic-Indic digits are not a range
+        "bytes=0-" + "9" * 4301,  # more digits than Python converts
+        "bytes=" + "9" * 4301 + "-",
+        "bytes=-" + "9" * 4301,
+        "bytes=0-1,5-9",  # several ranges: the whole file
+    ],
+)
+def test_a_range_the_server_cannot_use_gets_the_whole_file(client, edition, header):
+    builder.build_due()
+    size = len(b"".join(client.get(EDITION_PDF).streaming_content))
+    response = client.get(EDITION_PDF, headers={"Range": header})
+    assert response.status_code == 200
+    assert len(b"".join(response.streaming_content)) == size
+
+
+@pytest.mark.parametrize("header", ["*", "W/{etag}", '"other", {etag}'])
+def test_if_none_match_any_or_weak_answers_304(client, edition, header):
+    builder.build_due()
+    etag = client.get(EDITION_PDF)["ETag"]
+    response = client.get(EDITION_PDF, headers={"If-None-Match": header.format(etag=etag)})
+    assert response.status_code == 304 and response["ETag"] == etag
+
+
 def test_downloads_are_counted_for_readership(client, edition):
     builder.build_due()
     browser = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0"

@@ -195,6 +195,27 @@ def test_a_deleted_image_blocks_as_a_broken_link(draft):
     ]
 
 
+def test_link_ids_no_row_can_have_are_broken_links_not_an_error(draft):
+    """Hand-made drafts (an import, an edited request) may carry ids that are not numbers in
+    ASCII or wider than any row id: the board still shows, and says the link leads nowhere."""
+    huge = "9" * 20
+    page = assessment(draft)
+    html = (
+        '<a linktype="page" id="\u00b2">x</a>'
+        f'<a linktype="page" id="{huge}">y</a>'
+        f'<a linktype="document" id="{huge}">z</a>'
+        f'<embed embedtype="image" id="{huge}" alt="x"/>'
+    )
+    page.body = [{"type": "paragraph", "value": f"<p>{html}</p>"}]
+    page.save_revision(clean=False)
+    row = row_of(board_of(draft), page)
+    assert [p.message for p in row.blockers] == [
+        f"A link points to a page that no longer exists (page {huge}).",
+        f"An image in the text no longer exists (image {huge}).",
+        f"A link points to a document that no longer exists (document {huge}).",
+    ]
+
+
 def test_broken_links_and_footnotes_block_and_good_links_do_not(draft, site_tree, settings):
     other_draft = draft_edition(site_tree.reports, 2028)
     public = build_edition(site_tree.reports, 2025)
