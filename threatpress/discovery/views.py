@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .addresses import absolute
 
@@ -14,7 +14,7 @@ from .addresses import absolute
 PREVIEW_PREFIXES = ["/preview/", "/preview-files/"]
 
 
-@require_GET
+@require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
     text = loader.render_to_string(
         "discovery/robots.txt",

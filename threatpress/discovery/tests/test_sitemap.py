@@ -174,6 +174,8 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_admin_and_pr
     assert reverse("preview_link_file", args=["t" * 32, "a.png"]).startswith(PREVIEW_PREFIXES[1])
     assert reverse("wagtailadmin_home") == "/admin/"
     assert client.post("/robots.txt").status_code == 405
+    head = client.head("/robots.txt")  # what link checkers and some crawlers ask first
+    assert head.status_code == 200 and head.content == b""
 
 
 def test_queries_do_not_grow_with_the_site(client, bilingual):
