@@ -254,26 +254,47 @@ def test_settings_page_has_no_wcag_aa_violation(visit: Visit):
     assert results.violations_count == 0, results.generate_report()
 
 
-@pytest.mark.parametrize("path", [CRISIS_PATH, "/en/", "/en/reports/2026/summary/"])
-def test_on_a_phone_the_dialog_leaves_the_key_judgment_in_view(
-    browser: Browser, server: str, stats_server: str, screenshot_dir, path: str
-):
-    visit = open_visit(
+# The longest Lithuanian key judgment of the demo, and the English model page.
+LONG_LT_PATH = (
+    "/lt/ataskaitos/2026/informacines-gresmes/automatizacija-didina-rusijos-itakos-operaciju-masta/"
+)
+PHONES = [(390, 844), (360, 740), (320, 640)]
+
+
+def open_phone(browser: Browser, server: str, stats_server: str, width: int, height: int):
+    return open_visit(
         browser,
         server,
         stats_server,
-        viewport={"width": 390, "height": 844},
+        viewport={"width": width, "height": height},
         device_scale_factor=2,
         is_mobile=True,
         has_touch=True,
+        reduced_motion="reduce",
     )
+
+
+@pytest.mark.parametrize(("width", "height"), PHONES)
+@pytest.mark.parametrize("path", [CRISIS_PATH, LONG_LT_PATH, "/en/", "/en/reports/2026/summary/"])
+def test_on_a_phone_the_dialog_covers_nothing(
+    browser: Browser, server: str, stats_server: str, screenshot_dir, path, width, height
+):
+    """A key judgment is a whole sentence, taller than what a sheet at the foot of a phone's
+    screen leaves free: there the dialog comes first in the page's flow, above the header, and
+    covers nothing (nor hides a link the keyboard reaches). Its buttons stay equal and whole."""
+    visit = open_phone(browser, server, stats_server, width, height)
     visit.go(path)
+    sheet = visit.page.locator("#consent-dialog")  # named in the page's language
     heading = visit.page.locator("h1").bounding_box()
-    dialog = visit.dialog.bounding_box()
-    assert heading["y"] + heading["height"] <= dialog["y"], (heading, dialog)
-    assert dialog["y"] + dialog["height"] <= 844 + 1  # the whole sheet is on screen
-    # Allow, Reject and Settings: one size and one weight.
-    buttons = visit.dialog.locator(".consent__button:visible")
+    dialog = sheet.bounding_box()
+    assert sheet.evaluate("d => getComputedStyle(d).position") != "fixed"
+    assert dialog["y"] + dialog["height"] <= heading["y"], (heading, dialog)
+    if width >= 360 and path != "/en/":
+        # The key judgment starts on the first screen, under the dialog and a compact header.
+        assert heading["y"] + 60 <= height, heading
+    assert visit.page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    # Allow, Reject and Settings: one size and one weight, none of them clipped.
+    buttons = sheet.locator(".consent__button:visible")
     boxes = [buttons.nth(i).bounding_box() for i in range(buttons.count())]
     assert len(boxes) == 3
     assert max(b["width"] for b in boxes) - min(b["width"] for b in boxes) < 1
@@ -286,8 +307,66 @@ def test_on_a_phone_the_dialog_leaves_the_key_judgment_in_view(
         for i in range(3)
     ]
     assert styles.count(styles[0]) == 3, styles
-    if path == CRISIS_PATH:
+    assert buttons.evaluate_all("bs => bs.every(b => b.scrollWidth <= b.clientWidth)")
+    if path == CRISIS_PATH and width == 360:
         visit.page.screenshot(path=str(screenshot_dir / "consent-phone.png"))
+    visit.context.close()
+
+
+def test_on_a_phone_cookie_settings_opens_a_sheet_where_the_reader_is(
+    browser: Browser, server: str, stats_server: str
+):
+    """Reopened from the foot of the page, the dialog is a sheet at the foot of the window, not
+    back at the top of the page."""
+    visit = open_phone(browser, server, stats_server, 360, 740)
+    visit.go(CRISIS_PATH)
+    visit.choose("Reject all")
+    opener = visit.page.get_by_role("button", name="Cookie settings")
+    opener.scroll_into_view_if_needed()
+    opener.click()
+    expect(visit.dialog).to_be_visible()
+    assert visit.dialog.evaluate("d => getComputedStyle(d).position") == "fixed"
+    box = visit.dialog.bounding_box()
+    assert abs(box["y"] + box["height"] - 740) < 1
+    visit.page.keyboard.press("Escape")
+    expect(visit.dialog).to_be_hidden()
+    assert visit.page.evaluate("document.activeElement.textContent.trim()") == "Cookie settings"
+    visit.context.close()
+
+
+@pytest.mark.parametrize("height", [900, 600])
+def test_what_the_keyboard_reaches_is_never_hidden_under_the_sheet(
+    browser: Browser, server: str, stats_server: str, height: int
+):
+    """WCAG 2.4.11: with the sheet open along the foot of a desktop window, every control a
+    reader tabs to is scrolled into view above it."""
+    visit = open_visit(
+        browser,
+        server,
+        stats_server,
+        viewport={"width": 1280, "height": height},
+        reduced_motion="reduce",
+    )
+    visit.go(CRISIS_PATH)
+    seen = 0
+    for _ in range(45):
+        visit.page.keyboard.press("Tab")
+        where = visit.page.evaluate(
+            """() => { const d = document.querySelector('dialog.consent');
+              const a = document.activeElement;
+              if (!d.open || d.contains(a) || a === document.body) return null;
+              const r = a.getBoundingClientRect();
+              return {name: (a.textContent || a.tagName).trim().slice(0, 40),
+                      top: r.top, bottom: r.bottom, sheet: d.getBoundingClientRect().top}; }"""
+        )
+        if where is None:
+            continue
+        seen += 1
+        if where["bottom"] - where["top"] < where["sheet"]:  # fits above the sheet: all of it
+            assert where["bottom"] <= where["sheet"] + 1, where
+        else:  # taller than the room above the sheet: not hidden entirely
+            assert where["top"] < where["sheet"], where
+    assert seen > 30
     visit.context.close()
 
 

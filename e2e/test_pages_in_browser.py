@@ -39,14 +39,37 @@ def test_page_has_no_wcag_aa_violation(first_visit: Page, name: str):
     assert results.violations_count == 0, results.generate_report()
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_page_fits_a_320_px_screen(browser, server: str, name: str):
-    context = browser.new_context(base_url=server, viewport={"width": 320, "height": 640})
+# The Lithuanian scale's long words, and the regions' index in cards.
+NARROW_ONLY = {"scale-lt": "/lt/ataskaitos/2026/scale/", "regions": "/en/regions/"}
+# Text spacing as WCAG 1.4.12 asks a page to bear without losing content.
+TEXT_SPACING = (
+    "*{line-height:1.5 !important;letter-spacing:0.12em !important;"
+    "word-spacing:0.16em !important} p{margin-bottom:2em !important}"
+)
+
+
+@pytest.mark.parametrize("name", {**PAGES, **NARROW_ONLY})
+@pytest.mark.parametrize(
+    "reader",
+    ["320 px", "text spacing at 320 px", "text at 200% on a 360 px phone"],
+)
+def test_page_fits_a_small_screen(browser, server: str, name: str, reader: str):
+    """WCAG 1.4.10 and 1.4.12: no sideways scrolling at 320 px, with the reader's own text
+    spacing, or with text twice as large on a common phone."""
+    width = 360 if "200%" in reader else 320
+    # The reader's style sheet goes in as a user style would (past the site's policy).
+    context = browser.new_context(
+        base_url=server, viewport={"width": width, "height": 640}, bypass_csp=True
+    )
     page = context.new_page()
-    page.goto(PAGES[name])
+    page.goto({**PAGES, **NARROW_ONLY}[name])
+    if "spacing" in reader:
+        page.add_style_tag(content=TEXT_SPACING)
+    elif "200%" in reader:
+        page.add_style_tag(content="html{font-size:200% !important}")
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     context.close()
-    assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at 320px"
+    assert overflow <= 0, f"{name} scrolls sideways by {overflow}px ({reader})"
 
 
 @pytest.mark.parametrize("name", PAGES)

@@ -40,6 +40,19 @@
 
   var consent = readConsent();
 
+  // What the keyboard reaches must not be hidden under the sheet (WCAG 2.4.11): the page
+  // scrolls a focused element into view above a padding as tall as the sheet. site.css sets a
+  // fixed guess for readers without script; the sheet's height depends on the window's width,
+  // the language and whether the settings are open. On a phone the dialog is in the page's flow
+  // and hides nothing.
+  function reserveRoom() {
+    var sheet = dialog.open && window.getComputedStyle(dialog).position === "fixed";
+    document.documentElement.style.scrollPaddingBottom = sheet ? dialog.offsetHeight + "px" : "";
+  }
+  if (window.ResizeObserver) {
+    new window.ResizeObserver(reserveRoom).observe(dialog);
+  }
+
   if (consent) {
     scripts.forEach(function (entry) {
       if (consent.granted.indexOf(entry.category) !== -1) {
@@ -66,9 +79,12 @@
       box.checked = granted.indexOf(box.value) !== -1;
     });
     showSettings(Boolean(consent));
+    // Asked for at the foot of the page: a sheet there, on a phone too (site.css).
+    dialog.classList.add("consent--asked");
     if (!dialog.open) {
       dialog.show();
     }
+    reserveRoom(); // it may have become a sheet without changing size
     dialog.focus();
   }
 
