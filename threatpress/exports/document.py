@@ -218,6 +218,9 @@ def labels() -> dict[str, str]:
         "page": _("Page"),
         "figure": _("Figure"),
         "table": _("Table"),
+        # Before a caption; Lithuanian puts the number first: "1 pav.", "1 lentelė".
+        "figure_number": _("Figure %(number)s:"),
+        "table_number": _("Table %(number)s:"),
         "row_number": _("Row %(number)s"),  # a table's row read aloud when it has no header cell
         "read_online": _("Read online"),
         "quote": _("Quote"),

@@ -21,9 +21,12 @@ from threatpress.core.tree_paths import parent_path
 from threatpress.publishing.visibility import public_pages
 
 from .document import Scope, ScopeChapter, ScopePages
+from .formats import FORMATS
 
-# Bump when the document model or an engine's template changes what a file looks like.
-BUILD_VERSION = "1"
+# Bump a kind's version when the document model or its engine's template changes what its files
+# look like: every file of that kind is then made again (a recording takes minutes, so a change
+# to the PDFs alone leaves them be). PDFs 2: figure and table numbers in the language's order.
+BUILD_VERSIONS = {"pdf": "2", "audio": "1"}
 PLAN_FIELDS = (
     "id",
     "path",
@@ -62,7 +65,8 @@ class Plan:
     public_then: frozenset[int] | None = None
 
     def fingerprint(self, fmt: str, organisation: str) -> str:
-        parts = [BUILD_VERSION, fmt, self.scope, organisation, *(m.key for m in self.members)]
+        version = BUILD_VERSIONS[FORMATS[fmt].kind]
+        parts = [version, fmt, self.scope, organisation, *(m.key for m in self.members)]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
     @property

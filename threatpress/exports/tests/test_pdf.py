@@ -304,6 +304,15 @@ def test_a_lithuanian_pdf_prints_its_fixed_words_in_lithuanian(demo):
     assert flat(english["chapter_number"] % {"number": 1}).upper() not in text
 
 
+def test_figure_and_table_numbers_stand_where_each_language_puts_them(demo):
+    """English "Figure 1: …", Lithuanian "1 pav. …" (not "Paveikslas 1"), and tables alike."""
+    english, lithuanian = demo["edition"].flat_text, demo["edition-lt"].flat_text
+    assert re.search(r"Figure 1: \S", english) and re.search(r"Table 1: \S", english)
+    assert re.search(r"\b1 pav\. \S", lithuanian), lithuanian[:2000]
+    assert re.search(r"\b1 lentelė \S", lithuanian)
+    assert "Paveikslas 1" not in lithuanian and "Lentelė 1" not in lithuanian
+
+
 def test_typographic_quotes_and_dashes_come_back_out(demo):
     text = demo["edition"].flat_text
     assert "its “compatriot” policy" in text
