@@ -60,6 +60,15 @@ def worker_loop(interval: float = 0.2) -> Iterator[None]:
     assert not worker.is_alive()
 
 
+def release_in_an_hour(draft, people) -> datetime.datetime:
+    """Make `draft` (an edition and every page below it) never-published drafts and schedule
+    its release an hour from now, in whole seconds; returns the release time."""
+    as_drafts(draft)
+    when = (timezone.now() + datetime.timedelta(hours=1)).replace(microsecond=0)
+    schedule_release(EditionPage.objects.get(pk=draft.pk), when, people["publisher"])
+    return when
+
+
 def body(response) -> dict:
     data = b"".join(response.streaming_content)
     assert data.startswith(b"%PDF-stand-in\n")
@@ -283,9 +292,7 @@ def test_an_image_changed_before_a_release_makes_its_prepared_pdfs_again(
     marked = AssessmentPage.objects.descendant_of(draft).get(slug="judgment-1-1")
     marked.body = [figure_block(image)]
     marked.save()
-    as_drafts(draft)
-    when = (timezone.now() + datetime.timedelta(hours=1)).replace(microsecond=0)
-    schedule_release(EditionPage.objects.get(pk=draft.pk), when, people["publisher"])
+    when = release_in_an_hour(draft, people)
     builder.build_due()
     assert builder.due_jobs() == []
 
@@ -322,9 +329,7 @@ def test_a_scheduled_revision_that_cannot_be_read_counts_as_showing_a_changed_im
     use_disk_storage(settings, tmp_path / "media")
     image = make_image("Chart", "chart.png")  # on no page at all
     draft = build_edition(site_tree.reports, 2027, chapters=1, per_chapter=1)
-    as_drafts(draft)
-    when = (timezone.now() + datetime.timedelta(hours=1)).replace(microsecond=0)
-    schedule_release(EditionPage.objects.get(pk=draft.pk), when, people["publisher"])
+    release_in_an_hour(draft, people)
     builder.build_due()
 
     def unreadable(self):
@@ -361,9 +366,7 @@ def test_a_release_pdf_links_the_pages_and_documents_released_with_it(
     page = AssessmentPage.objects.descendant_of(draft).get(slug="judgment-1-1")
     page.body = [linking_block(other, document)]
     page.save()
-    as_drafts(draft)
-    when = (timezone.now() + datetime.timedelta(hours=1)).replace(microsecond=0)
-    schedule_release(EditionPage.objects.get(pk=draft.pk), when, people["publisher"])
+    when = release_in_an_hour(draft, people)
     builder.build_due()
 
     with time_machine.travel(when + datetime.timedelta(seconds=1), tick=False):
@@ -432,9 +435,7 @@ def test_a_page_added_to_a_release_is_linked_in_the_files_prepared_before(
     page = AssessmentPage.objects.descendant_of(draft).get(slug="judgment-1-1")
     page.body = [linking_block(other)]
     page.save()
-    as_drafts(draft)
-    when = (timezone.now() + datetime.timedelta(hours=1)).replace(microsecond=0)
-    schedule_release(EditionPage.objects.get(pk=draft.pk), when, people["publisher"])
+    when = release_in_an_hour(draft, people)
     held_back = Revision.objects.get(object_id=str(other.pk), approved_go_live_at=when)
     held_back.approved_go_live_at = None
     held_back.save()
@@ -509,9 +510,7 @@ def test_a_scheduled_edition_is_prepared_before_release_and_served_at_the_instan
     marked = AssessmentPage.objects.descendant_of(draft).get(slug="judgment-1-1")
     marked.summary = "EMBARGOED-MARKER summary."
     marked.save()
-    as_drafts(draft)
-    when = (timezone.now() + datetime.timedelta(hours=1)).replace(microsecond=0)
-    schedule_release(EditionPage.objects.get(pk=draft.pk), when, people["publisher"])
+    when = release_in_an_hour(draft, people)
 
     jobs = builder.due_jobs()
     assert jobs and all(job.prepared for job in jobs)
@@ -924,9 +923,7 @@ def test_publishers_can_proofread_a_prepared_file_before_the_release(
     client, site_tree, engines, people
 ):
     draft = build_edition(site_tree.reports, 2027)
-    as_drafts(draft)
-    when = (timezone.now() + datetime.timedelta(hours=1)).replace(microsecond=0)
-    schedule_release(EditionPage.objects.get(pk=draft.pk), when, people["publisher"])
+    release_in_an_hour(draft, people)
     builder.build_due()
     prepared = ExportFile.objects.get(prepared=True, export__page=draft, export__fmt="pdf")
     assert client.get("/en/reports/2027/national-threat-assessment-2027.pdf").status_code == 404
@@ -952,9 +949,7 @@ def test_a_prepared_file_built_after_a_failure_shows_as_prepared(
     from threatpress.exports.tests.standin import fake_render
 
     draft = build_edition(site_tree.reports, 2027, chapters=1, per_chapter=1)
-    as_drafts(draft)
-    when = (timezone.now() + datetime.timedelta(hours=1)).replace(microsecond=0)
-    schedule_release(EditionPage.objects.get(pk=draft.pk), when, people["publisher"])
+    release_in_an_hour(draft, people)
     monkeypatch.setattr(Format, "render", lambda self, doc: 1 / 0)
     builder.build_due()
     assert Export.objects.get(page=draft, fmt="pdf").state == Export.FAILED
