@@ -184,16 +184,27 @@ PLACEHOLDER = "\u25a0"  # ■, for a character no embedded font has
 _SOURCE_WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")  # as HTML collapses it (not no-break spaces)
 
 
+# A number and the short word after it stay on one line: "2026 m.", "10 d.", "5 mln.",
+# "50 %", "3 km" (Lithuanian writes dates and sums so; English units alike).
+_TIE = re.compile(r"(?<=\d) (?=(?:m|d|mln|mlrd|tūkst|proc|val|min|str|p)\.|%|km\b|kg\b|t\b)")
+
+
+def tied(value: str) -> str:
+    """`value` with a no-break space between a number and the abbreviation or unit after it."""
+    return _TIE.sub("\u00a0", value)
+
+
 def displayable(value: str) -> str:
     """`value` as the PDF can show it in the embedded font.
 
     Line breaks and runs of white space from the source become one space (a text is
-    laid out, not preformatted). A character the font lacks is replaced by its compatibility
-    form when the font has that (a full-width ＜ by <), else by ■: under PDF/UA Typst refuses
-    to draw a character without a glyph, and a reader should see that something is missing.
+    laid out, not preformatted), and a number keeps its unit on its line (`tied`). A
+    character the font lacks is replaced by its compatibility form when the font has that (a
+    full-width ＜ by <), else by ■: under PDF/UA Typst refuses to draw a character without a
+    glyph, and a reader should see that something is missing.
     Control characters go; format characters (zero-width, direction marks) stay.
     """
-    value = _SOURCE_WHITESPACE.sub(" ", value)
+    value = tied(_SOURCE_WHITESPACE.sub(" ", value))
     shown = _shown()
     missing = {ch for ch in set(value) if ord(ch) > 0x7E and ord(ch) not in shown}
     missing.update(ch for ch in set(value) if ord(ch) < 0x20 or ord(ch) == 0x7F)

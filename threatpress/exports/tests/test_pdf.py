@@ -43,7 +43,7 @@ from threatpress.exports.document import (
     labels,
 )
 from threatpress.exports.inline import Inline
-from threatpress.exports.pdf import render_pdf
+from threatpress.exports.pdf import render_pdf, tied
 from threatpress.exports.snapshot import live_plan
 
 # The module fixture needs the test database, which pytest-django sets up only for a session
@@ -230,7 +230,7 @@ def bookmark_pages(reader: pypdf.PdfReader) -> dict[str, int]:
 
 def pages_of(rendered: Rendered, title: str) -> str:
     """The text of the page a bookmark leads to and of the page after it."""
-    page = bookmark_pages(rendered.reader)[title]
+    page = bookmark_pages(rendered.reader)[tied(title)]  # as printed (tied)
     return flat(rendered.text(page, page + 1))
 
 
@@ -313,6 +313,15 @@ def test_figure_and_table_numbers_stand_where_each_language_puts_them(demo):
     assert "Paveikslas 1" not in lithuanian and "Lentelė 1" not in lithuanian
 
 
+def test_a_number_and_its_unit_are_never_parted_at_a_line_end():
+    """ "2026 m.", "10 d.", "50 %": a no-break space between them (the bookmarks' test above
+    finds it in a printed Lithuanian title)."""
+    assert tied("iki 2026 m. kovo 10 d., 50 % ir 5 mln. eurų, 3 km") == (
+        "iki 2026\u00a0m. kovo 10\u00a0d., 50\u00a0% ir 5\u00a0mln. eurų, 3\u00a0km"
+    )
+    assert tied("in 2026 many, 10 days, page 3 to 5") == "in 2026 many, 10 days, page 3 to 5"
+
+
 def test_typographic_quotes_and_dashes_come_back_out(demo):
     text = demo["edition"].flat_text
     assert "its “compatriot” policy" in text
@@ -342,7 +351,8 @@ def test_every_chapter_is_a_bookmark_with_its_assessments_under_it(demo):
         doc = demo[name].doc
         tree = {title: children for title, _page, children in outline_tree(demo[name].reader)}
         for chapter in doc.chapters:
-            assert tree[chapter.title] == [a.title for a in chapter.assessments]
+            # as printed: a number keeps its unit ("2026\u00a0m.") in the bookmarks too
+            assert tree[tied(chapter.title)] == [tied(a.title) for a in chapter.assessments]
 
 
 def test_the_contents_page_numbers_are_where_the_chapters_start(demo):
