@@ -212,6 +212,7 @@ def build_board(edition: EditionPage, language: str | None = None) -> Board:
         )
     )
 
+    release_scheduled = any(root.pk in scheduled for root in roots)
     sections = []
     for root in roots:
         mine = [page for page in pages if page.path.startswith(root.path)]
@@ -245,6 +246,15 @@ def build_board(edition: EditionPage, language: str | None = None) -> Board:
                 *checks.alt_text_problems(found[page.pk]),
                 *checks.link_problems(found[page.pk], targets),
             ]
+            if release_scheduled:
+                row.problems.extend(
+                    checks.schedule_problems(
+                        page.latest_revision_id,
+                        scheduled[page.pk].pk if page.pk in scheduled else None,
+                        page.live,
+                        page.has_unpublished_changes,
+                    )
+                )
             if page.live and row.workflow == checks.NO_WORKFLOW:
                 row.problems = [p for p in row.problems if p.kind != "not_reviewed"]
             if page.pk == root.pk:

@@ -84,6 +84,7 @@ BLOCKS: dict[str, bool] = {
     "export_failed": True,  # the PDF or recording readers are promised cannot be built
     "not_reachable": True,  # a page above the edition is not public: its language's readers
     # would find nothing at the release, and its files are not prepared either
+    "changed_since_scheduled": True,  # the release would publish the text from before
     "not_reviewed": False,  # Publishers may publish without the workflow
     "export_stale": False,  # rebuilt by the worker once the new text is published
     "export_unavailable": False,  # the site shows no player rather than a broken one
@@ -309,6 +310,35 @@ def state_problems(workflow: str, translation: str, exports: dict[str, str]) -> 
                 )
             )
     return problems
+
+
+def schedule_problems(
+    latest_revision_id: int | None,
+    scheduled_revision_id: int | None,
+    live: bool,
+    has_unpublished_changes: bool,
+) -> list[Problem]:
+    """For a page of an edition whose release is scheduled: a release publishes the revision
+    that was scheduled, so text saved since (a correction, an imported manuscript) would not go
+    out, nor would a page added since."""
+    if scheduled_revision_id is not None:
+        changed = latest_revision_id != scheduled_revision_id
+    else:
+        changed = not live or has_unpublished_changes
+    if not changed:
+        return []
+    return [
+        Problem(
+            "changed_since_scheduled",
+            str(
+                _(
+                    "Changed since the release was scheduled: the release would publish the "
+                    "earlier text, or leave this page out. Schedule the release again to "
+                    "include the changes."
+                )
+            ),
+        )
+    ]
 
 
 def reachability_problems(unpublished_above: list[str]) -> list[Problem]:

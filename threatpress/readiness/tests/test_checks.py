@@ -8,7 +8,7 @@ import zoneinfo
 
 import pytest
 from django.utils import timezone
-from wagtail.models import Page, Workflow
+from wagtail.models import Locale, Page, Workflow
 from wagtail_footnotes.models import Footnote
 
 from threatpress.conftest import as_drafts, build_edition, publish_all, translate_tree
@@ -18,11 +18,13 @@ from threatpress.publishing.release import schedule_release
 from threatpress.publishing.roles import WORKFLOW_NAME
 from threatpress.publishing.tests.media import make_document, make_image
 from threatpress.readiness import checks
+from threatpress.reports.models import EditionPage
 from threatpress.translations.state import (
     ORIGINAL,
     OUTDATED,
     TRANSLATED,
     UNTRANSLATED,
+    mark_translated,
     mark_untranslated,
 )
 
@@ -269,6 +271,33 @@ def test_release_time_is_shown_in_the_sites_time_zone(draft, people):
     board = board_of(draft)
     assert board.release_at == when
     assert board.release_at.tzinfo == VILNIUS and board.time_zone == "Europe/Vilnius"
+
+
+def test_text_saved_after_the_release_was_scheduled_blocks_until_it_is_scheduled_again(
+    draft, people
+):
+    """A release publishes the revisions it scheduled: a correction saved afterwards (by hand,
+    or by importing the manuscript again) would not go out, and the board must not say ready."""
+    when = timezone.now() + datetime.timedelta(days=2)
+    schedule_release(draft, when, people["publisher"])
+    page = assessment(draft)
+    assert board_of(draft).ready
+
+    page = page.get_latest_revision_as_object()
+    page.summary = "A correction after the release was scheduled."
+    page.save_revision(user=people["publisher"])
+    board = board_of(draft)
+    assert not board.ready
+    assert [p.kind for p in row_of(board, page).blockers] == ["changed_since_scheduled"]
+    translation = assessment(
+        draft.get_translation(Locale.objects.get(language_code="lt")), language="lt"
+    )
+    assert "translation_outdated" in kinds(row_of(board, translation, "lt"))
+
+    mark_translated(translation, people["publisher"])  # the translator follows the correction
+    assert [p.kind for p in row_of(board_of(draft), page).blockers] == ["changed_since_scheduled"]
+    schedule_release(EditionPage.objects.get(pk=draft.pk), when, people["publisher"])
+    assert board_of(draft).ready
 
 
 def test_a_language_whose_pages_above_the_edition_are_not_public_blocks(draft):
