@@ -337,7 +337,15 @@ def ensure_demo_users(report: LoadReport) -> None:
             report.add(False, f"user {username}")
             continue
         password = secrets.token_urlsafe(12)
-        user = User.objects.create_user(username=username, password=password, first_name=role)
+        # A whole name and an address: Wagtail's account settings (where an editor picks the
+        # admin's language) require both, and its lists name people by them.
+        user = User.objects.create_user(
+            username=username,
+            password=password,
+            first_name="Demo",
+            last_name=username.capitalize(),
+            email=f"{username}@assessment.example",
+        )
         user.groups.add(groups[role])
         report.add(True, f"user {username}")
         report.credentials.append((username, role, password))

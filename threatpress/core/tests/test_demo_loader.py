@@ -157,3 +157,38 @@ def test_demo_has_one_user_of_each_role_with_a_password_shown_once(demo):
     again = StringIO()
     call_command("load_demo", stdout=again)
     assert "password" not in again.getvalue()
+
+
+def test_a_demo_editor_can_switch_the_admin_to_lithuanian(client, demo):
+    """Wagtail's account settings require a whole name and an e-mail address: a demo user
+    without them could not save the form that sets the admin's language."""
+    import re
+
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(username="publisher")
+    client.force_login(user)
+    form = client.get("/admin/account/").content.decode()
+    fields = {}  # the form as the browser would send it untouched
+    for tag in re.findall(r"<input[^>]*>", form):
+        name, value = re.search(r'name="([^"]*)"', tag), re.search(r'value="([^"]*)"', tag)
+        kind = re.search(r'type="([^"]*)"', tag)
+        kind = kind[1] if kind else "text"
+        if not name or name[1] == "csrfmiddlewaretoken" or kind in ("file", "password"):
+            continue
+        if kind in ("checkbox", "radio") and "checked" not in tag:
+            continue
+        fields[name[1]] = value[1] if value else "on"
+    for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
+        chosen = re.search(r'<option value="([^"]*)"[^>]*selected', options) or re.search(
+            r'<option value="([^"]*)"', options
+        )
+        fields[name] = chosen[1]
+    fields["locale-preferred_language"] = "lt"
+    response = client.post("/admin/account/", fields)
+    assert response.status_code == 302, re.findall(
+        r'class="error-message"[^>]*>\s*([^<]+)', response.content.decode()
+    )
+    user.refresh_from_db()
+    assert user.wagtail_userprofile.preferred_language == "lt"
+    assert user.get_full_name() == "Demo Publisher"
