@@ -42,7 +42,13 @@ class ReleasePlan:
 
     @property
     def pages(self) -> list[Page]:
-        return [*self.to_schedule, *self.already_live]
+        """Every page of the edition, in tree order (each language's in reading order), those
+        still in review included."""
+        return sorted([*self.to_schedule, *self.already_live, *self.in_review], key=_path)
+
+
+def _path(page: Page) -> str:
+    return page.path
 
 
 def quoted(title: str) -> str:

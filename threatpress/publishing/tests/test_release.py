@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import zoneinfo
 
 import pytest
@@ -158,6 +159,23 @@ def test_a_page_still_in_review_blocks_the_whole_release(draft_edition, people):
         schedule_release(draft_edition, in_an_hour(), people["publisher"])
     # All or nothing: no other page was scheduled either.
     assert not any(p.approved_schedule for p in edition_pages(draft_edition))
+
+
+def test_the_release_screen_counts_and_lists_every_page_in_reading_order(
+    client, draft_edition, people
+):
+    """A page still in review is one of the edition's pages: counted, and listed in its place
+    (with its state), not after the others."""
+    pages = edition_pages(draft_edition)
+    page = AssessmentPage.objects.get(slug="judgment-1-1", path__startswith=draft_edition.path)
+    Workflow.objects.get(name=WORKFLOW_NAME).start(page, people["author"])
+    client.force_login(people["publisher"])
+    html = client.get(release_url(draft_edition)).content.decode()
+    assert f"{len(pages)} pages in this edition" in html
+    listed = re.findall(r'<tr><td><a href="/admin/pages/(\d+)/edit/">', html)
+    assert listed == [str(p.pk) for p in pages]
+    row = re.search(rf'/admin/pages/{page.pk}/edit/">.*?</tr>', html)[0]
+    assert "In review" in row
 
 
 def test_a_cancelled_release_does_not_go_live(client, draft_edition, people):
