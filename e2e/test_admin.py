@@ -157,3 +157,20 @@ def test_admin_screens_raise_no_csp_violation(page: Page, csp_violations: list[s
 def test_footnote_dialog_is_for_editors_only(page: Page, server: str):
     response = page.request.get(f"{server}/footnotes/footnotes_modal/", max_redirects=0)
     assert response.status in {302, 403}
+
+
+def test_on_a_phone_the_exports_screen_scrolls_its_table_not_the_page(browser, server: str):
+    """At 390 px the exports table is wider than the screen: the table's own region scrolls
+    (by keyboard too), so no Rebuild button is cut off and the page does not scroll sideways."""
+    context = browser.new_context(base_url=server, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    log_in(page)
+    page.goto("/admin/exports/")
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    region = page.get_by_role("region", name=re.compile("^Exports of")).first
+    assert region.evaluate("r => r.scrollWidth > r.clientWidth")  # it does scroll
+    button = region.get_by_role("button", name=re.compile("^Rebuild")).first
+    button.scroll_into_view_if_needed()
+    box, shown = button.bounding_box(), region.bounding_box()
+    assert box["x"] >= shown["x"] - 1 and box["x"] + box["width"] <= shown["x"] + shown["width"] + 1
+    context.close()
