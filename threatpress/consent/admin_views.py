@@ -16,7 +16,8 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from threatpress.core.admin_screens import AdminScreen
 
 from .models import ConsentRecord
 from .registry import OPTIONAL_KEYS, get_registry
@@ -29,7 +30,7 @@ def may_view(user) -> bool:
     return user.has_perm(PERMISSION)
 
 
-class ConsentLogView(WagtailAdminTemplateMixin, TemplateView):
+class ConsentLogView(AdminScreen, TemplateView):
     page_title = gettext_lazy("Consent log")
     header_icon = "list-ul"
     template_name = "consent/admin/log.html"

@@ -13,9 +13,9 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Page
 
+from threatpress.core.admin_screens import AdminScreen
 from threatpress.reports.models import EditionPage
 
 from .builder import organisation_of, site_of
@@ -103,7 +103,7 @@ def download_file(request, file_id: int):
     return response
 
 
-class ExportsIndexView(WagtailAdminTemplateMixin, TemplateView):
+class ExportsIndexView(AdminScreen, TemplateView):
     page_title = gettext_lazy("Exports")
     header_icon = "doc-full"
     template_name = "exports/admin/index.html"
@@ -113,9 +113,6 @@ class ExportsIndexView(WagtailAdminTemplateMixin, TemplateView):
         if not self.editions:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Locale
 from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from threatpress.core.admin_screens import AdminScreen
 
 from . import intake, uploads
 from .forms import ConfirmForm, UploadForm
@@ -34,15 +35,11 @@ class PublishersOnly:
         return super().dispatch(request, *args, **kwargs)
 
 
-class UploadView(PublishersOnly, WagtailAdminTemplateMixin, FormView):
+class UploadView(PublishersOnly, AdminScreen, FormView):
     page_title = gettext_lazy("Import manuscript")
     header_icon = "upload"
     template_name = "manuscripts/admin/upload.html"
     form_class = UploadForm
-
-    def get_breadcrumbs_items(self):
-        # Without its own item the admin's header names only "Home".
-        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
@@ -65,7 +62,7 @@ class UploadView(PublishersOnly, WagtailAdminTemplateMixin, FormView):
         return redirect("threatpress_manuscript_confirm", token=token)
 
 
-class ConfirmView(PublishersOnly, WagtailAdminTemplateMixin, FormView):
+class ConfirmView(PublishersOnly, AdminScreen, FormView):
     header_icon = "upload"
     template_name = "manuscripts/admin/confirm.html"
 

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import FormView, TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Locale
 
+from threatpress.core.admin_screens import AdminScreen
 from threatpress.reports.models import EditionPage
 
 from .release import ReleaseError, can_release, cancel_release, plan_release, schedule_release
@@ -46,7 +46,7 @@ def releasable_editions(user):
     return [edition for edition in editions if can_release(user, edition)]
 
 
-class ReleasesIndexView(WagtailAdminTemplateMixin, TemplateView):
+class ReleasesIndexView(AdminScreen, TemplateView):
     page_title = gettext_lazy("Releases")
     header_icon = "date"
     template_name = "publishing/admin/releases_index.html"
@@ -62,7 +62,7 @@ class ReleasesIndexView(WagtailAdminTemplateMixin, TemplateView):
         return super().get_context_data(rows=rows, **kwargs)
 
 
-class ReleaseEditionView(WagtailAdminTemplateMixin, FormView):
+class ReleaseEditionView(AdminScreen, FormView):
     header_icon = "date"
     template_name = "publishing/admin/release_edition.html"
     form_class = ReleaseForm

@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Page
+
+from threatpress.core.admin_screens import AdminScreen
 
 from .models import PreviewLink
 
@@ -57,7 +58,7 @@ class PreviewLinkForm(forms.Form):
         return value
 
 
-class PreviewLinksIndexView(WagtailAdminTemplateMixin, TemplateView):
+class PreviewLinksIndexView(AdminScreen, TemplateView):
     page_title = gettext_lazy("Preview links")
     header_icon = "link"
     template_name = "publishing/admin/preview_links_index.html"
@@ -74,7 +75,7 @@ class PreviewLinksIndexView(WagtailAdminTemplateMixin, TemplateView):
         return super().get_context_data(links=links, **kwargs)
 
 
-class CreatePreviewLinkView(WagtailAdminTemplateMixin, FormView):
+class CreatePreviewLinkView(AdminScreen, FormView):
     header_icon = "link"
     form_class = PreviewLinkForm
     template_name = "publishing/admin/preview_link_create.html"
@@ -87,6 +88,9 @@ class CreatePreviewLinkView(WagtailAdminTemplateMixin, FormView):
 
     def get_page_title(self):
         return _("Preview link for %(title)s") % {"title": self.page.get_admin_display_title()}
+
+    def parent_crumbs(self) -> list[tuple[str, str]]:
+        return [(reverse("threatpress_preview_links"), _("Preview links"))]
 
     def get_context_data(self, **kwargs):
         existing = PreviewLink.objects.filter(page=self.page)
@@ -106,7 +110,7 @@ class CreatePreviewLinkView(WagtailAdminTemplateMixin, FormView):
         )
 
 
-class PreviewLinkDetailView(WagtailAdminTemplateMixin, TemplateView):
+class PreviewLinkDetailView(AdminScreen, TemplateView):
     header_icon = "link"
     template_name = "publishing/admin/preview_link_detail.html"
 
@@ -118,6 +122,9 @@ class PreviewLinkDetailView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_page_title(self):
         return _("Preview link for %(recipient)s") % {"recipient": self.link.recipient}
+
+    def parent_crumbs(self) -> list[tuple[str, str]]:
+        return [(reverse("threatpress_preview_links"), _("Preview links"))]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(link=self.link, uses=self.link.uses.all()[:500], **kwargs)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from threatpress.core.admin_screens import AdminScreen
 from threatpress.reports.models import AssessmentPage
 
 from . import charts, summary
@@ -23,7 +23,7 @@ def _with_bars(rows: list, attribute: str) -> list[tuple[object, object]]:
     return [(row, charts.bar(getattr(row, attribute), maximum)) for row in rows]
 
 
-class ReadershipView(WagtailAdminTemplateMixin, TemplateView):
+class ReadershipView(AdminScreen, TemplateView):
     page_title = _("Readership")
     header_icon = "view"
     template_name = "readership/admin/dashboard.html"
@@ -32,9 +32,6 @@ class ReadershipView(WagtailAdminTemplateMixin, TemplateView):
         if not may_view(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
 
     def period_days(self) -> int:
         try:

@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from threatpress.core.admin_screens import AdminScreen
 from threatpress.publishing.release import can_release
 from threatpress.reports.models import EditionPage
 
@@ -21,7 +21,7 @@ def may_see_board(user, edition: EditionPage) -> bool:
     return edition.permissions_for_user(user).can_edit()
 
 
-class ReadinessView(WagtailAdminTemplateMixin, TemplateView):
+class ReadinessView(AdminScreen, TemplateView):
     header_icon = "tasks"
     template_name = "readiness/admin/board.html"
 

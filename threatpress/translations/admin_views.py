@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Locale, Page
+
+from threatpress.core.admin_screens import AdminScreen
 
 from .models import TranslationState
 from .state import OUTDATED, TRANSLATED, UNTRANSLATED, mark_translated, status_of, statuses
@@ -23,7 +24,7 @@ STATE_LABELS = {
 }
 
 
-class TranslationView(WagtailAdminTemplateMixin, TemplateView):
+class TranslationView(AdminScreen, TemplateView):
     header_icon = "globe"
     template_name = "translations/admin/translation.html"
 
@@ -71,7 +72,7 @@ class TranslationView(WagtailAdminTemplateMixin, TemplateView):
         return redirect("threatpress_translation", page_id=self.page.pk)
 
 
-class TranslationsIndexView(WagtailAdminTemplateMixin, TemplateView):
+class TranslationsIndexView(AdminScreen, TemplateView):
     page_title = gettext_lazy("Translations")
     header_icon = "globe"
     template_name = "translations/admin/index.html"
