@@ -98,10 +98,14 @@ def serve_preview_link(request: HttpRequest, token: str, subpath: str = "") -> H
             return _refused(request, None)
         if hasattr(response, "render"):
             response.render()
-    _log(request, link, PreviewLinkUse.SERVED, subpath)
+    is_page = response.get("Content-Type", "").startswith("text/html")
+    if is_page:
+        # Pages read, not what the browser fetches for them by itself (the edition's print
+        # style sheet): a publisher reads the log as what the recipient opened.
+        _log(request, link, PreviewLinkUse.SERVED, subpath)
 
     root_path = link.page.get_url_parts(request)[2]
-    if response.get("Content-Type", "").startswith("text/html"):
+    if is_page:
         response.content = _rewrite(response.content.decode(), root_path, token).encode()
     return _private(response)
 

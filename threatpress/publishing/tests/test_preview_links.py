@@ -115,6 +115,16 @@ def test_every_use_is_logged_with_address_and_browser(client, draft_edition, peo
     )
 
 
+def test_what_the_browser_fetches_for_a_page_is_not_logged_as_a_use(client, draft_edition, people):
+    """A previewed page asks for the edition's print style sheet through the link, by itself:
+    the log lists the page the recipient opened, once, not a "/print/" they never asked for."""
+    url = make_link(draft_edition, people["publisher"])
+    page = client.get(url).content.decode()
+    sheet = re.search(r'<link rel="stylesheet" href="(/preview/[^"]+/print/)"', page)[1]
+    assert client.get(sheet)["Content-Type"].startswith("text/css")
+    assert list(PreviewLinkUse.objects.values_list("path", flat=True)) == ["/"]
+
+
 # --- The admin screens, each tried anonymously, without the right and with it ------------------
 
 
