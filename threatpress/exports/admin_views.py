@@ -19,9 +19,9 @@ from threatpress.core.admin_screens import AdminScreen
 from threatpress.reports.models import EditionPage
 
 from .builder import organisation_of, site_of
-from .formats import FORMATS, formats_for
+from .formats import FORMATS, base_name, formats_for
 from .models import Export, ExportFile
-from .snapshot import live_plans, release_plans
+from .snapshot import live_plans, release_plans, scope_of
 from .views import send_file
 
 
@@ -89,6 +89,17 @@ def rows_for(edition: EditionPage) -> list[Row]:
     return rows
 
 
+def proof_name(page: Page, file: ExportFile, fmt) -> str:
+    """The name readers will get ("national-threat-assessment-2027.pdf"), with the build's
+    hash before the extension, so that two proofs of one file keep apart."""
+    edition = EditionPage.objects.ancestor_of(page, inclusive=True).only("year", "depth").first()
+    if edition is None:
+        stem = page.slug
+    else:
+        stem = base_name(page, scope_of(page, edition.depth), edition.year) + fmt.suffix
+    return f"{stem}-{file.content_hash[:8]}.{fmt.extension}"
+
+
 def download_file(request, file_id: int):
     """A built file for its publishers, public or not: a prepared edition can be proofread
     before its release. Never cached, never indexed."""
@@ -97,7 +108,7 @@ def download_file(request, file_id: int):
     fmt = FORMATS.get(file.export.fmt)
     if fmt is None or not _may_rebuild(request.user, page):
         raise PermissionDenied
-    response = send_file(request, file, fmt, f"{page.slug}-{file.content_hash[:8]}.{fmt.extension}")
+    response = send_file(request, file, fmt, proof_name(page, file, fmt))
     patch_cache_control(response, private=True, no_store=True, max_age=0)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -940,6 +940,17 @@ def test_publishers_can_proofread_a_prepared_file_before_the_release(
     assert body(response)["title"] == "National Threat Assessment 2027"
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
     assert response["X-Robots-Tag"] == "noindex, nofollow"
+    # Saved under the name readers will get, with the build's hash to tell proofs apart.
+    name = f"national-threat-assessment-2027-{prepared.content_hash[:8]}.pdf"
+    assert f'filename="{name}"' in response["Content-Disposition"]
+    for page, fmt, stem in (
+        ("chapter-1", "pdf", "chapter-1-2027"),
+        (draft.slug, "pdf-print", "national-threat-assessment-2027-print"),
+    ):
+        proof = ExportFile.objects.get(prepared=True, export__page__slug=page, export__fmt=fmt)
+        response = client.get(reverse("threatpress_export_file", args=[proof.pk]))
+        name = f"{stem}-{proof.content_hash[:8]}.pdf"
+        assert f'filename="{name}"' in response["Content-Disposition"]
 
 
 def test_a_prepared_file_built_after_a_failure_shows_as_prepared(
