@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import FormView, TemplateView
@@ -23,7 +24,10 @@ class ReleaseForm(forms.Form):
     # The browser's own date-and-time control: keyboard-accessible, no script, seconds optional.
     go_live_at = forms.DateTimeField(
         label=gettext_lazy("Release at"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"}),
+        # The control reads and writes only this shape (a "T" between date and time).
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local", "step": "1"}, format="%Y-%m-%dT%H:%M:%S"
+        ),
     )
 
     def __init__(self, *args, **kwargs):
@@ -83,10 +87,21 @@ class ReleaseEditionView(AdminScreen, FormView):
             {"url": "", "label": self.edition.title},
         ]
 
+    @cached_property
+    def plan(self):
+        return plan_release(self.edition)
+
+    def get_initial(self):
+        # Rescheduling starts from the time already set: a publisher moving it by an hour
+        # should not have to type the date again.
+        if self.plan.scheduled_for is None:
+            return {}
+        return {"go_live_at": timezone.localtime(self.plan.scheduled_for).replace(tzinfo=None)}
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             edition=self.edition,
-            plan=plan_release(self.edition),
+            plan=self.plan,
             time_zone=timezone.get_current_timezone_name(),
             **kwargs,
         )

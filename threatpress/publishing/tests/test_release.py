@@ -236,6 +236,9 @@ def test_release_screen_publisher_schedules_in_the_site_time_zone(client, draft_
     }
     expected = local.replace(second=0).replace(tzinfo=VILNIUS).astimezone(datetime.UTC)
     assert stored == {expected}  # entered in Vilnius time, stored as the same instant in UTC
+    # Rescheduling starts from the time set, in Vilnius time, in the shape the control reads.
+    shown = local.replace(second=0).strftime("%Y-%m-%dT%H:%M:%S")
+    assert f'value="{shown}"' in client.get(release_url(draft_edition)).content.decode()
 
 
 @pytest.mark.parametrize(
