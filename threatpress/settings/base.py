@@ -445,6 +445,9 @@ WAGTAILADMIN_RICH_TEXT_EDITORS = {
 }
 WAGTAIL_FOOTNOTES_TEXT_FEATURES = ["bold", "italic", "link"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatars from gravatar.com: an editor's e-mail address (hashed) would go to a third party
+# on every admin page, and the admin's Content Security Policy allows images from us only.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
