@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -161,4 +162,6 @@ class ExportsIndexView(AdminScreen, TemplateView):
             _("“%(title)s”: the %(format)s will be made again in the next minute.")
             % {"title": page.title, "format": FORMATS[fmt].label},
         )
-        return redirect("threatpress_exports")
+        # Back to the row asked about (a list of an archive's files is long), which now says
+        # "Rebuild requested".
+        return redirect(f"{reverse('threatpress_exports')}#export-{page.pk}-{fmt}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -752,6 +753,12 @@ def test_exports_screen_is_for_publishers_and_rebuild_makes_the_file_again(
     before = len(engines)
     response = client.post(url, {"page": edition.pk, "format": "pdf"})
     assert response.status_code == 302
+    # back at the row asked about, which says so
+    assert response["Location"] == f"{url}#export-{edition.pk}-pdf"
+    row = re.search(
+        rf'<tr id="export-{edition.pk}-pdf">.*?</tr>', client.get(url).content.decode(), re.S
+    )
+    assert "Rebuild requested" in row[0]
     assert client.get(EDITION_PDF).status_code == 200  # the current file is kept meanwhile
     builder.build_due()
     assert engines[before:] == [("pdf", "National Threat Assessment 2026")]
