@@ -20,9 +20,9 @@ from threatpress.core.admin_screens import AdminScreen
 from threatpress.reports.models import EditionPage
 
 from .builder import organisation_of, site_of
-from .formats import FORMATS, base_name, formats_for
+from .formats import FORMATS, file_name, formats_for
 from .models import Export, ExportFile
-from .snapshot import live_plans, release_plans, scope_of
+from .snapshot import edition_of, live_plans, release_plans, scope_of
 from .views import send_file
 
 
@@ -93,12 +93,11 @@ def rows_for(edition: EditionPage) -> list[Row]:
 def proof_name(page: Page, file: ExportFile, fmt) -> str:
     """The name readers will get ("national-threat-assessment-2027.pdf"), with the build's
     hash before the extension, so that two proofs of one file keep apart."""
-    edition = EditionPage.objects.ancestor_of(page, inclusive=True).only("year", "depth").first()
+    edition = edition_of(page)
     if edition is None:
-        stem = page.slug
-    else:
-        stem = base_name(page, scope_of(page, edition.depth), edition.year) + fmt.suffix
-    return f"{stem}-{file.content_hash[:8]}.{fmt.extension}"
+        return f"{page.slug}-{file.content_hash[:8]}.{fmt.extension}"
+    name = file_name(page, scope_of(page, edition.depth), edition.year, fmt)
+    return f"{name.removesuffix(f'.{fmt.extension}')}-{file.content_hash[:8]}.{fmt.extension}"
 
 
 def download_file(request, file_id: int):

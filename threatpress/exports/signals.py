@@ -66,10 +66,7 @@ def link_target_changed(page: Page | None, prepared_only: bool = False) -> int:
     files = _pdfs().filter(unlinked_pages__path__startswith=page.path)
     if prepared_only:
         files = files.filter(prepared=True)
-    # An UPDATE cannot join; the ids first (few: a PDF rarely links a page that is not public).
-    return ExportFile.objects.filter(pk__in=list(files.values_list("pk", flat=True))).update(
-        outdated=True
-    )
+    return files.update(outdated=True)  # Django updates through a subquery of the ids
 
 
 def _published(sender, instance, **kwargs) -> None:

@@ -105,7 +105,8 @@ def scope_of(page: Page, edition_depth: int) -> Scope:
     return {0: "edition", 1: "chapter", 2: "assessment"}[page.depth - edition_depth]
 
 
-def _edition_of(page: Page) -> Page | None:
+def edition_of(page: Page) -> Page | None:
+    """The edition `page` belongs to (itself, for an edition); None outside every edition."""
     from threatpress.reports.models import EditionPage
 
     return EditionPage.objects.ancestor_of(page, inclusive=True).first()
@@ -183,7 +184,7 @@ def live_plans(edition: Page) -> list[Plan]:
 def live_plan(page: Page, edition: Page | None = None) -> Plan | None:
     """What the export of `page` shows now; None if the page is not public. Pass the page's
     edition if you have it (saves a query)."""
-    edition = edition or _edition_of(page)
+    edition = edition or edition_of(page)
     if edition is None:
         return None
     rows = list(public_pages(_tree_rows(edition)))

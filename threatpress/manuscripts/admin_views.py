@@ -90,12 +90,8 @@ class ConfirmView(PublishersOnly, AdminScreen, FormView):
     def get_page_title(self):
         return _("Import %(name)s") % {"name": self.upload.name}
 
-    def get_breadcrumbs_items(self):
-        return [
-            *self.breadcrumbs_items,
-            {"url": _upload_url(), "label": _("Import manuscript")},
-            {"url": "", "label": self.get_page_title()},
-        ]
+    def parent_crumbs(self) -> list[tuple[str, str]]:
+        return [(_upload_url(), _("Import manuscript"))]
 
     def get_form(self, form_class=None):
         return ConfirmForm(

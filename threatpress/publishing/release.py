@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import attrgetter
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -44,11 +45,9 @@ class ReleasePlan:
     def pages(self) -> list[Page]:
         """Every page of the edition, in tree order (each language's in reading order), those
         still in review included."""
-        return sorted([*self.to_schedule, *self.already_live, *self.in_review], key=_path)
-
-
-def _path(page: Page) -> str:
-    return page.path
+        return sorted(
+            [*self.to_schedule, *self.already_live, *self.in_review], key=attrgetter("path")
+        )
 
 
 def quoted(title: str) -> str:
