@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from django.urls import register_converter
 
+from threatpress.core.ids import ID_PATTERN
+
 
 class RowIdConverter:
     """A row id in an address: ASCII digits, no wider than a 64-bit key. Django's `int` takes
     any length, and a lookup through a page type's `page_ptr` (EditionPage) sends the number to
     the database unchecked, where SQLite refuses it (a 500 instead of a 404)."""
 
-    regex = "[0-9]{1,18}"
+    regex = ID_PATTERN
 
     def to_python(self, value: str) -> int:
         return int(value)

@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 from wagtail.models import Page
 
 from threatpress.core.admin_screens import AdminScreen
+from threatpress.core.ids import parse_id
 from threatpress.reports.models import EditionPage
 
 from .builder import organisation_of, site_of
@@ -146,8 +147,8 @@ class ExportsIndexView(AdminScreen, TemplateView):
     def post(self, request, *args, **kwargs):
         """Ask the worker to make one export again (it keeps serving the current file until
         the new one is ready)."""
-        page_id = request.POST.get("page", "")
-        if not (page_id.isascii() and page_id.isdigit()):
+        page_id = parse_id(request.POST.get("page", ""))
+        if page_id is None:
             raise Http404
         page = get_object_or_404(Page, pk=page_id)
         fmt = request.POST.get("format", "")

@@ -20,6 +20,7 @@ from django.utils.translation import pgettext
 from wagtail.documents import get_document_model
 from wagtail.models import Page
 
+from threatpress.core.ids import parse_id
 from threatpress.publishing.visibility import is_public, is_public_file
 
 from .inline import FootnoteNumberer, Inline, ListBlock, Paragraph, parse_richtext
@@ -269,11 +270,11 @@ class _Converter:
 
     def resolve_link(self, linktype: str, reference: str) -> str:
         if linktype == "page":
-            if not reference.isdigit():
+            if (target_id := parse_id(reference)) is None:
                 return ""
-            if int(reference) in self.in_document:
-                return "#" + self.in_document[int(reference)]
-            target = Page.objects.filter(pk=int(reference)).first()
+            if target_id in self.in_document:
+                return "#" + self.in_document[target_id]
+            target = Page.objects.filter(pk=target_id).first()
             if target is None:
                 return ""
             if target.pk in (self.public_then or frozenset()) or is_public(target):

@@ -159,8 +159,9 @@ class Styles:
         """0 for an item of a list's first level (or not a list item), 1 and up when nested:
         Word's numbering level, or a "List Bullet 2"-style name."""
         numbering = paragraph.find(f"{_W}pPr/{_W}numPr/{_W}ilvl")
-        if numbering is not None and numbering.get(f"{_W}val", "0").isdigit():
-            return int(numbering.get(f"{_W}val", "0"))
+        level = numbering.get(f"{_W}val", "0") if numbering is not None else ""
+        if level.isascii() and level.isdigit() and len(level) <= 2:  # Word has levels 0-8
+            return int(level)
         match = re.search(r"List(?:Bullet|Number|Paragraph)?([2-9])$", self.style_id(paragraph))
         return int(match.group(1)) - 1 if match else 0
 

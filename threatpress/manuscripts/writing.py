@@ -31,6 +31,7 @@ from wagtail.documents import get_document_model
 from wagtail.images.models import SourceImageIOError
 from wagtail.models import Page
 
+from threatpress.core.ids import parse_id
 from threatpress.exports.inline import Inline, ListBlock, Paragraph, parse_richtext
 from threatpress.reports.models import AssessmentPage, ChapterPage, EditionPage
 
@@ -264,7 +265,8 @@ class _Writer:
     def resolve_link(self, linktype: str, reference: str) -> str:
         """Where a stored link points, as an address a reader of the document can follow."""
         if linktype == "page":
-            page = Page.objects.filter(pk=int(reference)).first() if reference.isdigit() else None
+            target_id = parse_id(reference)
+            page = Page.objects.filter(pk=target_id).first() if target_id is not None else None
             url = page.specific.get_url() if page is not None else None
             return self._absolute(url or "")
         if linktype == "document":

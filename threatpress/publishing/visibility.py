@@ -18,6 +18,8 @@ from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.db.models.functions import Length, Substr
 from wagtail.models import Page, PageViewRestriction, ReferenceIndex
 
+from threatpress.core.ids import parse_id
+
 P = TypeVar("P", bound=QuerySet)
 
 
@@ -119,7 +121,7 @@ def referring_page_ids(model: type[Model], pk: object) -> set[int]:
         to_content_type=ContentType.objects.get_for_model(model),
         to_object_id=str(pk),
     ).values_list("object_id", flat=True)
-    return {int(key) for key in referring if key.isdigit()}
+    return {pk for key in referring if (pk := parse_id(key)) is not None}
 
 
 def live_pages_using(model: type[Model], pk: object) -> QuerySet:

@@ -16,6 +16,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, WorkflowState
 
+from threatpress.core.ids import MAX_ID
 from threatpress.publishing.visibility import public_pages
 from threatpress.translations.state import ORIGINAL, OUTDATED, TRANSLATED, UNTRANSLATED
 
@@ -161,9 +162,6 @@ class LinkTargets:
         return next(
             (title for path, title in self.editions.items() if page.path.startswith(path)), None
         )
-
-
-MAX_ID = 2**63 - 1
 
 
 def load_link_targets(

@@ -58,7 +58,8 @@ def _stream(raw: Any) -> list[dict]:
 
 
 def _int(value: str | None) -> int | None:
-    # ASCII digits only: "²".isdigit() is true, and int() refuses it.
+    # ASCII digits only: "²".isdigit() is true, and int() refuses it. Any width, unlike
+    # core.ids.parse_id: an id too wide for a row is reported as a link to nothing.
     return int(value) if value and value.isascii() and value.isdigit() else None
 
 

@@ -114,7 +114,7 @@ def test_an_admin_address_with_no_such_row_is_a_404_for_an_editor(client_no_rais
     assert not any(url.startswith("/en/") for url, _status in response.redirect_chain)
 
 
-@pytest.mark.parametrize("page", ["abc", "", "1.5", "\x00", HUGE_ID])
+@pytest.mark.parametrize("page", ["abc", "", "1.5", "\x00", "²", HUGE_ID])
 def test_asking_to_make_a_file_again_for_no_page_is_a_404(client_no_raise, edition, page):
     from django.contrib.auth import get_user_model
 
