@@ -48,21 +48,21 @@ def read(data: bytes, *, year: int, locale: Locale) -> Manuscript:
 
 
 def proposals(manuscript: Manuscript, *, year: int, locale: Locale) -> dict[str, Confirmation]:
-    """What the text suggests for each assessment, as if the publisher accepted all of it;
-    where it suggests nothing, what the page already has (an editor's earlier choice)."""
+    """What the text suggests for each assessment, as if the publisher accepted all of it,
+    beside what the page already has: the probability the text names (else the page's), and
+    the page's countries and regions with those the text names added. A country an editor
+    tagged by hand stays ticked when the text does not name it; unticking it is a choice the
+    publisher makes on the confirmation form, never one a re-import makes for them."""
     by_name = {region.name.casefold(): region.pk for region in regions_of(locale)}
     current = current_choices(manuscript, year=year, locale=locale)
     result = {}
     for key, _chapter, assessment in positions(manuscript):
         now = current.get(key, Confirmation())
-        regions = tuple(
-            by_name[name.casefold()]
-            for name in assessment.proposed_regions
-            if name.casefold() in by_name
-        )
+        named = (by_name.get(name.casefold()) for name in assessment.proposed_regions)
+        regions = now.regions + tuple(pk for pk in named if pk and pk not in now.regions)
         result[key] = Confirmation(
             probability=assessment.proposed_probability or now.probability,
-            regions=regions or now.regions,
+            regions=regions,
         )
     return result
 

@@ -198,3 +198,23 @@ def test_the_header_names_the_step_not_home(client, people):
     assert breadcrumb(client.get(UPLOAD_URL).content.decode()) == "Import manuscript"
     confirm_url = upload(client)["Location"]
     assert breadcrumb(client.get(confirm_url).content.decode()) == "Import edition-2027.docx"
+
+
+def test_a_second_import_keeps_the_countries_an_editor_added(client, people):
+    """The text of 1.1 names Belarus; an editor also tagged it Lithuania by hand. The next
+    upload of the manuscript offers both, ticked: it adds what the text names and drops
+    nothing the publisher did not untick."""
+    belarus = Region.objects.create(name="Belarus", slug="belarus")
+    lithuania = Region.objects.create(name="Lithuania", slug="lithuania")
+    client.force_login(people["publisher"])
+    confirm_url = upload(client)["Location"]
+    client.post(confirm_url, {"probability_1.1": "likely", "regions_1.1": [str(belarus.pk)]})
+    first = AssessmentPage.objects.get(title__startswith="Russia will keep")
+    draft = first.get_latest_revision_as_object()
+    draft.regions = [belarus, lithuania]
+    draft.save_revision(user=people["publisher"])
+
+    page = client.get(upload(client)["Location"]).content.decode()
+    row = page.split('data-assessment="1.1"', 1)[1].split("data-assessment=", 1)[0]
+    ticked = re.findall(r'value="(\d+)"[^>]*checked', row)
+    assert sorted(ticked) == sorted([str(belarus.pk), str(lithuania.pk)])
