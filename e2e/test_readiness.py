@@ -55,7 +55,7 @@ def test_publisher_sees_what_blocks_the_draft_edition(
         ).to_have_text(re.compile(r"Not ready to release: 1 problem blocks it$"))
         blocker = page.locator(".readiness-blockers li")
         expect(blocker).to_have_count(1)
-        expect(blocker).to_contain_text("(English): Still in moderation.")
+        expect(blocker).to_contain_text("(English): Still in moderation: waiting for “Review”.")
         expect(page.locator(".readiness-release")).to_contain_text("Release: not scheduled.")
         for language in ("English", "Lietuvių"):
             expect(
@@ -63,7 +63,7 @@ def test_publisher_sees_what_blocks_the_draft_edition(
             ).to_be_visible()
         row = page.get_by_role("row", name=re.compile("recruiting criminals")).first
         expect(row).to_contain_text("In moderation")
-        expect(row).to_contain_text("Blocks: Still in moderation.")
+        expect(row).to_contain_text("Blocks: Still in moderation: waiting for “Review”.")
 
         results = Axe().run(page, context=OUR_CONTENT, options=WCAG_AA)
         assert results.violations_count == 0, results.generate_report()

@@ -130,7 +130,14 @@ def _latest_workflow_states(page_ids: list[int]) -> dict[int, WorkflowState]:
     states = WorkflowState.objects.filter(
         base_content_type=page_type, object_id__in=[str(pk) for pk in page_ids]
     ).order_by("created_at", "pk")
+    states = states.select_related("current_task_state__task")
     return {int(state.object_id): state for state in states}  # the latest wins
+
+
+def _waiting_for(state: WorkflowState | None) -> str:
+    """The name of the task a page in moderation waits for ("" when none is in progress)."""
+    task_state = state.current_task_state if state is not None else None
+    return task_state.task.name if task_state is not None else ""
 
 
 def _contents(pages: list[Page]) -> dict[int, dict[str, Any]]:
@@ -233,7 +240,8 @@ def build_board(edition: EditionPage, language: str | None = None) -> Board:
                 continue
             record = records.get(page.pk)
             row = Row(page.depth - root.depth, page.draft_title, edit_url(page.pk), page)
-            row.workflow = checks.workflow_state(workflows.get(page.pk))
+            state = workflows.get(page.pk)
+            row.workflow = checks.workflow_state(state)
             row.translation = checks.translation_state(
                 record.translated if record else None,
                 record.source_revision_id if record else None,
@@ -242,7 +250,9 @@ def build_board(edition: EditionPage, language: str | None = None) -> Board:
             row.exports = exports[page.pk]
             labels = {_("PDF"): row.exports["pdf"], _("Audio"): row.exports["audio"]}
             row.problems = [
-                *checks.state_problems(row.workflow, row.translation, labels),
+                *checks.state_problems(
+                    row.workflow, row.translation, labels, waiting_for=_waiting_for(state)
+                ),
                 *checks.alt_text_problems(found[page.pk]),
                 *checks.link_problems(found[page.pk], targets),
             ]

@@ -54,7 +54,7 @@ EXPORT_STALE = "stale"
 EXPORT_NOT_APPLICABLE = ""
 EXPORT_LABELS: dict[str, Promise] = {
     EXPORT_MISSING: _("Missing"),
-    EXPORT_BUILDING: _("Building"),
+    EXPORT_BUILDING: _("Being prepared"),  # the exports screen's word for it
     EXPORT_FAILED: _("Failed"),
     EXPORT_UNAVAILABLE: _("Cannot be made here"),
     EXPORT_READY: _("Ready"),
@@ -270,10 +270,16 @@ def alt_text_problems(found: References) -> list[Problem]:
     return problems
 
 
-def state_problems(workflow: str, translation: str, exports: dict[str, str]) -> list[Problem]:
-    """The problems a page's states amount to (its content's are in link/alt_text_problems)."""
+def state_problems(
+    workflow: str, translation: str, exports: dict[str, str], waiting_for: str = ""
+) -> list[Problem]:
+    """The problems a page's states amount to (its content's are in link/alt_text_problems).
+    `waiting_for` names the workflow task a page in moderation waits for."""
     problems: list[Problem] = []
-    if workflow == IN_MODERATION:
+    if workflow == IN_MODERATION and waiting_for:
+        message = _("Still in moderation: waiting for “%(task)s”.") % {"task": waiting_for}
+        problems.append(Problem("in_moderation", str(message)))
+    elif workflow == IN_MODERATION:
         problems.append(Problem("in_moderation", str(_("Still in moderation."))))
     elif workflow == REJECTED:
         problems.append(Problem("rejected", str(_("A reviewer asked for changes."))))

@@ -144,7 +144,7 @@ def test_a_blocked_edition_lists_what_blocks_with_links_to_the_pages(client, dra
         (edit, f"{other.title} (English): Figure 1 has no alternative text."),
         (
             reverse("wagtailadmin_pages:edit", args=[page.pk]),
-            f"{page.title} (English): Still in moderation.",
+            f"{page.title} (English): Still in moderation: waiting for “Review”.",
         ),
         # Changing the original put its translation behind it.
         (

@@ -74,6 +74,18 @@ def test_the_admins_language_comes_first(released):
     assert [s.locale.language_code for s in board.sections] == ["lt", "en"]
 
 
+def test_a_page_in_moderation_names_the_step_it_waits_for(draft, people):
+    page = assessment(draft)
+    state = Workflow.objects.get(name=WORKFLOW_NAME).start(page, people["author"])
+    assert "waiting for “Review”" in messages(row_of(board_of(draft), page))
+    state.current_task_state.approve(user=people["reviewer"])  # on to a publisher's sign-off
+    assert "waiting for “Sign-off”" in messages(row_of(board_of(draft), page))
+
+
+def messages(row) -> str:
+    return " ".join(problem.message for problem in row.problems)
+
+
 def test_workflow_states_in_moderation_rejected_and_approved(draft, people):
     page = assessment(draft)
     assert row_of(board_of(draft), page).workflow == checks.NO_WORKFLOW
