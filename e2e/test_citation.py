@@ -122,7 +122,7 @@ def test_open_it_meets_wcag_aa_and_fits_a_phone(
     ("path", "accessed", "urldate"),
     [
         (CRISIS_PATH, "15 January 2031", "2031-01-15"),
-        (LITHUANIAN, "2031 m. sausio 15 d.", "2031-01-15"),
+        (LITHUANIAN, "2031\u00a0m. sausio 15\u00a0d.", "2031-01-15"),  # as the server writes it
     ],
 )
 def test_a_page_from_a_cache_gets_the_readers_access_date(

@@ -98,7 +98,7 @@ def test_lithuanian_citations_use_lithuanian_words_dates_and_quotation_marks():
     assert found["chicago"].text == (
         "Valstybės saugumo departamentas. „Rusija toliau bandys NATO ryžtą Baltijos regione iki "
         "2027 m.“ Iš Grėsmių nacionaliniam saugumui vertinimas 2026. Valstybės saugumo "
-        f"departamentas, 2026. Žiūrėta 2026 m. lapkričio 5 d. {URL_LT}."
+        f"departamentas, 2026. Žiūrėta 2026\u00a0m. lapkričio 5\u00a0d. {URL_LT}."
     )
     no_period = Work(**{**ASSESSMENT_LT.__dict__, "title": "Rusija toliau bandys NATO ryžtą"})
     assert "„Rusija toliau bandys NATO ryžtą“. Iš " in by_style(no_period)["chicago"].text
@@ -163,8 +163,8 @@ def test_bibtex_for_an_assessment():
 def test_the_access_date_is_marked_for_the_pages_script():
     found = by_style(ASSESSMENT_LT)
     assert (
-        'Žiūrėta <time datetime="2026-11-05" data-cite-accessed="long">2026 m. lapkričio 5 d.'
-        "</time> https://" in found["chicago"].html
+        'Žiūrėta <time datetime="2026-11-05" data-cite-accessed="long">'
+        "2026\u00a0m. lapkričio 5\u00a0d.</time> https://" in found["chicago"].html
     )
     assert (
         'urldate = {<time datetime="2026-11-05" data-cite-accessed="iso">2026-11-05</time>},'

@@ -24,9 +24,9 @@ DAY = datetime.date(2026, 3, 10)
     ("language", "name", "expected"),
     [
         ("en", "DATE_FORMAT", "10 March 2026"),
-        ("lt", "DATE_FORMAT", "2026 m. kovo 10 d."),
+        ("lt", "DATE_FORMAT", "2026\u00a0m. kovo 10\u00a0d."),  # no-break spaces
         ("en", "MONTH_DAY_FORMAT", "10 March"),
-        ("lt", "MONTH_DAY_FORMAT", "kovo 10 d."),
+        ("lt", "MONTH_DAY_FORMAT", "kovo 10\u00a0d."),
         ("en", "SHORT_DATE_FORMAT", "10 Mar 2026"),
         ("lt", "SHORT_DATE_FORMAT", "2026-03-10"),
     ],

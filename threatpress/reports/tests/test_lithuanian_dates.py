@@ -1,5 +1,6 @@
 """Lithuanian dates end in "d." (2026 m. sausio 15 d.): a sentence that ends with one takes no
-second full stop."""
+second full stop, and "m." and "d." never start a line (a no-break space ties them to their
+number)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from threatpress.conftest import build_edition, publish_all, translate_tree
 
 pytestmark = pytest.mark.django_db
-LITHUANIAN_DATE = re.compile(r"\d{4} m\. [a-ząčęėįšųūž]+ \d{1,2} d\.")
+LITHUANIAN_DATE = re.compile("\\d{4}\u00a0m\\. [a-ząčęėįšųūž]+ \\d{1,2}\u00a0d\\.")
 
 
 def test_a_sentence_ending_in_a_lithuanian_date_has_one_full_stop(client, site_tree):

@@ -52,6 +52,8 @@
       month: "long",
       year: "numeric",
     }).format(now);
+    // As the server writes it: "m." and "d." on the line of their number (threatpress/formats/lt).
+    long = long.replace(/(\d) (m\.|d\.)/g, "$1\u00a0$2");
     stamps.forEach(function (stamp) {
       stamp.setAttribute("datetime", today);
       stamp.textContent = stamp.getAttribute("data-cite-accessed") === "iso" ? today : long;
