@@ -260,7 +260,7 @@ def reader_mix(front: str) -> tuple[list[str], dict[str, list[str]]]:
     for copy in EditionPage.objects.filter(translation_key=edition.translation_key):
         base = copy.get_url_parts()[2]
         kinds[base] = "edition"
-        kinds[f"{base}summary/"] = "summary"
+        kinds[base + copy.reverse_subpage("summary")] = "summary"  # santrauka/ in Lithuanian
         for page in AssessmentPage.objects.live().descendant_of(copy):
             kinds[page.get_url_parts()[2]] = "assessment"
     client = Client()

@@ -53,10 +53,10 @@ QUERIES = [
     ("en, filters only", "/en/search/?probability=likely"),
     ("en, nothing found (suggestions)", "/en/search/?q=zzqx+russia"),
     ("en, 10,000 characters", "/en/search/?q=" + "threat+" * 1400),
-    ("lt, common word", "/lt/search/?q=gr%C4%97sm%C4%97s"),
-    ("lt, two words", "/lt/search/?q=kibernetin%C4%97s+atakos"),
-    ("lt, word + year filter", "/lt/search/?q=Rusija&year={year}"),
-    ("lt, nothing found (suggestions)", "/lt/search/?q=zzqx"),
+    ("lt, common word", "/lt/paieska/?q=gr%C4%97sm%C4%97s"),
+    ("lt, two words", "/lt/paieska/?q=kibernetin%C4%97s+atakos"),
+    ("lt, word + year filter", "/lt/paieska/?q=Rusija&year={year}"),
+    ("lt, nothing found (suggestions)", "/lt/paieska/?q=zzqx"),
     # Every other row repeats its query, so the per-page part of its results and the filter
     # choices are remembered after the first request (threatpress/caching/fragments.py), as for
     # any search whose results were shown before since the last publish. This row forgets them

@@ -16,11 +16,11 @@ from .test_pages_in_browser import WCAG_AA
 
 SEARCHES = {
     "en-results": "/en/search/?q=russia",
-    "lt-results": "/lt/search/?q=gr%C4%97sm%C4%97s",
+    "lt-results": "/lt/paieska/?q=gr%C4%97sm%C4%97s",
     "en-filtered": "/en/search/?q=russia&region=belarus&sort=newest",
     "en-nothing": "/en/search/?q=gnss&year=2024",
     "en-no-word": "/en/search/?q=zzqx+russia",
-    "lt-nothing": "/lt/search/?q=zzqx",
+    "lt-nothing": "/lt/paieska/?q=zzqx",
     "en-empty": "/en/search/",
 }
 axe = Axe()
@@ -66,7 +66,7 @@ def test_a_lithuanian_reader_finds_other_forms_of_the_word(page: Page):
     box = page.get_by_role("search", name="Svetainės paieška").get_by_label("Ieškoti vertinimuose")
     box.fill("grėsmės")
     page.get_by_role("button", name="Ieškoti").click()
-    page.wait_for_url("**/lt/search/?q=*")
+    page.wait_for_url("**/lt/paieska/?q=*")
     expect(page.locator("html")).to_have_attribute("lang", "lt")
     expect(page.locator(".search-summary")).to_contain_text("pagal užklausą „grėsmės“")
     marked = {text.casefold() for text in page.locator(".search-result mark").all_inner_texts()}

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import include, path, re_path
+from django.utils.translation import pgettext_lazy
 from django.views.generic import TemplateView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -18,7 +19,7 @@ from threatpress.exports.views import serve_export
 from threatpress.publishing.atomic_admin import ATOMIC_PAGE_VIEWS, make_page_views_atomic
 from threatpress.publishing.media_views import serve_document, serve_media
 from threatpress.publishing.preview_link_views import serve_preview_file, serve_preview_link
-from threatpress.search.views import search_view
+from threatpress.search.views import search_in_own_words, search_view
 
 # The editor's publish and unpublish, each in one transaction (publishing/atomic_admin.py).
 if make_page_views_atomic(wagtailadmin_urls.urlpatterns) != len(ATOMIC_PAGE_VIEWS):
@@ -71,8 +72,10 @@ urlpatterns += i18n_patterns(
     path("consent/", consent_view, name="consent"),
     # The language's Atom feed of new editions and assessments (docs/discovery.md).
     path("feed/", feed, name="feed"),
-    # The public search (docs/search.md); before Wagtail's pages, like the consent page.
-    path("search/", search_view, name="search"),
+    # The public search (docs/search.md) in the reader's words (/lt/paieska/); before Wagtail's
+    # pages, like the consent page. The English word elsewhere redirects to the language's own.
+    path(pgettext_lazy("URL path", "search/"), search_view, name="search"),
+    path("search/", search_in_own_words),
     # A page's PDF or audio file, next to the page: /en/reports/2026/<name>-2026.pdf. Names end
     # in the year, so that no other address ending in .pdf resolves here (LocaleMiddleware would
     # otherwise redirect any unknown /x.pdf to /en/x.pdf).

@@ -54,6 +54,7 @@ from threatpress.regions.judgments import (
 )
 from threatpress.regions.models import Region
 from threatpress.reports.models import AssessmentPage, ChapterPage, EditionPage
+from threatpress.reports.route_words import ROUTE_WORDS
 
 # How long a shared cache may keep an answer: an edition released or withdrawn shows in the API
 # at most this many seconds late (never early: nothing is cached before it is public).
@@ -397,7 +398,8 @@ class EditionsAPIViewSet(PageEndpoint):
 
     def urls_of(self, edition) -> dict:
         base = edition.get_full_url(self.request)
-        routes = {route: f"{base}{route}/" for route in ("summary", "foreword", "scale")}
+        # Named as in English, addressed in the edition's words (santrauka/ in Lithuanian).
+        routes = {name: base + edition.reverse_subpage(name) for name in ROUTE_WORDS}
         return {"html": base, **routes}
 
     def foreword_of(self, edition) -> str:

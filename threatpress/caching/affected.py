@@ -33,9 +33,13 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from wagtail.models import Page
 
+from threatpress.reports import route_words
+
 from .purge_log import EVERYTHING
 
-EDITION_ROUTES = ("", "summary/", "foreword/", "print/", "scale/")
+# An edition's routes in every language's words: its own, and the others' that redirect to them
+# (reports/route_words.py).
+EDITION_ROUTES = tuple(sorted(route_words.every_suffix() | {f"{route_words.PRINT_ROUTE}/"}))
 SITE_WIDE = ("/sitemap.xml",)
 # The JSON API's listings without a query string (a shared cache keeps its answers for a minute,
 # api/views.py); those with one are not kept by our VCL.

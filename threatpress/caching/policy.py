@@ -6,6 +6,8 @@ Shared by the middleware (full responses) and the WSGI front (hits), so both dec
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import pgettext
 
 from .settings_memo import from_settings
 
@@ -13,8 +15,10 @@ SAFE_METHODS = ("GET", "HEAD")
 # Paths outside the language prefixes that are the same for every reader (/print.css: the
 # site's address for printed links, which every page links).
 SITE_WIDE_PATHS = ("/sitemap.xml", "/robots.txt", "/print.css")
-# Routes under a language prefix that are per reader or per query, never stored anywhere.
-UNCACHED_ROUTES = ("search/", "consent/")
+# Routes under a language prefix that are per reader or per query, never stored anywhere: the
+# search (in each language's word, and the English word, which redirects to it) and consent.
+SEARCH_ROUTE = "search/"
+CONSENT_ROUTE = "consent/"
 # The JSON API (threatpress/api): its answers are the same for every reader, but it sets its
 # own lifetime, which the page cache keeps to (middleware.py).
 API_PREFIX = "/api/v2/"
@@ -78,8 +82,26 @@ def not_found_cache_control(path: str) -> str:
     return NEVER if path.startswith(FILE_PREFIXES) else NOT_FOUND
 
 
+@from_settings
+def _search_routes() -> tuple[str, ...]:
+    """The search's address below the language prefix in every language: `search/`,
+    `paieska/` (threatpress/urls.py translates it)."""
+    words = {SEARCH_ROUTE}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            words.add(str(pgettext("URL path", SEARCH_ROUTE)))
+    return tuple(sorted(words))
+
+
+@from_settings
+def _uncached_routes() -> tuple[str, ...]:
+    return (*_search_routes(), CONSENT_ROUTE)
+
+
 def is_search(path: str) -> bool:
-    return any(path == f"{prefix}search/" for prefix in _language_prefixes())
+    return any(
+        path == f"{prefix}{word}" for prefix in _language_prefixes() for word in _search_routes()
+    )
 
 
 def is_api(path: str) -> bool:
@@ -94,7 +116,7 @@ def cacheable_path(path: str) -> bool:
     for prefix in _language_prefixes():
         if path.startswith(prefix):
             rest = path[len(prefix) :]
-            return not rest.startswith(UNCACHED_ROUTES)
+            return not rest.startswith(_uncached_routes())
     return False
 
 

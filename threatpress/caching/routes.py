@@ -39,17 +39,28 @@ def remember_route(request: HttpRequest, path: str) -> None:
         return
 
     def walk():
-        return _route(request, site, path), dict(getattr(request, ROUTED_PAGES, {}))
+        result = _route(request, site, path)
+        # A routable page's route (an edition's summary/): which one, for the view's own checks
+        # and the readership counts.
+        match = getattr(request, "routable_resolver_match", None)
+        return result, dict(getattr(request, ROUTED_PAGES, {})), match
 
     key = (site.pk, site.root_page_id, get_language(), path)
-    result, walked = fragments.remember("route", key, walk, keep=lambda found: found[0] is not None)
+    result, walked, match = fragments.remember(
+        "route", key, walk, keep=lambda found: found[0] is not None
+    )
     if result is None:
         request._wagtail_route_for_request = None
         return
     own = {path: own_copy(page) for path, page in walked.items()}
     page = own.get(result.page.path) or own_copy(result.page)
-    request._wagtail_route_for_request = RouteResult(page, list(result.args), dict(result.kwargs))
+    args = list(result.args)
+    if args and getattr(args[0], "__self__", None) is result.page:
+        args[0] = args[0].__func__.__get__(page, type(page))  # the view, on the request's copy
+    request._wagtail_route_for_request = RouteResult(page, args, dict(result.kwargs))
     request.__dict__[ROUTED_PAGES] = own
+    if match is not None:
+        request.routable_resolver_match = match
 
 
 def _route(request: HttpRequest, site: Site, path: str) -> RouteResult | None:

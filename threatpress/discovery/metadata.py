@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 from wagtail.models import Page
 
 from threatpress.core.identity import site_identity
+from threatpress.reports import route_words
 from threatpress.reports.models import AssessmentPage, ChapterPage, EditionPage
 
 from .addresses import absolute, canonical, route_suffix
@@ -92,11 +93,12 @@ def _description(page: Page, route: str) -> str:
     if isinstance(page, AssessmentPage):
         return page.summary
     if isinstance(page, EditionPage):
-        if route == "summary/":
+        name = route_words.name_of_suffix(route)
+        if name == "summary":
             return gettext("Every judgment on one page")
-        if route == "foreword/":
+        if name == "foreword":
             return _from_rich_text(page.foreword)
-        if route == "scale/":
+        if name == "scale":
             return gettext("Probability scale and time horizons")
         return gettext("Published %(date)s. Information up to %(cutoff)s.") % {
             "date": date_format(timezone.localtime(page.published_at), "DATE_FORMAT"),

@@ -26,13 +26,12 @@ from wagtail.models import Page, Site
 
 from threatpress.caching.fragments import public_pages
 from threatpress.core.tree_paths import ancestor_paths
+from threatpress.reports import route_words
 from threatpress.reports.models import EditionPage, HomePage, ReportsIndexPage
 
 from .addresses import site_root
 from .dates import dates_for
 
-# The routes of an edition that are pages of their own (its print stylesheet is not).
-EDITION_ROUTES = ("", "summary/", "foreword/", "scale/")
 # Pages that list what is below them: they change whenever something below them does.
 LISTINGS = (HomePage, ReportsIndexPage)
 
@@ -95,11 +94,14 @@ def locations(request: HttpRequest) -> list[Location]:
         language = page.locale.language_code
         own = changed[page.path]
         if page.content_type_id == edition_type:
-            for route in EDITION_ROUTES:
-                if route == "foreword/" and page.pk not in forewords:
+            # The routes that are pages of their own, in the edition's words (the print
+            # stylesheet is not one); keyed by the route's name, the same in every language.
+            for route in route_words.suffixes(language):
+                name = route_words.name_of_suffix(route)
+                if name == "foreword" and page.pk not in forewords:
                     continue
-                lastmod = below[page.path] if route == "summary/" else own
-                key = (page.translation_key, route)
+                lastmod = below[page.path] if name == "summary" else own
+                key = (page.translation_key, name)
                 found.append(Location(path + route, language, key, _latest(lastmod)))
         else:
             lastmod = below[page.path] if page.content_type_id in listing_types else own

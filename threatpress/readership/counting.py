@@ -18,6 +18,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from wagtail.models import Page
 
+from threatpress.reports.route_words import base_name
+
 from .buffer import CountBuffer, Flusher
 from .models import DownloadDay
 from .store import download_key, search_key, view_key, write_counts
@@ -117,11 +119,12 @@ def should_count(request: HttpRequest) -> bool:
 
 
 def route_of(request: HttpRequest) -> str:
-    """A routable page's route name ("summary"), or "" for the page itself."""
+    """A routable page's route name ("summary", whatever the language's word for it in the
+    address: reports/route_words.py), or "" for the page itself."""
     match = getattr(request, "routable_resolver_match", None)
     if match is None or not match.route:
         return ""
-    return (match.url_name or "")[:MAX_ROUTE]
+    return base_name(match.url_name or "")[:MAX_ROUTE]
 
 
 def is_page_view(response: HttpResponse) -> bool:

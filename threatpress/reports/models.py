@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.urls import path as path_func
 from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -25,17 +26,18 @@ from wagtail.search import index
 
 from threatpress.caching import fragments
 from threatpress.core.models import BasePage
-from threatpress.core.request_locales import locale_codes
+from threatpress.core.request_locales import language_of, locale_codes
 from threatpress.core.text import css_string
 from threatpress.publishing.visibility import public_pages
 
+from . import route_words
 from .blocks import AssessmentBodyBlock
 from .forms import AssessmentPageForm, EditionPageForm
 from .scale import DEFAULT_PROBABILITY_TERMS, DEFAULT_TIME_HORIZONS, band_label
 
 FOREWORD_FEATURES = ["bold", "italic", "link", "ol", "ul"]
-# Routes of an edition: a chapter may not take one of these slugs.
-EDITION_ROUTES = {"summary", "foreword", "scale", "print"}
+# Routes of an edition, in every language's words: a chapter may not take one as its slug.
+EDITION_ROUTES = route_words.RESERVED_SLUGS
 
 
 class HomePage(BasePage):
@@ -265,14 +267,50 @@ class EditionPage(RoutablePageMixin, BasePage):
             listen_label=_("Listen to the whole edition"),
         )
 
+    @classmethod
+    def get_subpage_urls(cls):
+        """Wagtail's routes, and each route again in the other languages' words (route_words)."""
+        routes = super().get_subpage_urls()
+        views = {route.name: route.callback for route in routes}
+        return routes + tuple(
+            path_func(f"{word}/", views[route_words.base_name(name)], name=name)
+            for name, word in route_words.localized_routes()
+        )
+
+    def language_code(self, request=None) -> str:
+        code = locale_codes(request).get(self.locale_id) if request else language_of(self.locale_id)
+        return code or route_words.DEFAULT_LANGUAGE
+
+    def reverse_subpage(self, name, args=None, kwargs=None):
+        """A route's address in this edition's language: `santrauka/` for `summary` in
+        Lithuanian. Templates' `routablepageurl` comes here too."""
+        if name in route_words.ROUTE_WORDS:
+            name = route_words.route_name(name, self.language_code())
+        return super().reverse_subpage(name, args, kwargs)
+
+    def _in_other_words(self, request, name: str) -> HttpResponse | None:
+        """A permanent redirect when the address used another language's word for the route
+        (`/lt/ataskaitos/2026/summary/`), so that each page has one address to cite."""
+        match = getattr(request, "routable_resolver_match", None)
+        own = route_words.route_name(name, self.language_code(request))
+        if match is None or match.url_name == own:
+            return None
+        target = (self.get_url(request) or "") + super().reverse_subpage(own)
+        query = request.META.get("QUERY_STRING", "")
+        return redirect(f"{target}?{query}" if query else target, permanent=True)
+
     @path("summary/", name="summary")
     def summary(self, request):
+        if moved := self._in_other_words(request, "summary"):
+            return moved
         return self._render_route(
             request, "pages/reports/edition_summary.html", route_title=_("Key judgments")
         )
 
     @path("foreword/", name="foreword")
     def foreword_view(self, request):
+        if moved := self._in_other_words(request, "foreword"):
+            return moved
         return self._render_route(
             request, "pages/reports/edition_foreword.html", route_title=_("Foreword")
         )
@@ -286,6 +324,8 @@ class EditionPage(RoutablePageMixin, BasePage):
 
     @path("scale/", name="scale")
     def scale_view(self, request):
+        if moved := self._in_other_words(request, "scale"):
+            return moved
         return self.render(
             request,
             template="pages/reports/edition_scale.html",

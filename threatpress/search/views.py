@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import translation
@@ -264,3 +264,12 @@ def search_view(request: HttpRequest) -> HttpResponse:
         "suggestions": suggestions,
     }
     return TemplateResponse(request, "search/results.html", context)
+
+
+@require_safe
+def search_in_own_words(request: HttpRequest) -> HttpResponse:
+    """`/lt/search/`: the search's address in another language's word. A permanent redirect to
+    the language's own (`/lt/paieska/`), with the query kept, so that a shared link works."""
+    url = reverse("search")
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)

@@ -23,6 +23,8 @@ from wagtail.models import Locale, Page
 from threatpress.caching import fragments
 from threatpress.core.request_locales import locale_codes
 from threatpress.core.tree_paths import parent_path
+from threatpress.discovery.addresses import route_suffix
+from threatpress.reports.route_words import translate_suffix
 
 
 @dataclass(frozen=True)
@@ -37,14 +39,6 @@ class Alternate:
 
 def _languages() -> list[tuple[str, str]]:
     return list(settings.WAGTAIL_CONTENT_LANGUAGES)
-
-
-def _route_suffix(request: HttpRequest, page: Page) -> str:
-    """What follows the page's own address in this request: "summary/" on an edition's
-    key-judgments route, "" on the page itself. Routes have the same name in every language."""
-    base = page.get_url(request) or ""
-    path = request.path
-    return path[len(base) :] if base and path.startswith(base) and path != base else ""
 
 
 def _fallback_note(code: str) -> str:
@@ -63,7 +57,7 @@ def for_page(request: HttpRequest, page: Page) -> list[Alternate]:
     wanted = {pk: code for pk, code in codes.items() if code != current}
     found = _public_translations(page, tuple(sorted(wanted)))
     translations = {codes[locale_id]: other for locale_id, other in found.items()}
-    suffix = _route_suffix(request, page)
+    suffix = route_suffix(request, page)
     missing = [pk for pk, code in wanted.items() if code not in translations]
     fallbacks = _fallbacks(page, missing, codes) if missing else {}
     alternates = []
@@ -71,7 +65,8 @@ def for_page(request: HttpRequest, page: Page) -> list[Alternate]:
         if code == current:
             alternates.append(Alternate(code, name, request.path, current=True))
         elif code in translations:
-            url = (translations[code].get_url(request) or "") + suffix
+            # An edition's route in that language's words: santrauka/ for summary/.
+            url = (translations[code].get_url(request) or "") + translate_suffix(suffix, code)
             alternates.append(Alternate(code, name, url))
         elif code in fallbacks:
             target, note = fallbacks[code]

@@ -665,3 +665,21 @@ class TestFigures:
         assert client.get(image.file.url).status_code == 404  # remembered as not public
         revision.publish()
         assert client.get(image.file.url).status_code == 200
+
+
+def test_a_remembered_edition_route_is_still_counted_and_checked_as_that_route(client, edition):
+    """A route remembered from an earlier request still names the edition's route it found:
+    the readership counts it under that route, not under the edition's front page, and an
+    address in another language's words still redirects to the page's own."""
+    from threatpress.readership import counting
+    from threatpress.readership.models import PageViewDay
+    from threatpress.readership.tests.conftest import BROWSER
+
+    client.defaults["HTTP_USER_AGENT"] = BROWSER
+    for _ in range(3):
+        assert client.get("/en/reports/2026/summary/").status_code == 200
+        moved = client.get("/en/reports/2026/santrauka/")
+        assert (moved.status_code, moved["Location"]) == (301, "/en/reports/2026/summary/")
+    counting.flush()
+    rows = PageViewDay.objects.filter(date=counting.today()).values_list("route", "views")
+    assert list(rows) == [("summary", 3)]

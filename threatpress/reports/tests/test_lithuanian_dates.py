@@ -18,7 +18,7 @@ def test_a_sentence_ending_in_a_lithuanian_date_has_one_full_stop(client, site_t
     edition = build_edition(site_tree.reports, 2026, chapters=1, per_chapter=1)
     publish_all(edition)
     copy = translate_tree(edition)
-    for url in ("/lt/", copy.url, copy.url + "scale/"):
+    for url in ("/lt/", copy.url, copy.url + "skale/"):
         text = re.sub(r"<[^>]+>", " ", client.get(url).content.decode())
         dates = LITHUANIAN_DATE.findall(text)
         assert dates, url  # the page shows a date the way Lithuanian writes it

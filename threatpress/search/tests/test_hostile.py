@@ -109,7 +109,8 @@ class HostileSearchTests(TestCase):
         publish_all(build_edition(build_site().reports, 2026, chapters=1, per_chapter=2))
 
     def get(self, language: str = "en", **params):
-        return self.client.get(f"/{language}/search/", params, HTTP_USER_AGENT=BROWSER)
+        word = {"lt": "paieska"}.get(language, "search")
+        return self.client.get(f"/{language}/{word}/", params, HTTP_USER_AGENT=BROWSER)
 
     def test_hostile_queries_get_a_normal_page(self):
         for query in HOSTILE:

@@ -44,22 +44,24 @@ def switcher(client, url: str) -> dict[str, dict]:
         "",
         "reports/",
         "reports/2026/",
-        "reports/2026/summary/",
+        ("reports/2026/summary/", "reports/2026/santrauka/"),
         "reports/2026/chapter-1/",
         "reports/2026/chapter-1/judgment-1-2/",
     ],
 )
 def test_each_language_links_to_the_same_page_in_the_other(client, bilingual, path):
+    # An edition's summary has each language's word (reports/route_words.py).
+    path, lt_path = path if isinstance(path, tuple) else (path, path)
     english = switcher(client, f"/en/{path}")
     assert english["lang"] == "en"
     assert english["links"]["en"]["current"]
-    assert english["links"]["lt"]["href"] == f"/lt/{path}"
+    assert english["links"]["lt"]["href"] == f"/lt/{lt_path}"
     assert english["links"]["lt"]["text"] == "Lietuvių"
     assert english["alternates"] == {
         "en": f"http://testserver/en/{path}",
-        "lt": f"http://testserver/lt/{path}",
+        "lt": f"http://testserver/lt/{lt_path}",
     }
-    lithuanian = switcher(client, f"/lt/{path}")
+    lithuanian = switcher(client, f"/lt/{lt_path}")
     assert lithuanian["lang"] == "lt"
     assert lithuanian["links"]["en"]["href"] == f"/en/{path}"
     assert lithuanian["links"]["lt"]["current"]
