@@ -173,6 +173,14 @@ def _children_kind(parent_type: type[Page]) -> str:
 
 
 def _specific_children(parent: Page) -> dict[str, Page]:
+    """One query where the parent's type allows one type of child (an archive's editions, an
+    edition's chapters, a chapter's assessments) and every child is of it (`numchild` agrees);
+    else Wagtail's `specific()`: a query, and one for each type among the children."""
+    allowed = parent.specific_class.allowed_subpage_models() if parent.specific_class else []
+    if len(allowed) == 1:
+        children = list(allowed[0].objects.child_of(parent))
+        if len(children) == parent.numchild:
+            return {child.slug: child for child in children}
     return {child.slug: child for child in parent.get_children().specific()}
 
 

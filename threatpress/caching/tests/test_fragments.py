@@ -683,3 +683,17 @@ def test_a_remembered_edition_route_is_still_counted_and_checked_as_that_route(c
     counting.flush()
     rows = PageViewDay.objects.filter(date=counting.today()).values_list("route", "views")
     assert list(rows) == [("summary", 3)]
+
+
+def test_a_child_of_a_type_its_parent_does_not_allow_is_still_routed(client, edition):
+    """A chapter's children are read as assessments in one query; a page of another type put
+    there by a script (the admin would refuse it) is found all the same, as Wagtail finds it."""
+    from threatpress.core.models import InformationPage
+
+    chapter = ChapterPage.objects.get(slug="chapter-1")
+    chapter.add_child(instance=InformationPage(title="Errata", slug="errata", intro="Corrected."))
+    errata = InformationPage.objects.get(slug="errata")
+    errata.save_revision().publish()
+    fragments.clear()
+    assert "Corrected." in html(client, "/en/reports/2026/chapter-1/errata/")
+    assert client.get(PAGE).status_code == 200
