@@ -19,8 +19,13 @@ from threatpress.core.ids import parse_id
 
 
 def safe_link_entity(props: dict):
-    """Wagtail's `link_entity`, except that a page id no page can have is not stored."""
-    if props.get("id") is not None and parse_id(str(props["id"])) is None:
+    """Wagtail's `link_entity`, except that a link with a page id no page can have, or with
+    neither an id nor an address (how SafePageLinkElementHandler hands such a stored link to
+    the editor, which sends it back on save), is stored as its text."""
+    page_id = props.get("id")
+    if page_id is not None and parse_id(str(page_id)) is None:
+        return props["children"]
+    if page_id is None and not props.get("url"):
         return props["children"]
     return link_entity(props)
 

@@ -296,7 +296,7 @@ class EditionPage(RoutablePageMixin, BasePage):
         if match is None or match.url_name == own:
             return None
         target = (self.get_url(request) or "") + super().reverse_subpage(own)
-        query = request.META.get("QUERY_STRING", "")
+        query = request.GET.urlencode()  # percent-encoded again, whatever the client sent
         return redirect(f"{target}?{query}" if query else target, permanent=True)
 
     @path("summary/", name="summary")

@@ -271,5 +271,5 @@ def search_in_own_words(request: HttpRequest) -> HttpResponse:
     """`/lt/search/`: the search's address in another language's word. A permanent redirect to
     the language's own (`/lt/paieska/`), with the query kept, so that a shared link works."""
     url = reverse("search")
-    query = request.META.get("QUERY_STRING", "")
+    query = request.GET.urlencode()  # percent-encoded again, whatever the client sent
     return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)

@@ -44,6 +44,9 @@ def test_the_other_languages_word_redirects_for_good_with_the_query(
     assert moved["Location"] == f"{LT}{lithuanian}/?utm_source=mail"
     moved = client.get(f"{EN}{lithuanian}/")
     assert (moved.status_code, moved["Location"]) == (301, f"{EN}{english}/")
+    # A client that sends the query unencoded gets it back percent-encoded, not garbled.
+    moved = client.get(f"{LT}{english}/", QUERY_STRING="q=grėsmė".encode().decode("latin-1"))
+    assert moved["Location"] == f"{LT}{lithuanian}/?q=gr%C4%97sm%C4%97"
 
 
 def _links(html: str) -> set[str]:
@@ -101,6 +104,8 @@ def test_the_search_has_the_languages_word_and_the_english_one_redirects(client,
     assert client.get("/lt/paieska/?q=judgment").status_code == 200
     moved = client.get("/lt/search/?q=judgment")
     assert (moved.status_code, moved["Location"]) == (301, "/lt/paieska/?q=judgment")
+    moved = client.get("/lt/search/", QUERY_STRING="q=grėsmė".encode().decode("latin-1"))
+    assert moved["Location"] == "/lt/paieska/?q=gr%C4%97sm%C4%97"
     assert client.get("/en/search/?q=judgment").status_code == 200
     assert 'action="/lt/paieska/"' in client.get("/lt/").content.decode()
     # Never kept by a cache, in either word (results depend on what is public this second).
