@@ -17,7 +17,7 @@ from .builder import organisation_of
 from .formats import Format, file_name, format_for_file_name
 from .models import ExportFile, export_storage
 from .ranges import file_response
-from .snapshot import live_plan, scope_of
+from .snapshot import edition_of, live_plan, scope_of
 
 EXPORTABLE = (EditionPage, ChapterPage, AssessmentPage)
 READERSHIP_FORMAT = {"pdf": "screen", "pdf-print": "print"}
@@ -47,7 +47,9 @@ def serve_export(request: HttpRequest, page_path: str, filename: str) -> HttpRes
     page = _page_at(request, page_path)
     if not isinstance(page, EXPORTABLE):
         raise Http404
-    edition = page if isinstance(page, EditionPage) else EditionPage.objects.ancestor_of(page).get()
+    edition = page if isinstance(page, EditionPage) else edition_of(page)
+    if edition is None:  # a chapter or assessment outside every edition (put there by a script)
+        raise Http404
     plan = live_plan(page, edition)  # None unless the page is public
     if plan is None:
         raise Http404

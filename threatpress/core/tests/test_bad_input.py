@@ -132,3 +132,16 @@ def test_a_missing_file_or_preview_is_a_404_where_it_was_asked(client_no_raise, 
     response = client_no_raise.get(path)
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_a_file_of_a_chapter_outside_every_edition_is_a_404(client_no_raise, edition):
+    """A chapter put under the home page by a script has no edition, so no files."""
+    from wagtail.models import Page
+
+    from threatpress.reports.models import ChapterPage
+
+    home = Page.objects.get(depth=2, locale__language_code="en")
+    stray = home.add_child(instance=ChapterPage(title="Stray", slug="stray"))
+    stray.save_revision().publish()
+    response = client_no_raise.get("/en/stray/stray-2026.pdf")
+    assert response.status_code == 404
