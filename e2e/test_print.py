@@ -70,11 +70,11 @@ PAGES = {
         (*SKIP_LINK, *NAV, "Cookie policy", "Published with ThreatPress", *SETTINGS_FORM),
     ),
     "not-found": Paper("/en/reports/2026/no-such-chapter/", EN),
-    # The demo has no Lithuanian page yet: /lt/ is the 404 page, /lt/consent/ the settings, and
+    # The demo has no Lithuanian page yet: /lt/ is the 404 page, /lt/slapukai/ the settings, and
     # without a Lithuanian home the header and footer have no links but the cookie settings.
     # Their chrome is in Lithuanian.
     "lt-not-found": Paper("/lt/", (*SKIP_LINK_LT, *FOOTER_LT, *DIALOG_LT)),
-    "lt-consent-settings": Paper("/lt/consent/", (*SKIP_LINK_LT, *FOOTER_LT[1:], *SETTINGS_LT)),
+    "lt-consent-settings": Paper("/lt/slapukai/", (*SKIP_LINK_LT, *FOOTER_LT[1:], *SETTINGS_LT)),
 }
 
 # Print media stylesheets do not hold up the load event; images outside the viewport are loaded

@@ -10,7 +10,7 @@ from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
 from threatpress.api import urls as api_urls
-from threatpress.consent.views import consent_view
+from threatpress.consent.views import consent_in_other_words, consent_view
 from threatpress.core import views as core_views
 from threatpress.discovery.feeds import feed
 from threatpress.discovery.sitemap import sitemap
@@ -69,7 +69,9 @@ if settings.THREATPRESS_SERVE_MEDIA:
 
 urlpatterns += i18n_patterns(
     # Before Wagtail's pages, so no page can take this address (docs/consent.md).
-    path("consent/", consent_view, name="consent"),
+    # In the reader's words (/lt/slapukai/); the English word elsewhere: below.
+    path(pgettext_lazy("URL path", "consent/"), consent_view, name="consent"),
+    path("consent/", consent_in_other_words),
     # The language's Atom feed of new editions and assessments (docs/discovery.md).
     path("feed/", feed, name="feed"),
     # The public search (docs/search.md) in the reader's words (/lt/paieska/); before Wagtail's

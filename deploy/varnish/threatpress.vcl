@@ -79,11 +79,12 @@ sub vcl_recv {
     # An editor (a session), credentials, the admin, previews and per-reader pages: the app marks
     # them private anyway; passing them here keeps their cookies intact and the cache clean. A
     # query string makes a page per reader too, except on the API's listings (its own filters).
-    # The search has its language's word (paieska: the "URL path" translations in the app).
+    # The search and consent have their language's words (paieska, slapukai: the "URL path"
+    # translations in the app).
     if (req.http.Authorization
         || req.http.Cookie ~ "(^|;\s*)sessionid="
         || req.url ~ "^/(admin|django-admin|preview)(/|$)"
-        || req.url ~ "^/[a-z]{2}/(search|paieska|consent)/"
+        || req.url ~ "^/[a-z]{2}/(search|paieska|consent|slapukai)/"
         || (req.url ~ "\?" && req.url !~ "^/api/v2/[a-z]+/\?")) {
         return (pass);
     }

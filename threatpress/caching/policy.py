@@ -82,20 +82,24 @@ def not_found_cache_control(path: str) -> str:
     return NEVER if path.startswith(FILE_PREFIXES) else NOT_FOUND
 
 
-@from_settings
-def _search_routes() -> tuple[str, ...]:
-    """The search's address below the language prefix in every language: `search/`,
-    `paieska/` (threatpress/urls.py translates it)."""
-    words = {SEARCH_ROUTE}
+def _in_every_language(route: str) -> tuple[str, ...]:
+    """A route's address below the language prefix in every language, and the English word
+    (which redirects there): `search/`, `paieska/` (threatpress/urls.py translates them)."""
+    words = {route}
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
-            words.add(str(pgettext("URL path", SEARCH_ROUTE)))
+            words.add(str(pgettext("URL path", route)))
     return tuple(sorted(words))
 
 
 @from_settings
+def _search_routes() -> tuple[str, ...]:
+    return _in_every_language(SEARCH_ROUTE)
+
+
+@from_settings
 def _uncached_routes() -> tuple[str, ...]:
-    return (*_search_routes(), CONSENT_ROUTE)
+    return (*_search_routes(), *_in_every_language(CONSENT_ROUTE))
 
 
 def is_search(path: str) -> bool:

@@ -1,4 +1,4 @@
-"""The consent form's target: `/<lang>/consent/`.
+"""The consent form's target: `/<lang>/consent/` in the language's words (`/lt/slapukai/`).
 
 GET shows the settings page (the dialog's Settings without JavaScript, and the footer's Cookie
 settings). POST records a decision, sets the consent cookie and sends the visitor back (303) to
@@ -19,10 +19,12 @@ from django.http import (
     HttpResponse,
     HttpResponseBadRequest,
     HttpResponseForbidden,
+    HttpResponsePermanentRedirect,
     HttpResponseRedirect,
 )
 from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
@@ -152,3 +154,17 @@ def decide(request: HttpRequest) -> HttpResponse:
         if cookie.name in request.COOKIES:
             response.delete_cookie(cookie.name, path=cookie.path, samesite="Lax")
     return response
+
+
+@csrf_exempt  # as consent_view
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def consent_in_other_words(request: HttpRequest) -> HttpResponse:
+    """`/lt/consent/`: the English word in another language's address. The settings page
+    moved for good to the language's own (`/lt/slapukai/`); a decision posted there (a page a
+    cache kept from before, whose form still names it) is still taken."""
+    if request.method == "POST":
+        return consent_view(request)
+    query = request.GET.urlencode()
+    url = reverse("consent")
+    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)

@@ -195,7 +195,7 @@ def routes(home: Page, language: str) -> list[Route]:
         Route("chapter", chapter.url),
         Route("assessment", assessment.url),
         Route("information page with the cookie policy", information.url),
-        Route("consent settings page", f"/{language}/consent/"),
+        Route("consent settings page", _in(language, "consent")),
         Route("countries and regions", _in(language, "regions:index")),
         Route("country page", _in(language, "regions:detail", slug=REGION_SLUGS[language])),
         Route("search results", _in(language, "search") + "?q=paragraph&sort=newest"),
