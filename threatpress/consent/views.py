@@ -19,7 +19,6 @@ from django.http import (
     HttpResponse,
     HttpResponseBadRequest,
     HttpResponseForbidden,
-    HttpResponsePermanentRedirect,
     HttpResponseRedirect,
 )
 from django.shortcuts import render
@@ -30,6 +29,8 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
+
+from threatpress.core.redirects import moved_for_good
 
 from . import state
 from .context_processors import category_rows
@@ -165,6 +166,4 @@ def consent_in_other_words(request: HttpRequest) -> HttpResponse:
     cache kept from before, whose form still names it) is still taken."""
     if request.method == "POST":
         return consent_view(request)
-    query = request.GET.urlencode()
-    url = reverse("consent")
-    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+    return moved_for_good(request, reverse("consent"))

@@ -23,7 +23,7 @@ def safe_link_entity(props: dict):
     neither an id nor an address (how SafePageLinkElementHandler hands such a stored link to
     the editor, which sends it back on save), is stored as its text."""
     page_id = props.get("id")
-    if page_id is not None and parse_id(str(page_id)) is None:
+    if page_id is not None and parse_id(page_id) is None:
         return props["children"]
     if page_id is None and not props.get("url"):
         return props["children"]

@@ -26,6 +26,7 @@ from wagtail.search import index
 
 from threatpress.caching import fragments
 from threatpress.core.models import BasePage
+from threatpress.core.redirects import moved_for_good
 from threatpress.core.request_locales import language_of, locale_codes
 from threatpress.core.text import css_string
 from threatpress.publishing.visibility import public_pages
@@ -288,29 +289,32 @@ class EditionPage(RoutablePageMixin, BasePage):
             name = route_words.route_name(name, self.language_code())
         return super().reverse_subpage(name, args, kwargs)
 
-    def _in_other_words(self, request, name: str) -> HttpResponse | None:
-        """A permanent redirect when the address used another language's word for the route
-        (`/lt/ataskaitos/2026/summary/`), so that each page has one address to cite."""
+    def serve(self, request, view=None, args=None, kwargs=None):
+        # One address to cite: a route reached by another language's word
+        # (`/lt/ataskaitos/2026/summary/`) redirects to the page's own (`…/santrauka/`).
+        if view is not None and (own := self._own_route_if_other_words(request)):
+            target = (self.get_url(request) or "") + super().reverse_subpage(own)
+            return moved_for_good(request, target)
+        return super().serve(request, view, args, kwargs)
+
+    def _own_route_if_other_words(self, request) -> str | None:
+        """The name of the route in this edition's words (`summary-lt`) when the request
+        reached it by another language's word; None otherwise."""
         match = getattr(request, "routable_resolver_match", None)
-        own = route_words.route_name(name, self.language_code(request))
-        if match is None or match.url_name == own:
+        name = route_words.base_name(match.url_name or "") if match is not None else ""
+        if name not in route_words.ROUTE_WORDS:
             return None
-        target = (self.get_url(request) or "") + super().reverse_subpage(own)
-        query = request.GET.urlencode()  # percent-encoded again, whatever the client sent
-        return redirect(f"{target}?{query}" if query else target, permanent=True)
+        own = route_words.route_name(name, self.language_code(request))
+        return own if own != match.url_name else None
 
     @path("summary/", name="summary")
     def summary(self, request):
-        if moved := self._in_other_words(request, "summary"):
-            return moved
         return self._render_route(
             request, "pages/reports/edition_summary.html", route_title=_("Key judgments")
         )
 
     @path("foreword/", name="foreword")
     def foreword_view(self, request):
-        if moved := self._in_other_words(request, "foreword"):
-            return moved
         return self._render_route(
             request, "pages/reports/edition_foreword.html", route_title=_("Foreword")
         )
@@ -324,8 +328,6 @@ class EditionPage(RoutablePageMixin, BasePage):
 
     @path("scale/", name="scale")
     def scale_view(self, request):
-        if moved := self._in_other_words(request, "scale"):
-            return moved
         return self.render(
             request,
             template="pages/reports/edition_scale.html",

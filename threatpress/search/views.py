@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import translation
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 from wagtail.models import Locale, Page, Site
 
 from threatpress.caching import fragments
+from threatpress.core.redirects import moved_for_good
 from threatpress.core.tree_paths import parent_path
 from threatpress.readership.counting import record_search
 from threatpress.reports.models import AssessmentPage, ChapterPage, EditionPage, ProbabilityTerm
@@ -270,6 +271,4 @@ def search_view(request: HttpRequest) -> HttpResponse:
 def search_in_own_words(request: HttpRequest) -> HttpResponse:
     """`/lt/search/`: the search's address in another language's word. A permanent redirect to
     the language's own (`/lt/paieska/`), with the query kept, so that a shared link works."""
-    url = reverse("search")
-    query = request.GET.urlencode()  # percent-encoded again, whatever the client sent
-    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+    return moved_for_good(request, reverse("search"))
