@@ -8,6 +8,7 @@ forgotten if it rolls back. Outside a transaction the purge is immediate.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -26,6 +27,7 @@ from .affected import (
 
 logger = logging.getLogger(__name__)
 PENDING = "_threatpress_cache_purge"
+SLOW_PURGE = 0.5  # seconds; longer is logged, layer by layer
 
 
 def all_paths() -> set[str]:
@@ -57,11 +59,19 @@ def purge_now(paths: Iterable[str], *, structural: bool = True) -> set[str]:
     if structural:
         purge_log.record_structural_purge()
     purge_log.append(paths)
+    started = time.monotonic()
     try:
         store.delete_paths(paths, structural=structural)
     except Exception:  # Redis down: its entries expire; the front cache is still purged
         logger.exception("could not purge the page cache")
+    stored = time.monotonic()
     purge_front_cache(paths)
+    done = time.monotonic()
+    if done - started > SLOW_PURGE:  # readers see the old page meanwhile: say where time went
+        logger.warning(
+            "Purging %d address(es) took %.2f s: the page cache %.2f s, the front cache %.2f s.",
+            len(paths), done - started, stored - started, done - stored,
+        )  # fmt: skip
     return paths
 
 
@@ -112,12 +122,14 @@ def _purge_pending(pending: dict) -> None:
 
 def paths_for_pages(page_ids: Iterable[int]) -> set[str]:
     """The affected paths of several pages, computed once per edition."""
-    from .affected import _edition_of, edition_paths
+    from threatpress.reports.models import edition_of
+
+    from .affected import edition_paths
 
     paths: set[str] = set()
     done: set[int] = set()
     for page in Page.objects.filter(pk__in=set(page_ids)):
-        edition = _edition_of(page)
+        edition = edition_of(page)
         if edition is None:
             return {purge_log.EVERYTHING}
         if edition.pk not in done:

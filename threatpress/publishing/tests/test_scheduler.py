@@ -219,3 +219,54 @@ def test_with_row_locking_a_release_is_staged_as_soon_as_it_is_within_the_horizo
     assert upcoming is not None and upcoming.instant == instant
     # The loop stages when the lead reaches the instant: that is now, 20 s ahead.
     assert upcoming.lead >= (instant - timezone.now()).total_seconds()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_log_tells_a_late_commit_from_slow_purges(monkeypatch, caplog):
+    """An operator reading why a release showed late must see whether the commit or the cache
+    purges after it took the time (issue 8: the database's commit, stalled by the disk)."""
+    from threatpress.caching import invalidation
+
+    instant, _ = draft_edition_due(seconds=2)
+    upcoming = scheduler.next_instant()
+    assert upcoming.instant == instant
+
+    def slow_front_cache(paths):  # a front cache answering slowly
+        time.sleep(1.0)
+
+    monkeypatch.setattr(invalidation, "purge_front_cache", slow_front_cache)
+    with caplog.at_level("WARNING"):
+        scheduler.staged_release(upcoming)
+
+    released = next(r for r in caplog.records if r.getMessage().startswith("Staged release"))
+    words = released.getMessage()
+    committed_after = float(words.split("committed ")[1].split(" s")[0])
+    purged_after = float(words.split("caches purged ")[1].split(" s")[0])
+    assert committed_after < 1.0  # the second the purge took is not counted as the commit's
+    assert purged_after >= 1.0
+    slow = next(r for r in caplog.records if r.getMessage().startswith("Purging"))
+    front = float(slow.getMessage().split("the front cache ")[1].split(" s")[0])
+    assert front >= 1.0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_a_release_does_not_wait_for_the_disk_and_nothing_else_changes(monkeypatch):
+    """A staged release commits without waiting for its log to reach the disk (an fsync held a
+    release 3.4 s past its instant under load); every other transaction still waits for it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite commits with synchronous=NORMAL already (settings/base.py)")
+
+    def setting() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return cursor.fetchone()[0]
+
+    seen = []
+    publish = scheduler._publish_as_of
+    monkeypatch.setattr(
+        scheduler, "_publish_as_of", lambda instant: seen.append(setting()) or publish(instant)
+    )
+    _, urls = draft_edition_due(seconds=2)
+    assert scheduler.staged_release(scheduler.next_instant()) == len(urls)
+    assert seen == ["off"]
+    assert setting() == "on"  # the setting ended with the release's transaction
