@@ -618,6 +618,37 @@ class Results:
     sent: list[int] = field(default_factory=list)  # the paced load's requests, each second
     # CPU seconds each kind of process used during the paced load, and the machine's idle time.
     cpu: dict[str, float] = field(default_factory=dict)
+    release: str = ""  # the scheduler's account of the scheduled go-live
+    # (milliseconds, statement) PostgreSQL logged as slow from the start of the load on.
+    slow_statements: list[tuple[float, str]] = field(default_factory=list)
+
+
+SLOW_STATEMENT_MS = 200  # scripts/cluster's log_min_duration_statement
+
+
+def slow_statements(log: Path, start: int) -> list[tuple[float, str]]:
+    """The statements PostgreSQL logged as slower than SLOW_STATEMENT_MS after byte `start` of
+    its log, slowest first: a commit or query that stalled shows here with its own duration."""
+    if not log.exists():
+        return []
+    with log.open("rb") as file:
+        file.seek(start)
+        text = file.read().decode(errors="replace")
+    found = []
+    for line in text.splitlines():
+        _, marker, rest = line.partition("LOG:  duration: ")
+        if marker and " ms  statement: " in rest:
+            milliseconds, statement = rest.split(" ms  statement: ", 1)
+            found.append((float(milliseconds), statement.split()[0].upper()))
+    return sorted(found, reverse=True)
+
+
+def slow_statements_line(statements: list[tuple[float, str]]) -> str:
+    heading = f"PostgreSQL statements slower than {SLOW_STATEMENT_MS} ms from the load's start"
+    if not statements:
+        return f"{heading}: none."
+    slowest = ", ".join(f"{kind} {ms:,.0f} ms" for ms, kind in statements[:5])
+    return f"{heading}: {len(statements)} (slowest: {slowest})."
 
 
 WINDOW_SECONDS = 10
@@ -803,6 +834,8 @@ def run(args: argparse.Namespace, tmp: Path) -> Results:
         load: dict[str, tuple[WrkResult, str]] = {}
         loader = threading.Thread(target=lambda: load.update(run=run_wrk(command)))
         processes, idle, waited_for = cpu_by_process(), idle_seconds(), waited_for_seconds()
+        database_log = shape.folder / "postgres.log"
+        database_log_start = database_log.stat().st_size if database_log.exists() else 0
         loader.start()
 
         watchers = Watchers()
@@ -833,7 +866,11 @@ def run(args: argparse.Namespace, tmp: Path) -> Results:
         print("Scheduler's log:", *log[-15:], sep="\n  ")
         counters = varnish_counters(shape.folder)
         sent = sent_each_second(output, args.duration)
-        return Results(capacity, result, target, verdicts, groups, averages, counters, sent, cpu)
+        return Results(
+            capacity, result, target, verdicts, groups, averages, counters, sent, cpu,
+            release=next((line for line in log if line.startswith("Staged release")), ""),
+            slow_statements=slow_statements(database_log, database_log_start),
+        )  # fmt: skip
 
 
 def verdict_lines(results: Results) -> list[str]:
@@ -916,6 +953,9 @@ def section_markdown(args: argparse.Namespace, results: Results) -> str:
             f"{VARNISH_COUNTERS[name]} {value:,}" for name, value in results.varnish.items()
         )
         + ".",
+        "",
+        f"The scheduler's log: “{results.release or 'no staged release'}” "
+        + slow_statements_line(results.slow_statements),
         "",
     ]
     return "\n".join(lines)

@@ -1,0 +1,130 @@
+"""What a PostgreSQL commit costs when it waits for the disk, and when it does not.
+
+The scheduler commits a staged release with `synchronous_commit` off (publishing/scheduler.py):
+under release-day load a commit that waits for its log to reach the disk was seconds late. This
+measures both kinds of commit, alternating, on a temporary PostgreSQL 15 whose data is on the same
+disk as the system's temporary folder, first on an idle machine, then while other processes
+compete for the machine the way the release-day load does: busy threads at nice 10 (Varnish and
+wrk run at nice 10 in `scripts/cluster`) and a process writing gigabytes to the same disk.
+
+Nothing is written to docs/: the figures in docs/benchmarks.md ("Release-day load: what the runs
+found") were copied by hand. Talks only to 127.0.0.1.
+Usage: .venv/bin/python bench/commit_wait.py [--seconds 30] [--busy 48] [--write-gb 4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+
+PGBIN = Path(os.environ.get("PGBIN", "/usr/lib/postgresql/15/bin"))
+PORT = 54377
+PAUSE = 0.1  # seconds between commits: a trickle, as the scheduler's and editors' are
+
+
+def as_postgres(command: list[str]) -> list[str]:
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+@contextmanager
+def postgres(folder: Path):
+    """A PostgreSQL with its default durability (fsync on), stopped and removed at the end."""
+    folder.chmod(0o755)
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres")
+    data = folder / "data"
+    run = {"check": True, "stdout": subprocess.DEVNULL}
+    initdb = [str(PGBIN / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust"]
+    subprocess.run(as_postgres(initdb), **run)
+    options = f"-k {folder} -h 127.0.0.1 -p {PORT}"
+    pg_ctl = [str(PGBIN / "pg_ctl"), "-D", str(data), "-w", "-l", str(folder / "log")]
+    subprocess.run(as_postgres([*pg_ctl, "-o", options, "start"]), **run)
+    try:
+        yield f"host=127.0.0.1 port={PORT} user=postgres dbname=postgres"
+    finally:
+        stop = [str(PGBIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]
+        subprocess.run(as_postgres(stop), stdout=subprocess.DEVNULL, check=False)
+
+
+def commit_times(dsn: str, seconds: float) -> dict[str, list[float]]:
+    """Seconds each commit took, by `synchronous_commit` setting, alternating for `seconds`."""
+    times: dict[str, list[float]] = {"on": [], "off": []}
+    with psycopg.connect(dsn) as connection:
+        connection.execute("CREATE TABLE IF NOT EXISTS row_per_commit (id serial, body text)")
+        connection.commit()
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            for setting in times:
+                connection.execute(f"SET LOCAL synchronous_commit TO {setting}")
+                connection.execute("INSERT INTO row_per_commit (body) VALUES (repeat('x', 2000))")
+                started = time.monotonic()
+                connection.commit()
+                times[setting].append(time.monotonic() - started)
+                time.sleep(PAUSE)
+    return times
+
+
+def report(label: str, times: dict[str, list[float]]) -> None:
+    print(label)
+    for setting, values in times.items():
+        values = sorted(values)
+        p99 = values[min(len(values) - 1, int(len(values) * 0.99))]
+        print(
+            f"  synchronous_commit {setting:>3}: {len(values)} commits, median "
+            f"{1000 * values[len(values) // 2]:.1f} ms, p99 {1000 * p99:.1f} ms, slowest "
+            f"{1000 * values[-1]:.1f} ms"
+        )
+
+
+@contextmanager
+def competition(folder: Path, busy: int, write_gb: int):
+    """Busy threads at nice 10 and a writer filling the disk, stopped at the end."""
+    spin = [sys.executable, "-c", "while True: pass"]
+    spinners = [subprocess.Popen(["nice", "-n", "10", *spin]) for _ in range(busy)]
+    blocks = f"count={write_gb * 1024}"
+    writer = subprocess.Popen(
+        ["dd", "if=/dev/zero", f"of={folder / 'filler'}", "bs=1M", blocks, "status=none"]
+    )
+    try:
+        yield
+    finally:
+        for process in [*spinners, writer]:
+            process.kill()
+            process.wait()
+        (folder / "filler").unlink(missing_ok=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=30, help="of commits per phase (30)")
+    parser.add_argument("--busy", type=int, default=48, help="busy threads at nice 10 (48)")
+    parser.add_argument("--write-gb", type=int, default=4, help="written to the disk (4)")
+    args = parser.parse_args(argv)
+    if not (PGBIN / "initdb").exists():
+        sys.exit(f"No PostgreSQL 15 in {PGBIN}: scripts/ensure-system-packages postgresql-15")
+    folder = Path(tempfile.mkdtemp(prefix="threatpress-commit-wait-"))
+    try:
+        with postgres(folder) as dsn:
+            report("Idle machine:", commit_times(dsn, args.seconds))
+            with competition(folder, args.busy, args.write_gb):
+                label = (
+                    f"With {args.busy} busy threads at nice 10 and {args.write_gb} GB being "
+                    "written to the same disk:"
+                )
+                report(label, commit_times(dsn, args.seconds))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
