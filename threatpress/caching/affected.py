@@ -51,14 +51,6 @@ def _path(page: Page) -> str | None:
     return parts[2] if parts else None
 
 
-def _edition_of(page: Page) -> Page | None:
-    from threatpress.reports.models import EditionPage
-
-    if page.specific_class is EditionPage:
-        return page
-    return EditionPage.objects.ancestor_of(page).first()
-
-
 def _language_paths(languages: Iterable[str]) -> set[str]:
     paths = set()
     for code in languages:
@@ -146,7 +138,9 @@ def own_text_paths(page: Page, *, listed: bool = False) -> set[str]:
     changed), also what lists it with its summary: the country pages, its language's feed and
     the API's listing of its type. (The API's listings show no body and no downloads, and a
     feed entry's date is when it became public: a new body changes neither.)"""
-    edition = _edition_of(page)
+    from threatpress.reports.models import edition_of
+
+    edition = edition_of(page)
     if edition is None:
         return {EVERYTHING}
     pages = [*Page.objects.ancestor_of(page).filter(depth__gt=1), page]
@@ -165,7 +159,9 @@ def affected_paths(page: Page) -> set[str]:
     """The paths whose responses may change when `page` is published, unpublished, moved,
     deleted, scheduled or marked translated. Computed on the tree as it stands: call it before a
     move or delete for the old addresses, and after for the new ones."""
-    edition = _edition_of(page)
+    from threatpress.reports.models import edition_of
+
+    edition = edition_of(page)
     if edition is None:
         return {EVERYTHING}
     return edition_paths(edition)

@@ -18,12 +18,12 @@ from wagtail.models import Page
 
 from threatpress.core.admin_screens import AdminScreen
 from threatpress.core.ids import parse_id
-from threatpress.reports.models import EditionPage
+from threatpress.reports.models import EditionPage, edition_of
 
 from .builder import organisation_of, site_of
 from .formats import FORMATS, file_name, formats_for
 from .models import Export, ExportFile
-from .snapshot import edition_of, live_plans, release_plans, scope_of
+from .snapshot import live_plans, release_plans, scope_of
 from .views import send_file
 
 

@@ -105,13 +105,6 @@ def scope_of(page: Page, edition_depth: int) -> Scope:
     return {0: "edition", 1: "chapter", 2: "assessment"}[page.depth - edition_depth]
 
 
-def edition_of(page: Page) -> Page | None:
-    """The edition `page` belongs to (itself, for an edition); None outside every edition."""
-    from threatpress.reports.models import EditionPage
-
-    return EditionPage.objects.ancestor_of(page, inclusive=True).first()
-
-
 def _select(page: Page, edition: Page, rows: list[Page]) -> list[Page]:
     """The rows an export of `page` contains besides the edition, in tree order: the chapters
     and assessments under `page`, and the chapter above it when `page` is an assessment."""
@@ -184,6 +177,8 @@ def live_plans(edition: Page) -> list[Plan]:
 def live_plan(page: Page, edition: Page | None = None) -> Plan | None:
     """What the export of `page` shows now; None if the page is not public. Pass the page's
     edition if you have it (saves a query)."""
+    from threatpress.reports.models import edition_of
+
     edition = edition or edition_of(page)
     if edition is None:
         return None

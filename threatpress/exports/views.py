@@ -11,13 +11,13 @@ from wagtail.models import Locale, Page, Site
 
 from threatpress.core.stored_files import StorageUnavailable, StoredObject, storage_unavailable
 from threatpress.readership.counting import record_download
-from threatpress.reports.models import AssessmentPage, ChapterPage, EditionPage
+from threatpress.reports.models import AssessmentPage, ChapterPage, EditionPage, edition_of
 
 from .builder import organisation_of
 from .formats import Format, file_name, format_for_file_name
 from .models import ExportFile, export_storage
 from .ranges import file_response
-from .snapshot import edition_of, live_plan, scope_of
+from .snapshot import live_plan, scope_of
 
 EXPORTABLE = (EditionPage, ChapterPage, AssessmentPage)
 READERSHIP_FORMAT = {"pdf": "screen", "pdf-print": "print"}
@@ -47,7 +47,7 @@ def serve_export(request: HttpRequest, page_path: str, filename: str) -> HttpRes
     page = _page_at(request, page_path)
     if not isinstance(page, EXPORTABLE):
         raise Http404
-    edition = page if isinstance(page, EditionPage) else edition_of(page)
+    edition = edition_of(page)
     if edition is None:  # a chapter or assessment outside every edition (put there by a script)
         raise Http404
     plan = live_plan(page, edition)  # None unless the page is public

@@ -483,7 +483,7 @@ class AssessmentPage(BasePage):
         verbose_name = _("assessment")
 
     def edition(self) -> EditionPage | None:
-        return EditionPage.objects.ancestor_of(self).first()
+        return edition_of(self)
 
     def clean(self):
         super().clean()
@@ -535,6 +535,13 @@ class AssessmentPage(BasePage):
             **neighbours(contents, self),
         )
         return context
+
+
+def edition_of(page: Page) -> EditionPage | None:
+    """The edition `page` belongs to (itself, for an edition); None outside every edition."""
+    if isinstance(page, EditionPage):
+        return page
+    return EditionPage.objects.ancestor_of(page, inclusive=True).first()
 
 
 def _as_edition(crumb: Page) -> EditionPage:
