@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -87,16 +88,19 @@ def report(label: str, times: dict[str, list[float]]) -> None:
 
 @contextmanager
 def competition(folder: Path, busy: int, write_gb: int):
-    """Busy threads at nice 10 and a writer filling the disk, stopped at the end."""
+    """Busy threads at nice 10 and a writer keeping the disk busy, stopped at the end."""
     spin = [sys.executable, "-c", "while True: pass"]
     spinners = [subprocess.Popen(["nice", "-n", "10", *spin]) for _ in range(busy)]
-    blocks = f"count={write_gb * 1024}"
+    # Straight to the disk (O_DIRECT), over and over, so the disk stays busy for the whole phase
+    # instead of the writes landing in memory and finishing early.
+    dd = f"dd if=/dev/zero of={folder / 'filler'} bs=1M count={write_gb * 1024} oflag=direct"
     writer = subprocess.Popen(
-        ["dd", "if=/dev/zero", f"of={folder / 'filler'}", "bs=1M", blocks, "status=none"]
+        ["bash", "-c", f"while {dd} status=none; do :; done"], start_new_session=True
     )
     try:
         yield
     finally:
+        os.killpg(writer.pid, signal.SIGKILL)  # the loop and the dd it is running
         for process in [*spinners, writer]:
             process.kill()
             process.wait()
@@ -107,18 +111,24 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=30, help="of commits per phase (30)")
     parser.add_argument("--busy", type=int, default=48, help="busy threads at nice 10 (48)")
-    parser.add_argument("--write-gb", type=int, default=4, help="written to the disk (4)")
+    parser.add_argument("--write-gb", type=int, default=4, help="the file written over (4)")
     args = parser.parse_args(argv)
     if not (PGBIN / "initdb").exists():
         sys.exit(f"No PostgreSQL 15 in {PGBIN}: scripts/ensure-system-packages postgresql-15")
     folder = Path(tempfile.mkdtemp(prefix="threatpress-commit-wait-"))
+    kind = subprocess.run(
+        ["stat", "-f", "-c", "%T", str(folder)], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    if kind == "tmpfs":
+        folder.rmdir()
+        sys.exit(f"{folder.parent} is in memory (tmpfs): set TMPDIR to a folder on a disk")
     try:
         with postgres(folder) as dsn:
             report("Idle machine:", commit_times(dsn, args.seconds))
             with competition(folder, args.busy, args.write_gb):
                 label = (
-                    f"With {args.busy} busy threads at nice 10 and {args.write_gb} GB being "
-                    "written to the same disk:"
+                    f"With {args.busy} busy threads at nice 10 and a file of {args.write_gb} GB "
+                    "written to the same disk again and again (O_DIRECT):"
                 )
                 report(label, commit_times(dsn, args.seconds))
     finally:

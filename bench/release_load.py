@@ -42,6 +42,7 @@ import datetime
 import http.client
 import os
 import random
+import re
 import resource
 import shlex
 import signal
@@ -624,6 +625,11 @@ class Results:
 
 
 SLOW_STATEMENT_MS = 200  # scripts/cluster's log_min_duration_statement
+# "... LOG:  duration: 1782.816 ms  statement: SELECT ...", or "execute <name>: ..." for a
+# prepared statement; the statement may go on over more lines (only its first word is kept).
+SLOW_LINE = re.compile(
+    r"LOG:  duration: (?P<ms>[\d.]+) ms  (?:statement|execute [^:]*): (?P<sql>[^\n]*(?:\n\t.*)*)"
+)
 
 
 def slow_statements(log: Path, start: int) -> list[tuple[float, str]]:
@@ -635,11 +641,8 @@ def slow_statements(log: Path, start: int) -> list[tuple[float, str]]:
         file.seek(start)
         text = file.read().decode(errors="replace")
     found = []
-    for line in text.splitlines():
-        _, marker, rest = line.partition("LOG:  duration: ")
-        if marker and " ms  statement: " in rest:
-            milliseconds, statement = rest.split(" ms  statement: ", 1)
-            found.append((float(milliseconds), statement.split()[0].upper()))
+    for match in SLOW_LINE.finditer(text):
+        found.append((float(match["ms"]), (match["sql"].split() or ["?"])[0].upper()))
     return sorted(found, reverse=True)
 
 

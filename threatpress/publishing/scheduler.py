@@ -131,10 +131,10 @@ def _commit_without_waiting_for_the_disk() -> None:
     release-day load on a shared machine one fsync took up to 9 s, and a release's commit 3.4 s
     (bench/release_load.py, docs/benchmarks.md). With `synchronous_commit` off for this one
     transaction, as SQLite's `synchronous=NORMAL` is for every one, the commit is seen at once
-    and written to the disk within a fraction of a second after it. Should the database crash
-    in between, the release is lost as a whole, never in part (readers may have seen it
-    meanwhile), and its revisions are still due: the first tick after the database is back
-    publishes them again.
+    and reaches the disk when PostgreSQL's WAL writer next flushes: normally within about 0.6 s,
+    longer while the disk stalls. Should the database crash in between, the release is lost as
+    a whole, never in part (readers may have seen it meanwhile), and its revisions are still
+    due: the first tick after the database is back publishes them again.
     """
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL synchronous_commit TO OFF")
@@ -145,7 +145,9 @@ def staged_release(upcoming: Upcoming, stop: threading.Event | None = None) -> i
     global _measured_per_revision
     stop = stop or threading.Event()
     committed_at: list[datetime.datetime] = []
-    with transaction.atomic():
+    # Durable: never a savepoint inside someone's transaction, whose commit would then be the
+    # release's (and would skip the disk too, SET LOCAL lasting to its end).
+    with transaction.atomic(durable=True):
         if connection.vendor == "postgresql":
             _commit_without_waiting_for_the_disk()
         # Registered first, so it runs first after the commit, before the caches are purged.
@@ -161,7 +163,7 @@ def staged_release(upcoming: Upcoming, stop: threading.Event | None = None) -> i
         committing = timezone.now()
         # Leaving the block commits: this is the moment the release becomes public, and then
         # the on-commit callbacks purge the caches.
-    # Inside an outer transaction (tests capturing on-commit callbacks) nothing is committed yet.
+    # In a test's transaction (capturing on-commit callbacks) nothing is committed yet.
     committed = committed_at[0] if committed_at else timezone.now()
     purged = (timezone.now() - committed).total_seconds()
     late = (committed - upcoming.instant).total_seconds()

@@ -270,3 +270,16 @@ def test_on_postgresql_a_release_does_not_wait_for_the_disk_and_nothing_else_cha
     assert scheduler.staged_release(scheduler.next_instant()) == len(urls)
     assert seen == ["off"]
     assert setting() == "on"  # the setting ended with the release's transaction
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_staged_release_refuses_to_become_part_of_another_transaction(client):
+    """Its commit is the moment the edition goes public: inside someone else's transaction that
+    moment would be theirs, whenever it came, so it refuses and publishes nothing."""
+    from django.db import transaction
+
+    _, urls = draft_edition_due(seconds=2)
+    upcoming = scheduler.next_instant()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        scheduler.staged_release(upcoming)
+    assert all(client.get(url).status_code == 404 for url in urls)
