@@ -619,6 +619,9 @@ class Results:
     sent: list[int] = field(default_factory=list)  # the paced load's requests, each second
     # CPU seconds each kind of process used during the paced load, and the machine's idle time.
     cpu: dict[str, float] = field(default_factory=dict)
+    # The share of the load's time in which some (or all) processes waited for a core or for
+    # the disk (the kernel's pressure stall information), by "cpu some", "io some", "io full".
+    stalled: dict[str, float] = field(default_factory=dict)
     release: str = ""  # the scheduler's account of the scheduled go-live
     # (milliseconds, statement) PostgreSQL logged as slow from the start of the load on.
     slow_statements: list[tuple[float, str]] = field(default_factory=list)
@@ -735,6 +738,23 @@ def cpu_by_process() -> dict[int, tuple[str, float]]:
     return processes
 
 
+def stalled_seconds() -> dict[str, float]:
+    """Seconds so far in which some (or all) runnable processes waited for a core or the disk,
+    from /proc/pressure (Linux 4.20+); empty where the kernel does not keep them."""
+    totals = {}
+    for resource_name in ("cpu", "io"):
+        try:
+            lines = Path(f"/proc/pressure/{resource_name}").read_text().splitlines()
+        except OSError:
+            continue
+        for line in lines:
+            kind, *fields = line.split()
+            total = dict(pair.split("=") for pair in fields)["total"]
+            if not (resource_name == "cpu" and kind == "full"):  # always 0 for the CPU
+                totals[f"{resource_name} {kind}"] = int(total) / 1e6
+    return totals
+
+
 def idle_seconds() -> float:
     """The machine's idle time so far, all CPUs summed (/proc/stat: idle and iowait)."""
     fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
@@ -837,6 +857,7 @@ def run(args: argparse.Namespace, tmp: Path) -> Results:
         load: dict[str, tuple[WrkResult, str]] = {}
         loader = threading.Thread(target=lambda: load.update(run=run_wrk(command)))
         processes, idle, waited_for = cpu_by_process(), idle_seconds(), waited_for_seconds()
+        pressure, pressure_started = stalled_seconds(), time.monotonic()
         database_log = shape.folder / "postgres.log"
         database_log_start = database_log.stat().st_size if database_log.exists() else 0
         loader.start()
@@ -857,6 +878,11 @@ def run(args: argparse.Namespace, tmp: Path) -> Results:
             idle_seconds() - idle,
             waited_for_seconds() - waited_for,
         )
+        stalled = {
+            name: (seconds - pressure[name]) / (time.monotonic() - pressure_started)
+            for name, seconds in stalled_seconds().items()
+            if name in pressure
+        }
         for future in looking:
             future.result(timeout=end - time.time() + 30)
         stop_sampling.set()
@@ -871,6 +897,7 @@ def run(args: argparse.Namespace, tmp: Path) -> Results:
         sent = sent_each_second(output, args.duration)
         return Results(
             capacity, result, target, verdicts, groups, averages, counters, sent, cpu,
+            stalled=stalled,
             release=next((line for line in log if line.startswith("Staged release")), ""),
             slow_statements=slow_statements(database_log, database_log_start),
         )  # fmt: skip
@@ -955,7 +982,14 @@ def section_markdown(args: argparse.Namespace, results: Results) -> str:
         + ", ".join(
             f"{VARNISH_COUNTERS[name]} {value:,}" for name, value in results.varnish.items()
         )
-        + ".",
+        + "."
+        + (
+            " Time in which processes waited (Linux's pressure stall information): "
+            + ", ".join(f"{name} {100 * share:.0f}%" for name, share in results.stalled.items())
+            + "."
+            if results.stalled
+            else ""
+        ),
         "",
         f"The scheduler's log: “{results.release or 'no staged release'}” "
         + slow_statements_line(results.slow_statements),

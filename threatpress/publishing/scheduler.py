@@ -128,7 +128,7 @@ def _commit_without_waiting_for_the_disk() -> None:
     """Let this transaction's commit return (and show) before its record reaches the disk.
 
     A commit normally waits until PostgreSQL has written its log to the disk (fsync). Under
-    release-day load on a shared machine one fsync took up to 9 s, and a release's commit 3.4 s
+    release-day load on a shared machine a release's commit once took 3.4 s
     (bench/release_load.py, docs/benchmarks.md). With `synchronous_commit` off for this one
     transaction, as SQLite's `synchronous=NORMAL` is for every one, the commit is seen at once
     and reaches the disk when PostgreSQL's WAL writer next flushes: normally within about 0.6 s,
