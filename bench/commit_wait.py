@@ -8,7 +8,8 @@ compete for the machine the way the release-day load does: busy threads at nice 
 wrk run at nice 10 in `scripts/cluster`) and a process writing gigabytes to the same disk.
 
 Nothing is written to docs/: the figures in docs/benchmarks.md ("Release-day load: what the runs
-found") were copied by hand. Talks only to 127.0.0.1.
+found") were copied by hand. PostgreSQL is started as the outage tests start theirs
+(threatpress/core/tests/live_site.py), but with fsync on. Talks only to 127.0.0.1.
 Usage: .venv/bin/python bench/commit_wait.py [--seconds 30] [--busy 48] [--write-gb 4]
 """
 
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -27,33 +27,11 @@ from pathlib import Path
 
 import psycopg
 
-PGBIN = Path(os.environ.get("PGBIN", "/usr/lib/postgresql/15/bin"))
-PORT = 54377
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from threatpress.core.tests.live_site import postgres
+
 PAUSE = 0.1  # seconds between commits: a trickle, as the scheduler's and editors' are
-
-
-def as_postgres(command: list[str]) -> list[str]:
-    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
-
-
-@contextmanager
-def postgres(folder: Path):
-    """A PostgreSQL with its default durability (fsync on), stopped and removed at the end."""
-    folder.chmod(0o755)
-    if os.geteuid() == 0:
-        shutil.chown(folder, "postgres")
-    data = folder / "data"
-    run = {"check": True, "stdout": subprocess.DEVNULL}
-    initdb = [str(PGBIN / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust"]
-    subprocess.run(as_postgres(initdb), **run)
-    options = f"-k {folder} -h 127.0.0.1 -p {PORT}"
-    pg_ctl = [str(PGBIN / "pg_ctl"), "-D", str(data), "-w", "-l", str(folder / "log")]
-    subprocess.run(as_postgres([*pg_ctl, "-o", options, "start"]), **run)
-    try:
-        yield f"host=127.0.0.1 port={PORT} user=postgres dbname=postgres"
-    finally:
-        stop = [str(PGBIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]
-        subprocess.run(as_postgres(stop), stdout=subprocess.DEVNULL, check=False)
 
 
 def commit_times(dsn: str, seconds: float) -> dict[str, list[float]]:
@@ -113,26 +91,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--busy", type=int, default=48, help="busy threads at nice 10 (48)")
     parser.add_argument("--write-gb", type=int, default=4, help="the file written over (4)")
     args = parser.parse_args(argv)
-    if not (PGBIN / "initdb").exists():
-        sys.exit(f"No PostgreSQL 15 in {PGBIN}: scripts/ensure-system-packages postgresql-15")
-    folder = Path(tempfile.mkdtemp(prefix="threatpress-commit-wait-"))
     kind = subprocess.run(
-        ["stat", "-f", "-c", "%T", str(folder)], capture_output=True, text=True, check=False
+        ["stat", "-f", "-c", "%T", tempfile.gettempdir()],
+        capture_output=True,
+        text=True,
+        check=False,
     ).stdout.strip()
     if kind == "tmpfs":
-        folder.rmdir()
-        sys.exit(f"{folder.parent} is in memory (tmpfs): set TMPDIR to a folder on a disk")
-    try:
-        with postgres(folder) as dsn:
-            report("Idle machine:", commit_times(dsn, args.seconds))
-            with competition(folder, args.busy, args.write_gb):
-                label = (
-                    f"With {args.busy} busy threads at nice 10 and a file of {args.write_gb} GB "
-                    "written to the same disk again and again (O_DIRECT):"
-                )
-                report(label, commit_times(dsn, args.seconds))
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        sys.exit(f"{tempfile.gettempdir()} is in memory (tmpfs): set TMPDIR to a folder on a disk")
+    with postgres(durable=True) as cluster:
+        report("Idle machine:", commit_times(cluster.url, args.seconds))
+        with competition(cluster.folder, args.busy, args.write_gb):
+            label = (
+                f"With {args.busy} busy threads at nice 10 and a file of {args.write_gb} GB "
+                "written to the same disk again and again (O_DIRECT):"
+            )
+            report(label, commit_times(cluster.url, args.seconds))
     return 0
 
 

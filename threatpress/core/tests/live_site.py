@@ -56,6 +56,7 @@ def _as_postgres(command: list[str]) -> list[str]:
 class Postgres:
     folder: Path
     port: int
+    durable: bool = False  # PostgreSQL's own defaults (fsync on), to time commits
 
     @property
     def url(self) -> str:
@@ -70,7 +71,9 @@ class Postgres:
         )
 
     def start(self) -> None:
-        options = f"-k {self.folder} -h 127.0.0.1 -p {self.port} -F -c full_page_writes=off"
+        options = f"-k {self.folder} -h 127.0.0.1 -p {self.port}"
+        if not self.durable:  # the tests need no crash safety
+            options += " -F -c full_page_writes=off"
         self._pg_ctl("-w", "-l", str(self.folder / "log"), "-o", options, "start")
 
     def stop(self) -> None:
@@ -79,8 +82,9 @@ class Postgres:
 
 
 @contextmanager
-def postgres() -> Iterator[Postgres]:
-    """A temporary cluster with an empty database `threatpress`; removed afterwards."""
+def postgres(durable: bool = False) -> Iterator[Postgres]:
+    """A temporary cluster with an empty database `threatpress`; removed afterwards. `durable`:
+    with PostgreSQL's default durability (bench/commit_wait.py), not the tests' fsync off."""
     if not (PGBIN / "initdb").exists():
         pytest.fail(
             f"{PGBIN}/initdb is missing: this test needs PostgreSQL 15's server binaries "
@@ -92,7 +96,7 @@ def postgres() -> Iterator[Postgres]:
     folder.chmod(0o755)
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres")
-    cluster = Postgres(folder, free_port())
+    cluster = Postgres(folder, free_port(), durable)
     try:
         subprocess.run(
             _as_postgres(
