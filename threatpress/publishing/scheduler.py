@@ -28,6 +28,8 @@ from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 from wagtail.models import Page, PageLogEntry, Revision
 
+from threatpress.publishing.core_wait import CoreWait
+
 logger = logging.getLogger(__name__)
 DEFAULT_INTERVAL = 1.0  # seconds; the target is "live within 5 s of the scheduled time"
 # On SQLite staging starts this long before an instant: a margin plus the cost of publishing each
@@ -150,28 +152,36 @@ def staged_release(upcoming: Upcoming, stop: threading.Event | None = None) -> i
     with transaction.atomic(durable=True):
         if connection.vendor == "postgresql":
             _commit_without_waiting_for_the_disk()
+        core_wait = CoreWait()
+
+        def committed() -> None:
+            committed_at.append(timezone.now())
+            core_wait.stop()
+
         # Registered first, so it runs first after the commit, before the caches are purged.
-        transaction.on_commit(lambda: committed_at.append(timezone.now()))
+        transaction.on_commit(committed)
         started = time.monotonic()
         published = _publish_as_of(upcoming.instant)
         took = time.monotonic() - started
         if published:
             _measured_per_revision = max(_measured_per_revision, took / len(published))
+        core_wait.find_database()
         remaining = (upcoming.instant - timezone.now()).total_seconds()
         if remaining > 0 and stop.wait(remaining):
             raise InterruptedError("stopped before the release instant; nothing was published")
+        core_wait.start()
         committing = timezone.now()
         # Leaving the block commits: this is the moment the release becomes public, and then
         # the on-commit callbacks purge the caches.
     # In a test's transaction (capturing on-commit callbacks) nothing is committed yet.
-    committed = committed_at[0] if committed_at else timezone.now()
-    purged = (timezone.now() - committed).total_seconds()
-    late = (committed - upcoming.instant).total_seconds()
+    commit_seen = committed_at[0] if committed_at else timezone.now()
+    purged = (timezone.now() - commit_seen).total_seconds()
+    late = (commit_seen - upcoming.instant).total_seconds()
     logger.warning(
         "Staged release: %d revision(s) published in %.2f s, committed %.2f s %s the instant "
-        "(the commit took %.2f s), caches purged %.2f s after the commit.",
+        "(the commit took %.2f s%s), caches purged %.2f s after the commit.",
         len(published), took, abs(late), "after" if late > 0 else "before",
-        (committed - committing).total_seconds(), purged,
+        (commit_seen - committing).total_seconds(), core_wait.describe(), purged,
     )  # fmt: skip
     return len(published)
 
