@@ -40,6 +40,7 @@ import argparse
 import asyncio
 import datetime
 import http.client
+import json
 import os
 import random
 import re
@@ -355,17 +356,35 @@ class Publisher:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
+            # A session of its own, as an app server's worker has (scripts/cluster): the CPU is
+            # shared between sessions first, and this one must not share wrk's.
+            start_new_session=True,
         )
         ready = self.process.stdout.readline().strip()
         if ready != "ready":
             raise RuntimeError(f"the publishing process did not start: {ready!r}")
 
-    def publish(self) -> float:
-        """Publish now; return the commit's time, as the child saw it."""
+    def publish(self) -> tuple[float, str]:
+        """Publish now; return the commit's time, as the child saw it, and an account of how
+        long the publish took the child and what it spent that time on."""
+        asked = time.time()
         self.process.stdin.write("publish\n")
         self.process.stdin.flush()
-        committed, purged, *front = (float(t) for t in self.process.stdout.readline().split())
+        report = json.loads(self.process.stdout.readline())
+        committed, purged, front = report["committed"], report["purged"], report["front"]
         self.process.wait(timeout=60)
+        waits = [
+            f"{who} {report[key]:.2f} s"
+            for who, key in (("it", "waited"), ("its database process", "database_waited"))
+            if report[key] is not None
+        ]
+        account = (
+            f"committed {committed - asked:.2f} s after it was asked for; from the request to "
+            f"the end of its purges ({purged - asked:.2f} s) the publishing process ran "
+            f"{report['ran']:.2f} s"
+            + (f"; waiting for a core: {', '.join(waits)}" if waits else "")
+        )
+        print(f"  publish now: {account}", flush=True)
         # The purges (purge log, then one PURGE per address to Varnish) run after the commit.
         print(f"  purges sent {purged - committed:.2f} s after the commit", flush=True)
         if len(front) == 2:
@@ -374,7 +393,7 @@ class Publisher:
                 f" to {front[1] - committed:.2f} s after the commit",
                 flush=True,
             )
-        return committed
+        return committed, account
 
 
 def publish_child(argv: list[str]) -> int:
@@ -398,9 +417,27 @@ def publish_child(argv: list[str]) -> int:
 
     invalidation.purge_front_cache = timed_front_purge
     print("ready", flush=True)
+    from threatpress.publishing.core_wait import CoreWait
+
+    # Its database process is found first (one query); both are read while this process is
+    # blocked on the request, so that waking up for it is counted too.
+    core_wait = CoreWait()
+    core_wait.find_database()
+    ran = time.process_time()
+    core_wait.start()
     sys.stdin.readline()
     committed = publish_now(pages, marker)  # returns once its on-commit purges have run
-    print(committed, time.time(), *front[:2], flush=True)
+    purged = time.time()
+    core_wait.stop()
+    report = {
+        "committed": committed,
+        "purged": purged,
+        "front": front[:2],
+        "ran": time.process_time() - ran,  # to the end of the purges, as are the waits
+        "waited": core_wait.scheduler_waited,  # this process, standing in for the scheduler
+        "database_waited": core_wait.database_waited,
+    }
+    print(json.dumps(report), flush=True)
     return 0
 
 
@@ -615,7 +652,7 @@ class Results:
     verdicts: list[Verdict]
     groups: dict[str, list[str]]
     load_average: list[float]
-    varnish: dict[str, int]
+    varnish: dict[str, tuple[int, int]]  # counter: (during the load, since Varnish started)
     sent: list[int] = field(default_factory=list)  # the paced load's requests, each second
     # CPU seconds each kind of process used during the paced load, and the machine's idle time.
     cpu: dict[str, float] = field(default_factory=dict)
@@ -623,6 +660,7 @@ class Results:
     # the disk (the kernel's pressure stall information), by "cpu some", "io some", "io full".
     stalled: dict[str, float] = field(default_factory=dict)
     release: str = ""  # the scheduler's account of the scheduled go-live
+    publish: str = ""  # how long the publish now took, and how much of it was waiting
     # (milliseconds, statement) PostgreSQL logged as slow from the start of the load on.
     slow_statements: list[tuple[float, str]] = field(default_factory=list)
 
@@ -860,6 +898,8 @@ def run(args: argparse.Namespace, tmp: Path) -> Results:
         pressure, pressure_started = stalled_seconds(), time.monotonic()
         database_log = shape.folder / "postgres.log"
         database_log_start = database_log.stat().st_size if database_log.exists() else 0
+        # Failed fetches while the cluster started or the caches were filled are not the load's.
+        counters_before = varnish_counters(shape.folder)
         loader.start()
 
         watchers = Watchers()
@@ -869,7 +909,7 @@ def run(args: argparse.Namespace, tmp: Path) -> Results:
             watchers.watch(later, layers, sorted(later.expected), later.instant - LOOK_AHEAD, end),
         ]
         time.sleep(max(0.0, publish_at - time.time()))
-        now.instant = publisher_process.publish()
+        now.instant, publish_account = publisher_process.publish()
         print(f"  published at second {now.instant - started:.1f}", flush=True)
         loader.join()
         cpu = cpu_account(
@@ -894,11 +934,15 @@ def run(args: argparse.Namespace, tmp: Path) -> Results:
         log = (shape.folder / "scheduler.log").read_text(errors="replace").splitlines()
         print("Scheduler's log:", *log[-15:], sep="\n  ")
         counters = varnish_counters(shape.folder)
+        counters = {
+            name: (value - counters_before.get(name, 0), value) for name, value in counters.items()
+        }
         sent = sent_each_second(output, args.duration)
         return Results(
             capacity, result, target, verdicts, groups, averages, counters, sent, cpu,
             stalled=stalled,
             release=next((line for line in log if line.startswith("Staged release")), ""),
+            publish=publish_account,
             slow_statements=slow_statements(database_log, database_log_start),
         )  # fmt: skip
 
@@ -977,10 +1021,10 @@ def section_markdown(args: argparse.Namespace, results: Results) -> str:
         + ", ".join(
             f"{kind} {seconds:.1f}" for kind, seconds in results.cpu.items() if seconds >= 0.05
         )
-        + ". Varnish's "
-        "counters at the end: "
+        + ". Varnish's counters during the load (since it started, in brackets): "
         + ", ".join(
-            f"{VARNISH_COUNTERS[name]} {value:,}" for name, value in results.varnish.items()
+            f"{VARNISH_COUNTERS[name]} {during:,} ({total:,})"
+            for name, (during, total) in results.varnish.items()
         )
         + "."
         + (
@@ -991,7 +1035,8 @@ def section_markdown(args: argparse.Namespace, results: Results) -> str:
             else ""
         ),
         "",
-        f"The scheduler's log: “{results.release or 'no staged release'}” "
+        (f"The publish now: {results.publish}. " if results.publish else "")
+        + f"The scheduler's log: “{results.release or 'no staged release'}” "
         + slow_statements_line(results.slow_statements),
         "",
     ]
