@@ -425,7 +425,8 @@ def publish_child(argv: list[str]) -> int:
     core_wait.find_database()
     ran = time.process_time()
     core_wait.start()
-    sys.stdin.readline()
+    if not sys.stdin.readline():  # the benchmark ended without asking: publish nothing
+        return 1
     committed = publish_now(pages, marker)  # returns once its on-commit purges have run
     purged = time.time()
     core_wait.stop()
@@ -727,8 +728,6 @@ VARNISH_COUNTERS = {
 
 def varnish_counters(folder: Path) -> dict[str, int]:
     """The Varnish counters that explain errors (varnishstat), for the report."""
-    import json
-
     output = subprocess.run(
         ["varnishstat", "-n", str(folder / "varnish"), "-1", "-j"],
         capture_output=True, text=True, timeout=30, check=False,

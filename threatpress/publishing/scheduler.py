@@ -158,8 +158,9 @@ def staged_release(upcoming: Upcoming, stop: threading.Event | None = None) -> i
             committed_at.append(timezone.now())
             core_wait.stop()
 
-        # Registered first, so it runs first after the commit, before the caches are purged.
-        transaction.on_commit(committed)
+        # Registered first, so it runs first after the commit, before the caches are purged;
+        # robust, so that nothing in it could ever keep the purges from running.
+        transaction.on_commit(committed, robust=True)
         started = time.monotonic()
         published = _publish_as_of(upcoming.instant)
         took = time.monotonic() - started

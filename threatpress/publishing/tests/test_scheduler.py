@@ -122,8 +122,14 @@ def draft_edition_due(seconds: float) -> tuple[datetime.datetime, list[str]]:
     SiteIdentity.for_site(Site.objects.get())
     edition = build_edition(tree.reports, 2027, chapters=2, per_chapter=2)
     as_drafts(edition)
-    instant = (timezone.now() + datetime.timedelta(seconds=seconds)).replace(microsecond=0)
     publisher = get_user_model().objects.create_superuser("publisher", password="p" * 20)
+    # A whole second, as the admin's form gives, rounded up: at least `seconds` ahead when the
+    # release is scheduled (rounding down made it as little as a second less, and a loaded CI
+    # machine then scheduled it after its instant had passed).
+    ahead = timezone.now() + datetime.timedelta(seconds=seconds)
+    instant = ahead.replace(microsecond=0) + datetime.timedelta(
+        seconds=1 if ahead.microsecond else 0
+    )
     schedule_release(EditionPage.objects.get(pk=edition.pk), instant, publisher)
     urls = [page.url for page in Page.objects.descendant_of(edition, inclusive=True)]
     return instant, urls
@@ -227,7 +233,7 @@ def test_the_log_tells_a_late_commit_from_slow_purges(monkeypatch, caplog):
     purges after it took the time (issue 8: the database's commit, stalled by the disk)."""
     from threatpress.caching import invalidation
 
-    instant, _ = draft_edition_due(seconds=2)
+    instant, _ = draft_edition_due(seconds=3)
     upcoming = scheduler.next_instant()
     assert upcoming.instant == instant
 
@@ -266,7 +272,7 @@ def test_on_postgresql_a_release_does_not_wait_for_the_disk_and_nothing_else_cha
     monkeypatch.setattr(
         scheduler, "_publish_as_of", lambda instant: seen.append(setting()) or publish(instant)
     )
-    _, urls = draft_edition_due(seconds=2)
+    _, urls = draft_edition_due(seconds=3)
     assert scheduler.staged_release(scheduler.next_instant()) == len(urls)
     assert seen == ["off"]
     assert setting() == "on"  # the setting ended with the release's transaction
@@ -278,7 +284,7 @@ def test_a_staged_release_refuses_to_become_part_of_another_transaction(client):
     moment would be theirs, whenever it came, so it refuses and publishes nothing."""
     from django.db import transaction
 
-    _, urls = draft_edition_due(seconds=2)
+    _, urls = draft_edition_due(seconds=3)
     upcoming = scheduler.next_instant()
     with pytest.raises(RuntimeError), transaction.atomic():
         scheduler.staged_release(upcoming)
