@@ -435,7 +435,7 @@ def publish_child(argv: list[str]) -> int:
         "purged": purged,
         "front": front[:2],
         "ran": time.process_time() - ran,  # to the end of the purges, as are the waits
-        "waited": core_wait.scheduler_waited,  # this process, standing in for the scheduler
+        "waited": core_wait.thread_waited,  # the thread that published
         "database_waited": core_wait.database_waited,
     }
     print(json.dumps(report), flush=True)

@@ -59,7 +59,7 @@ class CoreWait:
     `stop()`, for the log."""
 
     database: Path | None = None
-    scheduler_waited: float | None = None
+    thread_waited: float | None = None
     database_waited: float | None = None
     _from: tuple[float | None, float | None] = (None, None)
 
@@ -74,9 +74,9 @@ class CoreWait:
         self._from = self._now()
 
     def stop(self) -> None:
-        (scheduler, database), (scheduler_from, database_from) = self._now(), self._from
-        if scheduler is not None and scheduler_from is not None:
-            self.scheduler_waited = scheduler - scheduler_from
+        (thread, database), (thread_from, database_from) = self._now(), self._from
+        if thread is not None and thread_from is not None:
+            self.thread_waited = thread - thread_from
         if database is not None and database_from is not None:
             self.database_waited = database - database_from
 
@@ -85,7 +85,7 @@ class CoreWait:
         parts = [
             f"{who} {seconds:.2f} s"
             for who, seconds in (
-                ("the scheduler", self.scheduler_waited),
+                ("the scheduler", self.thread_waited),
                 ("the database", self.database_waited),
             )
             if seconds is not None
